@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// dnd's command-line entry. Errors end as one line on stderr and an exit code
+// (2 usage, 3 job failed on a rank, 130 interrupted): see src/cli/exit.ts.
+import { flush, run } from '@oclif/core';
+
+try {
+  await run(process.argv.slice(2), import.meta.url);
+  await flush();
+} catch (error) {
+  const { exitPlan } = await import('../dist/cli/exit.js');
+  const plan = exitPlan(error);
+  if (plan.message) process.stderr.write(`dnd: ${plan.message}\n`);
+  if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = plan.code;
+}

@@ -1,0 +1,81 @@
+/**
+ * The base of every dnd command: JSON output through oclif's --json (the return value of
+ * run() is the JSON), colour decided here on the launcher, and launching or running as
+ * a rank when something else started us.
+ */
+import { Command } from '@oclif/core';
+import type { ChalkInstance } from 'chalk';
+import { Comm } from '../dnd/comm.js';
+import { chooseLauncher, defaultNprocs, outerRank, type LauncherChoice } from '../runtime/detect.js';
+import { describeFailure, failureOf } from '../runtime/failure.js';
+import { checkWorldSize } from '../runtime/execute.js';
+import { launch, makeEnvelope } from '../runtime/launcher.js';
+import type { JobSpec } from '../runtime/job.js';
+import { executeJob } from '../runtime/execute.js';
+import { colorLevel, makeChalk } from './color.js';
+import { usageError } from '../dnd/errors.js';
+
+export interface JobRun<T> {
+  /** rank 0's result; null on the other ranks of an outer-launched job */
+  result: T | null;
+  totalSeconds: number;
+  launcher: LauncherChoice | 'outer';
+}
+
+export abstract class DndCommand extends Command {
+  static override enableJsonFlag = true;
+
+  private _chalk: ChalkInstance | null = null;
+
+  /** colours for rendering; off under --json, NO_COLOR, or a non-terminal stdout */
+  protected get c(): ChalkInstance {
+    if (!this._chalk) this._chalk = makeChalk(this.jsonEnabled() ? 0 : colorLevel());
+    return this._chalk;
+  }
+
+  /** How many ranks: -n, else the allocation's task count inside Slurm, else 1. */
+  protected resolveNprocs(n: number | undefined): number {
+    const outer = outerRank();
+    if (outer) {
+      if (n !== undefined && n !== outer.size) {
+        throw usageError(`-n ${n} was given but dnd was started as one of ${outer.size} ranks (${outer.via}): drop -n or make them agree`);
+      }
+      return outer.size;
+    }
+    return n ?? defaultNprocs();
+  }
+
+  /**
+   * Runs a validated job: on N ranks through the launcher, in-process, or, when an
+   * outside launcher started us as a rank, right here with every other rank.
+   */
+  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0): Promise<JobRun<T>> {
+    const t0 = performance.now();
+    if (outerRank()) return this.runAsRank<T>(job, nprocs, t0);
+    const decision = chooseLauncher(launcher, nprocs);
+    if (decision.launcher === 'none' && nprocs !== 1) {
+      throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
+    }
+    const color = !this.jsonEnabled() && colorLevel() > 0;
+    const run = await launch<T>(job, { nprocs, launcher, color, timeoutS });
+    return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
+  }
+
+  private runAsRank<T>(job: JobSpec, nprocs: number, t0: number): JobRun<T> {
+    const envelope = makeEnvelope(job, nprocs, false);
+    let comm: Comm | null = null;
+    try {
+      comm = Comm.world();
+      checkWorldSize(comm, nprocs);
+      const result = executeJob(envelope) as T | null;
+      Comm.finalize();
+      return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
+    } catch (e) {
+      // one line from the failing rank, then end every rank: nobody hangs in a collective
+      const f = failureOf(e, comm?.rank ?? 0, comm?.host());
+      process.stderr.write(`dnd: ${describeFailure(f)}\n`);
+      if (comm && comm.size > 1) comm.abort(3);
+      process.exit(3);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/** Flags shared by the data commands (DESIGN.md §4). */
+import { Flags } from '@oclif/core';
+import { DTYPES, type Dtype } from '../dnd/dtypes.js';
+import { parseAxis, parseSeed } from './parse.js';
+
+export const nprocsFlag = Flags.integer({
+  char: 'n',
+  summary: 'Number of ranks (default: $SLURM_NTASKS inside an allocation, else 1).',
+  min: 1,
+  env: 'DND_NPROCS',
+});
+
+export const splitFlag = Flags.custom<number | null>({
+  summary: 'Axis the array is split along (negative counts from the end), or none.',
+  default: 0,
+  parse: async (s) => parseAxis(s, '--split'),
+  defaultHelp: async () => '0',
+})();
+
+export const launcherFlag = Flags.option({
+  summary: 'How to start the ranks: auto, mpiexec, srun, or none (in-process, one rank).',
+  options: ['auto', 'mpiexec', 'srun', 'none'] as const,
+  default: 'auto' as const,
+  env: 'DND_LAUNCHER',
+})();
+
+export const seedFlag = Flags.custom<number>({
+  summary: 'Seed of the counter-based generator (same seed, same global array, any -n).',
+  default: 0,
+  parse: async (s) => parseSeed(s),
+})();
+
+export const dtypeFlag = Flags.option({
+  summary: 'Element type.',
+  options: DTYPES as unknown as Dtype[],
+})();
+
+export const timeoutFlag = Flags.integer({
+  summary: 'End the job if it runs longer than this many seconds (0: no limit).',
+  min: 0,
+  default: 0,
+  env: 'DND_TIMEOUT',
+});

@@ -1,0 +1,59 @@
+/**
+ * Parsers for the command line's own value syntax, each with an error that says what
+ * was wrong and what is allowed ("Expected X but received Y").
+ */
+import { usageError } from '../dnd/errors.js';
+
+/** Up to this many axes, as numpy. */
+export const MAX_NDIM = 32;
+
+/** "7,4,3" -> [7, 4, 3]: comma-separated non-negative integers. */
+export function parseShape(input: string, what = 'shape'): number[] {
+  const s = input.trim();
+  if (!/^\d+(,\d+)*$/.test(s)) {
+    throw usageError(`Expected ${what} as comma-separated non-negative integers like 7,4,3 but received '${input}'`);
+  }
+  const dims = s.split(',').map(Number);
+  if (dims.length > MAX_NDIM) throw usageError(`${what} has ${dims.length} axes: at most ${MAX_NDIM} are allowed`);
+  dims.forEach((d) => {
+    if (!Number.isSafeInteger(d)) throw usageError(`${what} extent ${d} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
+  });
+  return dims;
+}
+
+/** "4,0,2,1" -> counts (same syntax as a shape, any length). */
+export function parseCounts(input: string, what = 'counts'): number[] {
+  const s = input.trim();
+  if (!/^\d+(,\d+)*$/.test(s)) {
+    throw usageError(`Expected ${what} as comma-separated non-negative integers like 4,0,2,1 but received '${input}'`);
+  }
+  return s.split(',').map(Number);
+}
+
+/** "none" -> null, "-1" -> -1. Range is checked against the shape later. */
+export function parseAxis(input: string, what = 'split'): number | null {
+  const s = input.trim().toLowerCase();
+  if (s === 'none' || s === 'null') return null;
+  if (!/^-?\d+$/.test(s)) throw usageError(`Expected ${what} as an axis (integer, negative counts from the end) or none but received '${input}'`);
+  return Number(s);
+}
+
+/** A finite number (decimal or exponent notation). */
+export function parseNumber(input: string, what: string): number {
+  const s = input.trim();
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) && !/^[-+]?(inf|infinity|nan)$/i.test(s)) {
+    throw usageError(`Expected ${what} as a number but received '${input}'`);
+  }
+  if (/nan$/i.test(s)) return Number.NaN;
+  if (/inf(inity)?$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  return Number(s);
+}
+
+/** A non-negative integer seed. */
+export function parseSeed(input: string): number {
+  const s = input.trim();
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) {
+    throw usageError(`Expected --seed as an integer from 0 to ${Number.MAX_SAFE_INTEGER} but received '${input}'`);
+  }
+  return Number(s);
+}

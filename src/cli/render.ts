@@ -1,0 +1,91 @@
+/**
+ * Human rendering of job results (the command layer only; ranks never render). Tables
+ * with cli-table3, colours with a chalk instance chosen by the launcher.
+ */
+import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type { ArrayReport } from '../runtime/report.js';
+import type { ChunkReport } from '../runtime/jobs/chunk.js';
+
+export function tuple(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
+}
+
+export function seconds(s: number): string {
+  return s < 1 ? `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms` : `${s.toFixed(2)} s`;
+}
+
+function slices(sl: readonly [number, number][]): string {
+  return `[${sl.map(([a, b]) => `${a}:${b}`).join(', ')}]`;
+}
+
+function table(c: ChalkInstance, head: string[]): Table.Table {
+  return new Table({
+    head: head.map((h) => c.bold(h)),
+    style: { head: [], border: [], compact: true },
+    // no rule between rows: one line per rank reads better with many ranks
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+}
+
+/** `gshape (7, 4, 3)  dtype float32  split 0  ranks 4  balanced yes` */
+export function arrayHeader(r: ArrayReport, c: ChalkInstance): string {
+  const yes = (b: boolean) => (b ? c.green('yes') : c.yellow('no'));
+  return [
+    `${c.bold('DNDarray')} ${c.cyan(tuple(r.gshape))}`,
+    `dtype ${c.cyan(r.dtype)}`,
+    `split ${c.cyan(r.split === null ? 'none' : String(r.split))}`,
+    `ranks ${c.cyan(String(r.nprocs))}`,
+    `balanced ${yes(r.balanced)}`,
+    `distributed ${yes(r.is_distributed)}`,
+    `${bytes(r.gnbytes)}`,
+  ].join('  ');
+}
+
+export function rankTable(r: ArrayReport, c: ChalkInstance): string {
+  const withSum = r.ranks.some((k) => k.checksum !== undefined);
+  const t = table(c, ['rank', 'host', 'lshape', 'offset', 'count', 'slices', 'bytes', ...(withSum ? ['checksum', 'local sum'] : [])]);
+  for (const k of r.ranks) {
+    const count = r.split === null ? '-' : String(k.lshape[r.split]);
+    const empty = k.lshape.some((d) => d === 0);
+    const row = [String(k.rank), k.host, tuple(k.lshape), String(k.offset), count, slices(k.slices), bytes(k.lnbytes)];
+    if (withSum) row.push(k.checksum ?? '', k.lsum === undefined ? '' : k.lsum.toPrecision(8));
+    t.push(empty ? row.map((x) => c.dim(x)) : row);
+  }
+  return t.toString();
+}
+
+export function layoutLines(r: { lshape_map: number[][]; counts: number[] | null; displs: number[] | null }, c: ChalkInstance): string[] {
+  return [
+    `${c.bold('lshape_map')} ${JSON.stringify(r.lshape_map)}`,
+    r.counts && r.displs ? `${c.bold('counts')} ${JSON.stringify(r.counts)}  ${c.bold('displs')} ${JSON.stringify(r.displs)}` : `${c.bold('counts/displs')} none (not split)`,
+  ];
+}
+
+export function renderArrayReport(r: ArrayReport, c: ChalkInstance): string {
+  const lines = [arrayHeader(r, c), rankTable(r, c), ...layoutLines(r, c)];
+  if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${r.sum?.toPrecision(10)}`);
+  lines.push(c.dim(`time ${seconds(r.timing.total_s)} total, ${seconds(r.timing.op_s)} in the operation (slowest rank)`));
+  return lines.join('\n');
+}
+
+export function renderChunkReport(r: ChunkReport, c: ChalkInstance, onlyRank?: number): string {
+  const head = `${c.bold('chunk')} ${c.cyan(tuple(r.gshape))}  split ${c.cyan(r.split === null ? 'none' : String(r.split))}  ranks ${c.cyan(String(r.nprocs))}${r.launched ? `  ${c.green('confirmed by the ranks of a real job')}` : ''}`;
+  const t = table(c, ['rank', ...(r.launched ? ['host'] : []), 'offset', 'lshape', 'slices']);
+  for (const k of r.ranks) {
+    if (onlyRank !== undefined && k.rank !== onlyRank) continue;
+    t.push([String(k.rank), ...(r.launched ? [k.host ?? ''] : []), String(k.offset), tuple(k.lshape), slices(k.slices)]);
+  }
+  return [head, t.toString(), ...layoutLines(r, c)].join('\n');
+}

@@ -1,0 +1,126 @@
+/**
+ * A communicator: MPI_COMM_WORLD through the native binding, with typed helpers for the
+ * few collectives the library needs. All methods are collective unless said otherwise:
+ * every rank must call them in the same order.
+ */
+import { loadNative, type NativeBinding } from '../runtime/mpi-napi/index.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export type ReduceOp = 'sum' | 'min' | 'max';
+const OPS: Record<ReduceOp, 0 | 1 | 2> = { sum: 0, min: 1, max: 2 };
+
+function f64(values: readonly number[]): Float64Array {
+  return Float64Array.from(values);
+}
+
+export class Comm {
+  readonly rank: number;
+  readonly size: number;
+  /** the native binding; exposed for the library's own data movers (resplit, io) */
+  readonly native: NativeBinding;
+
+  private constructor(native: NativeBinding) {
+    this.native = native;
+    this.rank = native.rank();
+    this.size = native.size();
+  }
+
+  private static worldComm: Comm | null = null;
+
+  /** MPI_COMM_WORLD, initialising MPI on first use. */
+  static world(): Comm {
+    if (!Comm.worldComm) {
+      const native = loadNative();
+      native.init();
+      Comm.worldComm = new Comm(native);
+    }
+    return Comm.worldComm;
+  }
+
+  /** Ends MPI (idempotent). Not collective-safe to call twice from different paths. */
+  static finalize(): void {
+    if (Comm.worldComm) Comm.worldComm.native.finalize();
+    Comm.worldComm = null;
+  }
+
+  /** Not collective: the name of the node this rank runs on. */
+  host(): string {
+    return this.native.processorName();
+  }
+
+  /** Not collective: seconds since an arbitrary point, MPI_Wtime. */
+  wtime(): number {
+    return this.native.wtime();
+  }
+
+  /** Not collective: ends every rank of the job with `code`. */
+  abort(code: number): never {
+    return this.native.abort(code);
+  }
+
+  barrier(): void {
+    this.native.barrier();
+  }
+
+  /** Every rank's vector of numbers (same length on all ranks), in rank order. */
+  allgatherNumbers(values: readonly number[]): number[][] {
+    const n = values.length;
+    const recv = new Float64Array(n * this.size);
+    this.native.allgather(f64(values), recv);
+    return Array.from({ length: this.size }, (_, p) => Array.from(recv.subarray(p * n, (p + 1) * n)));
+  }
+
+  /** Element-wise reduction of a vector of numbers (float64). */
+  allreduceNumbers(values: readonly number[], op: ReduceOp): number[] {
+    const buf = f64(values);
+    this.native.allreduce(buf, buf, OPS[op]);
+    return Array.from(buf);
+  }
+
+  allreduceNumber(value: number, op: ReduceOp): number {
+    return this.allreduceNumbers([value], op)[0];
+  }
+
+  /** Every rank's byte string, in rank order. */
+  allgatherBytes(mine: Uint8Array): Uint8Array[] {
+    const lengths = this.allgatherNumbers([mine.byteLength]).map((v) => v[0]);
+    const displs = new Float64Array(this.size);
+    for (let p = 1; p < this.size; p++) displs[p] = displs[p - 1] + lengths[p - 1];
+    const total = displs[this.size - 1] + lengths[this.size - 1];
+    const recv = new Uint8Array(total);
+    this.native.allgatherv(mine, recv, f64(lengths), displs);
+    return lengths.map((len, p) => recv.subarray(displs[p], displs[p] + len));
+  }
+
+  /** Every rank's JSON-able value, in rank order, on every rank. */
+  allgatherJSON<T>(value: T): T[] {
+    return this.allgatherBytes(encoder.encode(JSON.stringify(value))).map((b) => JSON.parse(decoder.decode(b)) as T);
+  }
+
+  /** Every rank's JSON-able value on `root` (null elsewhere). */
+  gatherJSON<T>(value: T, root = 0): T[] | null {
+    const mine = encoder.encode(JSON.stringify(value));
+    const lengths = this.allgatherNumbers([mine.byteLength]).map((v) => v[0]);
+    if (this.rank !== root) {
+      this.native.gatherv(mine, null, null, null, root);
+      return null;
+    }
+    const displs = new Float64Array(this.size);
+    for (let p = 1; p < this.size; p++) displs[p] = displs[p - 1] + lengths[p - 1];
+    const recv = new Uint8Array(displs[this.size - 1] + lengths[this.size - 1]);
+    this.native.gatherv(mine, recv, f64(lengths), displs, root);
+    return lengths.map((len, p) => JSON.parse(decoder.decode(recv.subarray(displs[p], displs[p] + len))) as T);
+  }
+
+  /** `root`'s JSON-able value on every rank. */
+  bcastJSON<T>(value: T | undefined, root = 0): T {
+    const mine = this.rank === root ? encoder.encode(JSON.stringify(value)) : new Uint8Array(0);
+    const len = new Float64Array([mine.byteLength]);
+    this.native.bcast(len, root);
+    const buf = this.rank === root ? mine : new Uint8Array(len[0]);
+    this.native.bcast(buf, root);
+    return JSON.parse(decoder.decode(buf)) as T;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * DNDarray: a global N-D array cut along one split axis into one block per MPI rank
+ * (Heat's model). Each rank holds its own block (`larray`, shape `lshape`) and knows
+ * the communicator and, on demand, the layout of everyone else (`lshapeMap`).
+ *
+ * Reads never mutate: inspecting or printing an array never rebalances or moves data.
+ * Getters marked *collective* must be called on every rank in the same order.
+ */
+import { Comm } from './comm.js';
+import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
+import { usageError } from './errors.js';
+import { countsDispls, isBalancedMap, numel, sameShape, type Shape, type Split } from './layout.js';
+
+export interface DNDarrayInit {
+  comm: Comm;
+  dtype: Dtype;
+  gshape: Shape;
+  split: Split;
+  larray: TypedArray;
+  lshape: Shape;
+  /** known to be what chunk() gives (factories), so `balanced` needs no collective */
+  balanced?: boolean | null;
+  /** known layout, e.g. after a redistribution computed it; skips the Allgather */
+  lshapeMap?: number[][] | null;
+}
+
+export class DNDarray {
+  readonly comm: Comm;
+  readonly dtype: Dtype;
+  private _split: Split;
+  private _gshape: number[];
+  private _lshape: number[];
+  private _larray: TypedArray;
+  private _lshapeMap: number[][] | null;
+  private _balanced: boolean | null;
+
+  constructor(init: DNDarrayInit) {
+    this.comm = init.comm;
+    this.dtype = init.dtype;
+    this._split = init.split;
+    this._gshape = [...init.gshape];
+    this._lshape = [...init.lshape];
+    this._larray = init.larray;
+    this._lshapeMap = init.lshapeMap ?? null;
+    this._balanced = init.balanced ?? null;
+    if (init.larray.length !== numel(init.lshape)) {
+      throw new RangeError(`local array has ${init.larray.length} elements but lshape ${JSON.stringify(init.lshape)} needs ${numel(init.lshape)}`);
+    }
+  }
+
+  /**
+   * Builds a DNDarray from per-rank blocks that differ only along `split` (Heat's
+   * `is_split`). Collective: the global shape comes from gathering every lshape.
+   */
+  static fromLocal(comm: Comm, larray: TypedArray, lshape: Shape, dtype: Dtype, split: number): DNDarray {
+    const map = comm.allgatherNumbers([lshape.length, ...lshape]);
+    const ndim = lshape.length;
+    map.forEach((row, p) => {
+      if (row[0] !== ndim) throw usageError(`rank ${p} has a ${row[0]}-D block but rank ${comm.rank} has a ${ndim}-D one`);
+    });
+    const lmap = map.map((row) => row.slice(1));
+    for (let p = 0; p < lmap.length; p++) {
+      for (let d = 0; d < ndim; d++) {
+        if (d !== split && lmap[p][d] !== lshape[d]) {
+          throw usageError(`blocks disagree on axis ${d} (not the split axis): rank ${p} has ${lmap[p][d]}, rank ${comm.rank} has ${lshape[d]}`);
+        }
+      }
+    }
+    const gshape = [...lshape];
+    gshape[split] = lmap.reduce((a, l) => a + l[split], 0);
+    return new DNDarray({ comm, dtype, gshape, split, larray, lshape, lshapeMap: lmap });
+  }
+
+  /** the split axis, or null when every rank holds the whole array */
+  get split(): Split {
+    return this._split;
+  }
+
+  /** global shape */
+  get gshape(): number[] {
+    return [...this._gshape];
+  }
+  get shape(): number[] {
+    return this.gshape;
+  }
+  get ndim(): number {
+    return this._gshape.length;
+  }
+  /** shape of this rank's block */
+  get lshape(): number[] {
+    return [...this._lshape];
+  }
+  /** this rank's block (zero-copy) */
+  get larray(): TypedArray {
+    return this._larray;
+  }
+  get rank(): number {
+    return this.comm.rank;
+  }
+  get size(): number {
+    return this.comm.size;
+  }
+  get isSplit(): boolean {
+    return this.split !== null;
+  }
+  /** split is not none and there is more than one rank */
+  get isDistributed(): boolean {
+    return this.split !== null && this.comm.size > 1;
+  }
+  get itemsize(): number {
+    return itemsize(this.dtype);
+  }
+  /** elements of the global array */
+  get gnumel(): number {
+    return numel(this._gshape);
+  }
+  /** bytes of this rank's block */
+  get nbytes(): number {
+    return this._larray.byteLength;
+  }
+  /** bytes of the global array */
+  get gnbytes(): number {
+    return this.gnumel * this.itemsize;
+  }
+
+  /**
+   * *Collective* (first call): row p is the lshape of rank p. Gathered from the ranks
+   * with one Allgather, not computed, so it is true after any redistribution; cached.
+   */
+  get lshapeMap(): number[][] {
+    if (!this._lshapeMap) this._lshapeMap = this.comm.allgatherNumbers(this._lshape);
+    return this._lshapeMap.map((r) => [...r]);
+  }
+
+  /** *Collective* (first call). counts[p] = rows of rank p along split; error for split none. */
+  get counts(): number[] {
+    return countsDispls(this.lshapeMap, this.split).counts;
+  }
+  /** *Collective* (first call). Exclusive prefix sum of counts. */
+  get displs(): number[] {
+    return countsDispls(this.lshapeMap, this.split).displs;
+  }
+  /** *Collective* (first call). First row of this rank's block along split (0 when not split). */
+  get offset(): number {
+    return this.split === null ? 0 : this.displs[this.comm.rank];
+  }
+
+  /** *Collective* unless cached: the layout is what chunk() gives every rank. */
+  get balanced(): boolean {
+    return this.isBalanced(false);
+  }
+
+  /** *Collective* when `force` or not cached. */
+  isBalanced(force = false): boolean {
+    if (force || this._balanced === null) {
+      if (force) this._lshapeMap = null;
+      this._balanced = isBalancedMap(this.lshapeMap, this._gshape, this.split);
+    }
+    return this._balanced;
+  }
+
+  /**
+   * Replaces this rank's block in place after a redistribution (the op already holds
+   * the new layout); drops every cached fact about the old one. For the library's ops
+   * (resplit, redistribute), not for users: the blocks must form a valid layout.
+   * @internal
+   */
+  replaceLocal(larray: TypedArray, lshape: Shape, split: Split, lshapeMap: number[][] | null, balanced: boolean | null): void {
+    this._split = split;
+    this._larray = larray;
+    this._lshape = [...lshape];
+    this._lshapeMap = lshapeMap;
+    this._balanced = balanced;
+  }
+
+  /** Metadata only, never data; not collective. Like Heat's `[0/4] (2, 4, 3)`. */
+  toString(): string {
+    const split = this.split === null ? 'None' : String(this.split);
+    return `DNDarray(gshape=(${this._gshape.join(', ')}), dtype=${this.dtype}, split=${split}) [${this.comm.rank}/${this.comm.size}] lshape=(${this._lshape.join(', ')})`;
+  }
+
+  /** same global shape, dtype and split */
+  sameLayoutAs(other: DNDarray): boolean {
+    return this.dtype === other.dtype && this.split === other.split && sameShape(this._gshape, other._gshape);
+  }
+}

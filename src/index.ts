@@ -1,0 +1,41 @@
+/**
+ * dnd as a library: Heat's DNDarray model on MPI for Node.js.
+ *
+ *   import * as dnd from 'dnd';
+ *   const a = dnd.randn([7, 4, 3], { split: 0 });
+ *   console.log(`[${a.rank}/${a.size}]`, a.lshape, a.lshapeMap);
+ *
+ * Run such a script with `dnd run script.js -n 4`, or `mpiexec -n 4 node script.js`.
+ */
+export { Comm, type ReduceOp } from './dnd/comm.js';
+export { DNDarray, type DNDarrayInit } from './dnd/dndarray.js';
+export { DTYPES, isDtype, itemsize, parseDtype, type Dtype, type TypedArray } from './dnd/dtypes.js';
+export { DndError, isDndError, usageError, type DndErrorTag } from './dnd/errors.js';
+export {
+  balancedLshapeMap,
+  chunk,
+  chunkRows,
+  countsDispls,
+  globalRuns,
+  isBalancedMap,
+  lshapeMapFromCounts,
+  normalizeAxis,
+  normalizeSplit,
+  numel,
+  strides,
+  validateCounts,
+  type Chunk,
+  type Run,
+  type Shape,
+  type Split,
+} from './dnd/layout.js';
+export { arange, empty, eye, full, linspace, ones, zeros, type FactoryOptions } from './dnd/factories.js';
+export { rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
+export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
+export { DndNativeError } from './runtime/mpi-napi/errors.js';
+
+import { Comm } from './dnd/comm.js';
+/** Ends MPI for this process; call once at the end of a script. */
+export function finalize(): void {
+  Comm.finalize();
+}

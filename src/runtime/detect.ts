@@ -1,0 +1,107 @@
+/**
+ * Where are we? Decides, from the environment only (cheap, no MPI), whether this
+ * process is already one rank of a job started by someone else (`mpiexec -n 4 dnd …`,
+ * `srun dnd …`), whether we are inside a Slurm allocation, and how many ranks to use.
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface OuterRank {
+  /** what started us */
+  via: 'openmpi' | 'pmix' | 'pmi' | 'srun';
+  rank: number;
+  size: number;
+}
+
+function int(v: string | undefined): number | null {
+  if (v === undefined || !/^\d+$/.test(v)) return null;
+  return Number(v);
+}
+
+/**
+ * Non-null when this process was started as a rank by an outside launcher. Rank and size
+ * come from the MPI launcher's own variables, never from SLURM_PROCID alone: mpirun
+ * ranks inside sbatch all inherit SLURM_PROCID=0 (FACTS.md).
+ */
+export function outerRank(env: Env = process.env): OuterRank | null {
+  const ompiRank = int(env.OMPI_COMM_WORLD_RANK);
+  const ompiSize = int(env.OMPI_COMM_WORLD_SIZE);
+  if (ompiRank !== null && ompiSize !== null) return { via: 'openmpi', rank: ompiRank, size: ompiSize };
+  const pmixRank = int(env.PMIX_RANK);
+  if (pmixRank !== null) {
+    const size = int(env.SLURM_STEP_NUM_TASKS) ?? int(env.PMIX_SIZE) ?? int(env.SLURM_NTASKS) ?? 1;
+    return { via: 'pmix', rank: pmixRank, size };
+  }
+  const pmiRank = int(env.PMI_RANK);
+  const pmiSize = int(env.PMI_SIZE);
+  if (pmiRank !== null && pmiSize !== null) return { via: 'pmi', rank: pmiRank, size: pmiSize };
+  // A Slurm job step (srun), possibly without any MPI support.
+  const stepTasks = int(env.SLURM_STEP_NUM_TASKS);
+  const procid = int(env.SLURM_PROCID);
+  if (env.SLURM_STEP_ID !== undefined && stepTasks !== null && procid !== null && !isBatchStep(env)) {
+    return { via: 'srun', rank: procid, size: stepTasks };
+  }
+  return null;
+}
+
+/** The batch script itself runs as a step named "batch"; it is not an srun rank. */
+function isBatchStep(env: Env): boolean {
+  return env.SLURM_STEP_ID === 'batch' || env.SLURM_STEPID === 'batch' || env.SLURM_STEP_ID === '4294967294';
+}
+
+/** Inside a Slurm allocation (sbatch, salloc), but not one of its srun ranks. */
+export function inSlurmAllocation(env: Env = process.env): boolean {
+  return env.SLURM_JOB_ID !== undefined && outerRank(env) === null;
+}
+
+/** Default rank count: the allocation's task count inside Slurm, else 1. */
+export function defaultNprocs(env: Env = process.env): number {
+  if (inSlurmAllocation(env)) {
+    const n = int(env.SLURM_NTASKS) ?? int(env.SLURM_NPROCS);
+    if (n !== null && n > 0) return n;
+  }
+  return 1;
+}
+
+/** First executable named `name` on PATH, or null. */
+export function which(name: string, env: Env = process.env): string | null {
+  if (name.includes('/')) return isExecutable(name) ? name : null;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    if (isExecutable(p)) return p;
+  }
+  return null;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type LauncherChoice = 'mpiexec' | 'srun' | 'none';
+
+export interface LauncherDecision {
+  launcher: LauncherChoice;
+  why: string;
+}
+
+/**
+ * Which launcher `auto` means here. Inside a Slurm allocation srun starts the ranks
+ * (srun is how Slurm users expect steps to appear), otherwise mpiexec; one rank
+ * runs in-process, which skips launcher start-up altogether.
+ */
+export function chooseLauncher(requested: 'auto' | LauncherChoice, nprocs: number, env: Env = process.env): LauncherDecision {
+  if (requested !== 'auto') return { launcher: requested, why: `--launcher ${requested}` };
+  if (nprocs === 1) return { launcher: 'none', why: 'one rank runs in-process (no launcher start-up)' };
+  if (inSlurmAllocation(env) && which('srun', env)) {
+    return { launcher: 'srun', why: `inside Slurm allocation ${env.SLURM_JOB_ID}: srun starts the ranks` };
+  }
+  return { launcher: 'mpiexec', why: 'not inside a Slurm allocation: mpiexec starts the ranks locally' };
+}

@@ -1,0 +1,36 @@
+/**
+ * Runs one job on this rank: MPI init, the world-size check, the operation. Used by the
+ * rank program the launcher starts, by in-process runs, and by ranks started from
+ * outside (`mpiexec -n 4 dnd …`, `srun dnd …`). Never loads oclif.
+ */
+import { Comm } from '../dnd/comm.js';
+import type { JobEnvelope } from './job.js';
+import { runChunk } from './jobs/chunk.js';
+import { runCreate } from './jobs/create.js';
+
+/** Thrown when the job was started with the wrong number of ranks. */
+export class WorldSizeError extends Error {}
+
+export function checkWorldSize(comm: Comm, expected: number, env: NodeJS.ProcessEnv = process.env): void {
+  if (comm.size === expected) return;
+  const stepTasks = Number(env.SLURM_STEP_NUM_TASKS ?? 0);
+  if (comm.size === 1 && stepTasks > 1) {
+    throw new WorldSizeError(
+      `srun started ${stepTasks} tasks but MPI sees a world of 1: srun is not starting MPI ranks; try srun --mpi=pmix (see: srun --mpi=list)`,
+    );
+  }
+  throw new WorldSizeError(`the job asked for ${expected} ranks but MPI started ${comm.size}`);
+}
+
+/** The result on rank 0, null on the other ranks. */
+export function executeJob(envelope: JobEnvelope): unknown {
+  const comm = Comm.world();
+  checkWorldSize(comm, envelope.nprocs);
+  const job = envelope.job;
+  switch (job.op) {
+    case 'create':
+      return runCreate(job, comm);
+    case 'chunk':
+      return runChunk(job, comm);
+  }
+}

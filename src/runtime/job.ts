@@ -1,0 +1,71 @@
+/**
+ * The job protocol between the launcher and its ranks.
+ *
+ * The launcher encodes a JobEnvelope as one base64url argument of the rank program (an
+ * argument array, never a shell string). Rank 0 sends its result back on stdout as one
+ * line `@@dnd:<token>:result <json>`; a failing rank writes `@@dnd:<token>:error <json>`
+ * on stderr before MPI_Abort. The per-job random token keeps user output that happens to
+ * look similar from being taken for a record. Every other line passes through.
+ */
+import type { Dtype } from '../dnd/dtypes.js';
+import type { Split } from '../dnd/layout.js';
+
+export const CREATE_KINDS = ['zeros', 'ones', 'full', 'empty', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint'] as const;
+export type CreateKind = (typeof CREATE_KINDS)[number];
+
+export interface CreateJob {
+  op: 'create';
+  kind: CreateKind;
+  gshape: number[];
+  dtype: Dtype;
+  split: Split;
+  seed: number;
+  /** full: the value; arange: start; linspace: start; randint: low */
+  a?: number;
+  /** arange: step; linspace: stop; randint: high */
+  b?: number;
+  counts?: number[] | null;
+  checksum?: boolean;
+}
+
+export interface ChunkJob {
+  op: 'chunk';
+  gshape: number[];
+  split: Split;
+  /** what the launcher computed, for each rank to compare with its own */
+  expected: { offset: number; lshape: number[] }[];
+}
+
+export type JobSpec = CreateJob | ChunkJob;
+
+export interface JobEnvelope {
+  v: 1;
+  token: string;
+  /** the world size the command asked for; ranks check it right after MPI init */
+  nprocs: number;
+  /** whether the launcher asked for colour (ranks never decide this themselves) */
+  color: boolean;
+  job: JobSpec;
+}
+
+/** One failure, as a rank reports it. */
+export interface RankFailure {
+  rank: number;
+  host?: string;
+  message: string;
+  code?: string;
+}
+
+export function encodeEnvelope(e: JobEnvelope): string {
+  return Buffer.from(JSON.stringify(e), 'utf8').toString('base64url');
+}
+
+export function decodeEnvelope(s: string): JobEnvelope {
+  const e = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as JobEnvelope;
+  if (e.v !== 1 || typeof e.token !== 'string' || !e.job) throw new Error('not a dnd job envelope (was it made by another dnd version?)');
+  return e;
+}
+
+export function recordPrefix(token: string, kind: 'result' | 'error'): string {
+  return `@@dnd:${token}:${kind} `;
+}

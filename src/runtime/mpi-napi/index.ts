@@ -1,0 +1,109 @@
+/**
+ * Loader and typed surface of the native binding `mpi-napi` (C++ beside this file).
+ *
+ * This is the lowest layer (DESIGN.md §3: commands → runtime → dnd → native). It only
+ * moves bytes and calls MPI / HDF5; all counts are in bytes and already validated by
+ * the TypeScript callers.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { DndNativeError } from './errors.js';
+
+export { DndNativeError } from './errors.js';
+
+type Bytes = ArrayBufferView;
+
+export interface NativeBinding {
+  setErrorClass(ctor: typeof DndNativeError): void;
+  /** MPI_Init_thread(FUNNELED) unless already initialised; returns the thread level provided */
+  init(): number;
+  finalize(): void;
+  abort(code: number): never;
+  state(): { initialized: boolean; finalized: boolean };
+  rank(): number;
+  size(): number;
+  wtime(): number;
+  processorName(): string;
+  versions(): { mpiLibrary: string; mpiStandard: string };
+  barrier(): void;
+  bcast(buf: Bytes, root: number): void;
+  allgather(send: Bytes, recv: Bytes): void;
+  allgatherv(send: Bytes, recv: Bytes, counts: Float64Array, displs: Float64Array): void;
+  gatherv(send: Bytes, recv: Bytes | null, counts: Float64Array | null, displs: Float64Array | null, root: number): void;
+  alltoallv(send: Bytes, scounts: Float64Array, sdispls: Float64Array, recv: Bytes, rcounts: Float64Array, rdispls: Float64Array): void;
+  /** op: 0 sum, 1 min, 2 max; element type from the typed array */
+  allreduce(send: Bytes, recv: Bytes, op: 0 | 1 | 2): void;
+  /** zero-filled memory, advised for transparent huge pages when large */
+  allocate(nbytes: number): ArrayBuffer;
+  /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
+  philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
+  h5Version(): { version: string; parallel: boolean };
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Where the binding may be, in order; DND_NATIVE overrides. */
+function candidates(): string[] {
+  const list = [`${root}build/Release/mpi_napi.node`, `${root}build/Debug/mpi_napi.node`];
+  if (process.env.DND_NATIVE) list.unshift(process.env.DND_NATIVE);
+  return list;
+}
+
+/** Turns every load failure into advice a user can act on. */
+function helpScreen(failures: string[]): string {
+  const text = failures.join('\n');
+  const lines = ["Could not load dnd's native binding (mpi-napi).", ...failures.map((f) => `  - ${f}`), 'Possible solutions:'];
+  if (/libmpi/.test(text)) {
+    lines.push('  - MPI\'s shared library was not found: install it (Debian: apt-get install openmpi-bin libopenmpi-dev) or `module load openmpi`, then rebuild: npm run build');
+  }
+  if (/libhdf5/.test(text)) {
+    lines.push('  - the parallel HDF5 library was not found: install libhdf5-openmpi-dev or `module load hdf5` (a parallel build), then rebuild: npm run build');
+  }
+  if (/NODE_MODULE_VERSION|was compiled against a different Node/.test(text)) {
+    lines.push(`  - the binding was built for another Node.js; rebuild it for ${process.version}: npm run build`);
+  }
+  if (/not found|ENOENT|Cannot find/.test(text) || lines.length === failures.length + 2) {
+    lines.push('  - build it: npm run setup (installs MPI and HDF5 if missing, then builds)');
+  }
+  lines.push('  - see what is installed: dnd doctor');
+  return lines.join('\n');
+}
+
+let cached: NativeBinding | null = null;
+
+/** Loads the binding once; throws an Error whose message is the help screen. */
+export function loadNative(): NativeBinding {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const failures: string[] = [];
+  for (const path of candidates()) {
+    if (!existsSync(path)) {
+      failures.push(`${path}: not found`);
+      continue;
+    }
+    try {
+      const b = require(path) as NativeBinding;
+      b.setErrorClass(DndNativeError);
+      cached = b;
+      return b;
+    } catch (e) {
+      failures.push(`${path}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  const err = new Error(helpScreen(failures));
+  err.name = 'NativeLoadError';
+  throw err;
+}
+
+/** For `dnd doctor`: load without throwing. */
+export function tryLoadNative(): { binding: NativeBinding | null; error: string | null } {
+  try {
+    return { binding: loadNative(), error: null };
+  } catch (e) {
+    return { binding: null, error: (e as Error).message };
+  }
+}
+
+export const nativeSourceDir = here;

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The program each rank runs when dnd's launcher starts the job:
+ *   mpiexec -n N node dist/runtime/rank.js <envelope>
+ * It never loads oclif. On any failure it writes one error record on stderr, then ends
+ * the whole job with MPI_Abort(3) so that no rank hangs in a collective.
+ */
+import { hostname } from 'node:os';
+import { Comm } from '../dnd/comm.js';
+import { executeJob } from './execute.js';
+import { failureOf } from './failure.js';
+import { decodeEnvelope, recordPrefix, type JobEnvelope } from './job.js';
+
+function rankGuess(): number {
+  return Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? process.env.PMI_RANK ?? -1);
+}
+
+function fail(envelope: JobEnvelope | null, e: unknown): never {
+  let rank = rankGuess();
+  let host = hostname();
+  let comm: Comm | null = null;
+  try {
+    comm = Comm.world();
+    rank = comm.rank;
+    host = comm.host();
+  } catch {
+    // MPI itself is what failed; report what we know
+  }
+  const record = JSON.stringify(failureOf(e, rank, host));
+  if (envelope) process.stderr.write(`${recordPrefix(envelope.token, 'error')}${record}\n`);
+  else process.stderr.write(`dnd rank ${rank}: ${(e as Error).message ?? e}\n`);
+  if (process.env.DND_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (comm) comm.abort(3);
+  process.exit(3);
+}
+
+function main(): void {
+  let envelope: JobEnvelope | null = null;
+  try {
+    envelope = decodeEnvelope(process.argv[2] ?? '');
+    const env = envelope;
+    process.on('uncaughtException', (e) => fail(env, e));
+    const result = executeJob(envelope);
+    if (result !== null && result !== undefined) {
+      process.stdout.write(`${recordPrefix(envelope.token, 'result')}${JSON.stringify(result)}\n`);
+    }
+    Comm.finalize();
+  } catch (e) {
+    fail(envelope, e);
+  }
+}
+
+main();
