@@ -7,6 +7,7 @@ import { Comm } from '../dnd/comm.js';
 import type { JobEnvelope } from './job.js';
 import { runChunk } from './jobs/chunk.js';
 import { runCreate } from './jobs/create.js';
+import { runHello } from './jobs/hello.js';
 
 /** Thrown when the job was started with the wrong number of ranks. */
 export class WorldSizeError extends Error {}
@@ -32,5 +33,7 @@ export function executeJob(envelope: JobEnvelope): unknown {
       return runCreate(job, comm);
     case 'chunk':
       return runChunk(job, comm);
+    case 'hello':
+      return runHello(comm);
   }
 }

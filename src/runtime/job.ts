@@ -36,7 +36,11 @@ export interface ChunkJob {
   expected: { offset: number; lshape: number[] }[];
 }
 
-export type JobSpec = CreateJob | ChunkJob;
+export interface HelloJob {
+  op: 'hello';
+}
+
+export type JobSpec = CreateJob | ChunkJob | HelloJob;
 
 export interface JobEnvelope {
   v: 1;

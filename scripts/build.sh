@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds what changed: the native binding (node-gyp), the TypeScript (tsc), the oclif
+# manifest and the man pages (generated from the commands' own metadata).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '[build] %s\n' "$*" >&2; }
+
+node_bin=build/Release/mpi_napi.node
+if [ ! -f $node_bin ] || [ -n "$(find binding.gyp scripts/native-flags.mjs src/runtime/mpi-napi -newer $node_bin \( -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) 2>/dev/null | head -1)" ]; then
+  say "native binding (node-gyp)"
+  npx --no-install node-gyp rebuild --loglevel=error >/dev/null 2>build-native.log || { cat build-native.log >&2; exit 1; }
+  rm -f build-native.log
+fi
+
+stamp=dist/.stamp
+if [ ! -f $stamp ] || [ -n "$(find src bin scripts package.json tsconfig.json tsconfig.build.json -newer $stamp -type f 2>/dev/null | head -1)" ]; then
+  say "typescript"
+  rm -rf dist
+  npx --no-install tsc -p tsconfig.build.json
+  say "oclif manifest and man pages"
+  node scripts/gen-manifest.mjs
+  node scripts/gen-man.mjs
+  touch $stamp
+fi

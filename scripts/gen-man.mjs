@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Generates man/dnd.1 and man/dnd-<command>.1 from oclif.manifest.json, i.e. from each
+// command's own summary, description, arguments, flags and examples, so the man pages
+// cannot drift from --help. Run by scripts/build.sh; the test suite checks that the
+// committed pages match.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+const manifest = JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8'));
+const bin = pkg.oclif.bin;
+const date = 'dnd ' + pkg.version;
+
+/** troff-escape one line of text */
+const esc = (s) =>
+  String(s ?? '')
+    .replace(/\\/g, '\\e')
+    .replace(/-/g, '\\-')
+    .replace(/^([.'])/gm, '\\&$1');
+
+const para = (text) =>
+  String(text ?? '')
+    .split(/\n\s*\n/)
+    .map((p) => esc(p.replace(/\n/g, ' ')))
+    .join('\n.PP\n');
+
+const example = (e) => (typeof e === 'string' ? { command: e } : e);
+const fill = (s, id) => String(s).replace(/<%= config.bin %>/g, bin).replace(/<%= command.id %>/g, id);
+
+function flagLine(name, f) {
+  const short = f.char ? `\\fB\\-${f.char}\\fR, ` : '';
+  const value = f.type === 'option' ? ` \\fI${f.options ? f.options.join('|') : 'VALUE'}\\fR` : '';
+  return `.TP\n${short}\\fB\\-\\-${esc(name)}\\fR${value}\n${esc(f.summary ?? f.description ?? '')}${f.default !== undefined && f.type === 'option' ? ` Default: ${esc(String(f.default))}.` : ''}${f.env ? ` Environment: ${esc(f.env)}.` : ''}`;
+}
+
+function commandPage(id, c) {
+  const args = Object.values(c.args ?? {});
+  const flags = Object.entries(c.flags ?? {}).filter(([, f]) => !f.hidden);
+  const synopsis = `${bin} ${id} ${args.map((a) => (a.required ? a.name.toUpperCase() : `[${a.name.toUpperCase()}]`)).join(' ')} [FLAGS]`;
+  const out = [
+    `.TH "${bin.toUpperCase()}\\-${id.toUpperCase().replace(/ /g, '\\-')}" 1 "" "${date}" "dnd manual"`,
+    '.SH NAME',
+    `${bin}\\-${id.replace(/ /g, '\\-')} \\- ${esc(c.summary ?? '')}`,
+    '.SH SYNOPSIS',
+    `.B ${esc(synopsis)}`,
+    '.SH DESCRIPTION',
+    para(c.description ?? c.summary),
+  ];
+  if (args.length) {
+    out.push('.SH ARGUMENTS');
+    for (const a of args) out.push(`.TP\n\\fI${a.name.toUpperCase()}\\fR\n${esc(a.description ?? '')}`);
+  }
+  if (flags.length) {
+    out.push('.SH OPTIONS');
+    for (const [name, f] of flags) out.push(flagLine(name, f));
+  }
+  if (c.examples?.length) {
+    out.push('.SH EXAMPLES');
+    for (const e of c.examples.map(example)) {
+      if (e.description) out.push(`.PP\n${esc(fill(e.description, id))}`);
+      out.push(`.PP\n.RS\n.nf\n${esc(fill(e.command, id))}\n.fi\n.RE`);
+    }
+  }
+  out.push('.SH EXIT STATUS', exitStatus(), '.SH SEE ALSO', `.BR ${bin} (1)`);
+  return out.join('\n') + '\n';
+}
+
+function exitStatus() {
+  return [
+    '.TP\n0\nSuccess.',
+    '.TP\n2\nBad usage or input, found before any rank started (one line on stderr).',
+    '.TP\n3\nThe job failed on a rank; the message names the rank and the cause. Every rank was ended and no partial output file was left.',
+    '.TP\n130\nInterrupted (SIGINT or SIGTERM); every rank was ended.',
+  ].join('\n');
+}
+
+function mainPage(ids) {
+  return [
+    `.TH "${bin.toUpperCase()}" 1 "" "${date}" "dnd manual"`,
+    '.SH NAME',
+    `${bin} \\- ${esc(pkg.description)}`,
+    '.SH SYNOPSIS',
+    `.B ${bin} COMMAND [ARGS] [FLAGS]`,
+    '.SH DESCRIPTION',
+    para(
+      `${bin} starts an MPI job whose ranks build or load DNDarrays (a global N-D array cut along one split axis into one block per rank, as in the Python library Heat), do the operation with MPI collectives, and gather the layout to rank 0, which prints it as a table or, with --json, as one JSON object.\n\nOutside a job, ${bin} starts the ranks itself (mpiexec, or srun inside a Slurm allocation). Started as a rank by an outside launcher (mpiexec -n 4 ${bin} ..., srun ${bin} ...), it runs the operation directly and rank 0 prints.`,
+    ),
+    '.SH COMMANDS',
+    ...ids.map((id) => `.TP\n\\fB${esc(id)}\\fR\n${esc(manifest.commands[id].summary ?? '')} See \\fB${bin}\\-${id.replace(/ /g, '\\-')}\\fR(1).`),
+    '.SH ENVIRONMENT',
+    '.TP\nNO_COLOR, FORCE_COLOR\nColour of the tables; off when stdout is not a terminal.',
+    '.TP\nSLURM_NTASKS\nDefault rank count inside a Slurm allocation.',
+    '.TP\nOMPI_MCA_*\nYour own Open MPI settings always win. For local jobs dnd defaults OMPI_MCA_pml=ob1 (faster start-up on one node) and OMPI_MCA_io=romio321 (faster collective HDF5 I/O).',
+    '.TP\nDND_DEBUG\nShow stack traces and the launcher\'s raw output on failure.',
+    '.SH EXIT STATUS',
+    exitStatus(),
+    '.SH SEE ALSO',
+    ids.map((id) => `.BR ${bin}\\-${id.replace(/ /g, '\\-')} (1)`).join(',\n'),
+  ].join('\n') + '\n';
+}
+
+const ids = Object.keys(manifest.commands).filter((id) => !manifest.commands[id].hidden && !id.startsWith('autocomplete')).sort();
+mkdirSync(`${root}man`, { recursive: true });
+for (const f of readdirSync(`${root}man`)) if (f.endsWith('.1')) rmSync(`${root}man/${f}`);
+writeFileSync(`${root}man/${bin}.1`, mainPage(ids));
+for (const id of ids) writeFileSync(`${root}man/${bin}-${id.replace(/ /g, '-')}.1`, commandPage(id, manifest.commands[id]));

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what dnd needs and builds it; idempotent, quick when there is nothing to do.
+#   bash scripts/setup.sh          MPI + parallel HDF5 + npm packages + build
+#   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py, Slurm)
+# System packages come from apt only when missing and only when we are root: a cluster
+# user with `module load openmpi hdf5` already has them and is never sent through apt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+missing=()
+need() { # need <apt-package> <check command...>
+  local pkg=$1; shift
+  if ! "$@" >/dev/null 2>&1; then missing+=("$pkg"); fi
+}
+
+need openmpi-bin command -v mpiexec
+need libopenmpi-dev command -v mpicc
+need libhdf5-openmpi-dev sh -c 'pkg-config --exists hdf5-openmpi || command -v h5pcc'
+need pkg-config command -v pkg-config
+need g++ command -v g++
+need make command -v make
+if [ $want_test = 1 ]; then
+  need hdf5-tools command -v h5dump
+  need python3-h5py /usr/bin/python3 -c 'import h5py, numpy'
+  need tmux command -v tmux
+  need slurm-wlm sh -c 'command -v slurmctld && command -v slurmd && command -v sbatch'
+  need slurm-wlm-basic-plugins sh -c 'ls /usr/lib/x86_64-linux-gnu/slurm-wlm/select_cons_tres.so || ls /usr/lib/*/slurm*/select_cons_tres.so'
+  need munge command -v munged
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  # shellcheck disable=SC2207
+  missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "missing: ${missing[*]}"
+    say "install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or load them (e.g. module load openmpi hdf5)"
+    exit 1
+  fi
+fi
+
+# npm packages: again only when package-lock.json changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+bash scripts/build.sh

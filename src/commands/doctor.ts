@@ -1,0 +1,58 @@
+import { Flags } from '@oclif/core';
+import { DndCommand } from '../cli/base.js';
+import { launcherFlag } from '../cli/flags.js';
+import { bytes, seconds } from '../cli/render.js';
+import { runDoctor, type DoctorReport } from '../runtime/doctor.js';
+
+export default class Doctor extends DndCommand {
+  static override summary = 'Is my MPI actually working? Report MPI, HDF5, launcher, Slurm and tensor backend, then start a real job.';
+
+  static override description = `Shows the MPI library and standard, the mpiexec on PATH, whether dnd's native binding loads,
+whether HDF5 is a parallel build, which launcher dnd would use and why (mpiexec locally, srun
+inside a Slurm allocation, and which --mpi plugin), your OMPI_MCA_* settings, and the tfjs
+backend that would be used. Then it starts a small real job (-n ranks, default 2) that runs an
+MPI_Allreduce and reports the hosts it ran on. Exits 3 when a problem was found.`;
+
+  static override examples = [
+    { description: 'Check everything, starting a 2-rank job.', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Inside a Slurm allocation: how would dnd start 8 ranks?', command: '<%= config.bin %> <%= command.id %> -n 8' },
+    { description: 'Only report, start nothing.', command: '<%= config.bin %> <%= command.id %> --no-check --json' },
+  ];
+
+  static override flags = {
+    nprocs: Flags.integer({ char: 'n', summary: 'Ranks for the live check (default 2, or $SLURM_NTASKS).', min: 1 }),
+    launcher: launcherFlag,
+    check: Flags.boolean({ summary: 'Start a real job to check MPI.', default: true, allowNo: true }),
+  };
+
+  async run(): Promise<DoctorReport> {
+    const { flags } = await this.parse(Doctor);
+    const r = await runDoctor({ nprocs: flags.nprocs, launcher: flags.launcher, check: flags.check });
+    if (!this.jsonEnabled()) this.log(this.render(r));
+    if (!r.ok) process.exitCode = 3;
+    return r;
+  }
+
+  private render(r: DoctorReport): string {
+    const c = this.c;
+    const good = (ok: boolean, s: string) => (ok ? c.green(`✔ ${s}`) : c.red(`✘ ${s}`));
+    const row = (k: string, v: string) => `${c.bold(k.padEnd(14))} ${v}`;
+    const lines = [
+      row('node', `${r.node} ${r.platform}, ${r.cores} cores (${r.cpu}), ${bytes(r.memory_bytes)}`),
+      row('MPI', r.mpi.library ? `${r.mpi.library} (MPI ${r.mpi.standard})` : c.red('unknown (binding not loaded)')),
+      row('mpiexec', r.mpi.mpiexec ? `${r.mpi.mpiexec} — ${r.mpi.mpiexec_version ?? '?'}` : c.red('not on PATH')),
+      row('binding', good(r.binding.loaded, r.binding.loaded ? 'mpi-napi loads' : (r.binding.error ?? 'does not load').split('\n')[0])),
+      row('HDF5', r.hdf5.version ? good(r.hdf5.parallel, `${r.hdf5.version}${r.hdf5.parallel ? ', parallel (MPI-IO)' : ', NOT parallel'}`) : c.red('unknown')),
+      row('launcher', `${r.launcher.choice} for -n ${r.launcher.nprocs}: ${r.launcher.why}`),
+      row('Slurm', r.slurm.in_allocation ? `allocation ${r.slurm.job_id}, srun --mpi=${r.slurm.srun_mpi ?? 'default'}` : r.slurm.srun ? `not in an allocation (srun at ${r.slurm.srun}, --mpi=${r.slurm.srun_mpi ?? 'default'})` : 'not installed'),
+      row('started as', r.outer_rank ? `rank ${r.outer_rank.rank} of ${r.outer_rank.size} (${r.outer_rank.via})` : 'a launcher (not a rank)'),
+      row('OMPI_MCA_*', Object.keys(r.mca).length ? Object.entries(r.mca).map(([k, v]) => `${k}=${v}`).join(' ') : 'none set (dnd defaults pml=ob1, io=romio321 for local jobs)'),
+      row('tensors', r.tensor.backend ? `${r.tensor.backend}` : 'no tfjs installed (optional: npm i @tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu)'),
+    ];
+    if (r.check) {
+      lines.push(row('live check', good(r.check.ok, r.check.ok ? `${r.check.nprocs} ranks via ${r.check.launcher} on ${r.check.hosts.join(', ')} in ${seconds(r.check.seconds)}` : (r.check.error ?? 'failed'))));
+    }
+    lines.push(r.ok ? c.green('no problems found') : c.red(`problems:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`));
+    return lines.join('\n');
+  }
+}
