@@ -1,0 +1,45 @@
+/** The mpi-napi binding on real ranks: errors as exceptions, collectives, large counts. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { totalmem } from 'node:os';
+import { describe, it } from 'node:test';
+import { mpiEnv, ROOT } from '../helpers/run.js';
+
+function ranks(n: number, env: Record<string, string> = {}): Record<string, unknown> {
+  const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}test/mpi/native-ranks.mjs`], {
+    encoding: 'utf8',
+    env: { ...mpiEnv(), ...env },
+    timeout: 300000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
+}
+
+describe('mpi-napi on real ranks', () => {
+  for (const n of [1, 2, 3]) {
+    it(`n=${n}: MPI errors are exceptions with MPI's message; allreduce and alltoallv are right`, () => {
+      const out = ranks(n) as {
+        size: number;
+        badRoot: { isNative: boolean; code: string; message: string; mpiErrorClass: number; rank: number };
+        allreduce: { sum: number[]; max: number };
+        alltoallvOk: boolean;
+      };
+      assert.equal(out.size, n);
+      assert.equal(out.badRoot.isNative, true);
+      assert.equal(out.badRoot.code, 'EMPI');
+      assert.match(out.badRoot.message, /^MPI_Bcast: .*root/i);
+      assert.equal(out.badRoot.rank, 0);
+      assert.equal(typeof out.badRoot.mpiErrorClass, 'number');
+      assert.deepEqual(out.allreduce.sum, [n * 0.5 + (n * (n - 1)) / 2, 0 - (n * (n - 1)) / 2 + 0]);
+      assert.equal(out.allreduce.max, n - 1);
+      assert.equal(out.alltoallvOk, true);
+    });
+  }
+
+  // 2^31 + 3 bytes through bcast, alltoallv and allgatherv on 2 ranks: ~4.5 GiB a rank.
+  const enoughMemory = totalmem() >= 16 * 2 ** 30;
+  it('moves counts above 2^31 - 1 bytes (2^31 + 3, a 1-byte type) in bcast, alltoallv and allgatherv', { skip: enoughMemory ? false : 'needs 16 GiB of memory' }, () => {
+    const out = ranks(2, { DND_TEST_LARGE: '1' }) as { large: { bytes: number; bcast: boolean; alltoallv: boolean; allgatherv: boolean } };
+    assert.deepEqual(out.large, { bytes: 2 ** 31 + 3, bcast: true, alltoallv: true, allgatherv: true });
+  });
+});

@@ -1,0 +1,37 @@
+/** Runs the built CLI as a user would: a real process, real mpiexec underneath. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = `${ROOT}bin/run.js`;
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function dnd(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Ran {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 120000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs with --json and parses stdout, which must be exactly one JSON object. */
+export function dndJson<T = Record<string, unknown>>(args: string[], opts: Parameters<typeof dnd>[1] = {}): T {
+  const r = dnd([...args, '--json'], opts);
+  if (r.code !== 0) throw new Error(`dnd ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Environment for running mpiexec directly in a test (as root, more ranks than cores). */
+export function mpiEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    OMPI_ALLOW_RUN_AS_ROOT: '1',
+    OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1',
+    OMPI_MCA_rmaps_base_oversubscribe: '1',
+    OMPI_MCA_pml: process.env.OMPI_MCA_pml ?? 'ob1',
+  };
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseAxis, parseCounts, parseNumber, parseSeed, parseShape } from '../../src/cli/parse.js';
+import { colorLevel } from '../../src/cli/color.js';
+import { exitPlan } from '../../src/cli/exit.js';
+import { usageError } from '../../src/dnd/errors.js';
+import { InterruptedError, JobError } from '../../src/runtime/failure.js';
+
+describe('parseShape', () => {
+  it('accepts comma-separated non-negative integers', () => {
+    assert.deepEqual(parseShape('7,4,3'), [7, 4, 3]);
+    assert.deepEqual(parseShape('0'), [0]);
+    assert.deepEqual(parseShape(' 5,0 '), [5, 0]);
+  });
+  for (const bad of ['', '7,,3', '-1', '7.5', '1e3', 'abc', '7,4,', ',7', '7;4', '0x10']) {
+    it(`rejects '${bad}' saying what is allowed`, () => {
+      assert.throws(() => parseShape(bad), /Expected shape as comma-separated non-negative integers/);
+    });
+  }
+  it('limits the number of axes', () => {
+    assert.throws(() => parseShape(Array(33).fill('1').join(',')), /at most 32/);
+  });
+  it('rejects extents beyond 2^53', () => {
+    assert.throws(() => parseShape('99999999999999999999'), /too large/);
+  });
+});
+
+describe('parseAxis / parseCounts / parseNumber / parseSeed', () => {
+  it('axes', () => {
+    assert.equal(parseAxis('none'), null);
+    assert.equal(parseAxis('-2'), -2);
+    assert.throws(() => parseAxis('1.5'), /integer.*or none/);
+  });
+  it('counts', () => {
+    assert.deepEqual(parseCounts('4,0,2,1'), [4, 0, 2, 1]);
+    assert.throws(() => parseCounts('4,-1'), /non-negative integers/);
+  });
+  it('numbers', () => {
+    assert.equal(parseNumber('-2.5e3', '--value'), -2500);
+    assert.equal(parseNumber('inf', '--value'), Infinity);
+    assert.ok(Number.isNaN(parseNumber('nan', '--value')));
+    assert.throws(() => parseNumber('1,2', '--value'), /Expected --value as a number/);
+  });
+  it('seeds', () => {
+    assert.equal(parseSeed('42'), 42);
+    for (const bad of ['-1', '1.5', 'x', '99999999999999999999']) assert.throws(() => parseSeed(bad), /Expected --seed/);
+  });
+});
+
+describe('colour decision', () => {
+  it('NO_COLOR wins, then FORCE_COLOR, then the terminal', () => {
+    assert.equal(colorLevel({ NO_COLOR: '1', FORCE_COLOR: '3' }, true), 0);
+    assert.equal(colorLevel({ FORCE_COLOR: '0' }, true), 0);
+    assert.equal(colorLevel({ FORCE_COLOR: '1' }, false), 1);
+    assert.equal(colorLevel({}, false), 0);
+    assert.equal(colorLevel({ TERM: 'xterm-256color' }, true), 2);
+    assert.equal(colorLevel({ TERM: 'dumb' }, true), 0);
+  });
+});
+
+describe('exit codes', () => {
+  it('maps usage to 2, job to 3, interrupt to 130', () => {
+    assert.deepEqual(exitPlan(usageError('bad shape')), { code: 2, message: 'bad shape' });
+    assert.equal(exitPlan(new JobError('rank 1: boom')).code, 3);
+    assert.equal(exitPlan(new InterruptedError('SIGINT')).code, 130);
+    assert.equal(exitPlan(Object.assign(new Error('x'), { name: 'NonExistentFlagsError' })).code, 2);
+  });
+});
