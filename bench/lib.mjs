@@ -1,0 +1,46 @@
+// Shared helpers of the benchmarks: timing whole processes, medians, C floors.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const BIN = `${ROOT}bin/run.js`;
+
+/** Environment of a local job, as dnd's launcher would set it. */
+export function mpiEnv(extra = {}) {
+  const env = { ...process.env, OMPI_MCA_pml: process.env.OMPI_MCA_pml ?? 'ob1', OMPI_MCA_io: process.env.OMPI_MCA_io ?? 'romio321', OMPI_MCA_rmaps_base_oversubscribe: '1', NO_COLOR: '1', ...extra };
+  if (process.getuid?.() === 0) Object.assign(env, { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' });
+  return env;
+}
+
+/** Wall seconds of one run of a process; throws if it fails. */
+export function timeProcess(cmd, args, env = mpiEnv()) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const s = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { seconds: s, stdout: r.stdout };
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median and spread (min..max) of `runs` measurements, after one warm-up. */
+export function measure(runs, f) {
+  f();
+  const xs = Array.from({ length: runs }, () => f());
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs };
+}
+
+/** Compiles bench/c/NAME.c with mpicc (or h5pcc flags) into bench/bin when stale. */
+export function compileC(name, extraFlags = []) {
+  mkdirSync(`${ROOT}bench/bin`, { recursive: true });
+  const src = `${ROOT}bench/c/${name}.c`;
+  const out = `${ROOT}bench/bin/${name}`;
+  if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
+    execFileSync('mpicc', ['-O2', '-o', out, src, ...extraFlags], { stdio: 'inherit' });
+  }
+  return out;
+}
