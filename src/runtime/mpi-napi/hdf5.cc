@@ -1,11 +1,205 @@
 // Parallel HDF5 through the MPI-IO file driver.
+//
+// Thin on purpose: open/create/close files, list and describe datasets, create a
+// dataset, and read/write one hyperslab per rank with collective transfers. Which
+// hyperslab, which dtype, temporary names and renames are decided in TypeScript.
+// HDF5's automatic error printing is off; a failure throws DndNativeError("EH5") whose
+// message is the innermost HDF5 error and whose h5Stack holds the whole stack.
 #include <hdf5.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include "common.h"
 
 namespace mpinapi {
 
-// h5Version() -> "1.10.8" and whether the library was built parallel.
+namespace {
+
+// ---- errors -------------------------------------------------------------------------
+
+herr_t WalkError(unsigned n, const H5E_error2_t* e, void* data) {
+  auto* out = static_cast<std::vector<std::string>*>(data);
+  out->push_back(std::string(e->func_name ? e->func_name : "?") + ": " + (e->desc ? e->desc : ""));
+  return 0;
+}
+
+void ThrowH5(const Napi::Env& env, const std::string& what) {
+  std::vector<std::string> stack;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, WalkError, &stack);
+  H5Eclear2(H5E_DEFAULT);
+  std::string inner = stack.empty() ? "" : stack.back();
+  std::string joined;
+  for (auto& s : stack) joined += s + "\n";
+  std::string msg = what + (inner.empty() ? "" : " (" + inner + ")");
+  ThrowNative(env, msg, "EH5");
+  (void)joined;
+}
+
+// ---- dtypes -------------------------------------------------------------------------
+
+// h5py stores bool as an enum over int8 with FALSE = 0, TRUE = 1.
+hid_t BoolType() {
+  hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+  int8_t f = 0, tr = 1;
+  H5Tenum_insert(t, "FALSE", &f);
+  H5Tenum_insert(t, "TRUE", &tr);
+  return t;
+}
+
+// Memory type of a dnd dtype name; caller closes it. -1 when unknown.
+hid_t MemType(const std::string& d) {
+  hid_t base = -1;
+  if (d == "float32") base = H5T_NATIVE_FLOAT;
+  else if (d == "float64") base = H5T_NATIVE_DOUBLE;
+  else if (d == "int8") base = H5T_NATIVE_INT8;
+  else if (d == "int16") base = H5T_NATIVE_INT16;
+  else if (d == "int32") base = H5T_NATIVE_INT32;
+  else if (d == "int64") base = H5T_NATIVE_INT64;
+  else if (d == "uint8") base = H5T_NATIVE_UINT8;
+  else if (d == "uint16") base = H5T_NATIVE_UINT16;
+  else if (d == "uint32") base = H5T_NATIVE_UINT32;
+  else if (d == "bool") return BoolType();
+  if (base < 0) return -1;
+  return H5Tcopy(base);
+}
+
+const char* ClassName(H5T_class_t c) {
+  switch (c) {
+    case H5T_INTEGER: return "integer";
+    case H5T_FLOAT: return "float";
+    case H5T_TIME: return "time";
+    case H5T_STRING: return "string";
+    case H5T_BITFIELD: return "bitfield";
+    case H5T_OPAQUE: return "opaque";
+    case H5T_COMPOUND: return "compound";
+    case H5T_REFERENCE: return "reference";
+    case H5T_ENUM: return "enum";
+    case H5T_VLEN: return "variable-length";
+    case H5T_ARRAY: return "array";
+    default: return "unknown";
+  }
+}
+
+// Describes a stored type: the dnd dtype it maps to ("" if none) and a readable name.
+void DescribeType(hid_t t, std::string* dtype, std::string* name) {
+  H5T_class_t cls = H5Tget_class(t);
+  size_t size = H5Tget_size(t);
+  H5T_order_t order = H5Tget_order(t);
+  std::string endian = order == H5T_ORDER_BE ? "big-endian " : order == H5T_ORDER_LE ? "little-endian " : "";
+  *dtype = "";
+  if (cls == H5T_FLOAT) {
+    if (size == 4) *dtype = "float32";
+    if (size == 8) *dtype = "float64";
+    *name = endian + "float" + std::to_string(size * 8);
+  } else if (cls == H5T_INTEGER) {
+    bool sign = H5Tget_sign(t) == H5T_SGN_2;
+    std::string n = std::string(sign ? "int" : "uint") + std::to_string(size * 8);
+    if (n != "uint64") *dtype = n;
+    *name = endian + n;
+  } else if (cls == H5T_ENUM) {
+    // bool as h5py writes it: a 1-byte enum of FALSE/TRUE
+    int nmembers = H5Tget_nmembers(t);
+    bool is_bool = false;
+    if (nmembers == 2 && size == 1) {
+      char* m0 = H5Tget_member_name(t, 0);
+      char* m1 = H5Tget_member_name(t, 1);
+      is_bool = m0 && m1 && std::strcmp(m0, "FALSE") == 0 && std::strcmp(m1, "TRUE") == 0;
+      H5free_memory(m0);
+      H5free_memory(m1);
+    }
+    if (is_bool) *dtype = "bool";
+    *name = is_bool ? "bool (enum FALSE/TRUE)" : "enum";
+  } else if (cls == H5T_STRING) {
+    *name = H5Tis_variable_str(t) > 0 ? "variable-length string" : "fixed-length string";
+  } else {
+    *name = ClassName(cls);
+  }
+}
+
+Napi::Object DescribeDataset(const Napi::Env& env, hid_t ds, const std::string& path) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("path", path);
+  hid_t space = H5Dget_space(ds);
+  int ndim = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(ndim > 0 ? ndim : 0);
+  if (ndim > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  Napi::Array shape = Napi::Array::New(env, dims.size());
+  for (size_t i = 0; i < dims.size(); ++i) shape.Set(i, Napi::Number::New(env, static_cast<double>(dims[i])));
+  o.Set("shape", shape);
+  o.Set("scalar", Napi::Boolean::New(env, H5Sget_simple_extent_type(space) == H5S_SCALAR));
+  H5Sclose(space);
+
+  hid_t type = H5Dget_type(ds);
+  std::string dtype, tname;
+  DescribeType(type, &dtype, &tname);
+  o.Set("dtype", dtype.empty() ? env.Null() : Napi::String::New(env, dtype));
+  o.Set("storedType", tname);
+  o.Set("itemsize", Napi::Number::New(env, static_cast<double>(H5Tget_size(type))));
+  H5Tclose(type);
+
+  hid_t dcpl = H5Dget_create_plist(ds);
+  H5D_layout_t layout = H5Pget_layout(dcpl);
+  o.Set("layout", layout == H5D_CHUNKED ? "chunked" : layout == H5D_COMPACT ? "compact" : layout == H5D_VIRTUAL ? "virtual" : "contiguous");
+  if (layout == H5D_CHUNKED) {
+    std::vector<hsize_t> cdims(ndim > 0 ? ndim : 1);
+    int cn = H5Pget_chunk(dcpl, static_cast<int>(cdims.size()), cdims.data());
+    Napi::Array chunks = Napi::Array::New(env, cn > 0 ? cn : 0);
+    for (int i = 0; i < cn; ++i) chunks.Set(i, Napi::Number::New(env, static_cast<double>(cdims[i])));
+    o.Set("chunks", chunks);
+  } else {
+    o.Set("chunks", env.Null());
+  }
+  int nfilters = H5Pget_nfilters(dcpl);
+  Napi::Array filters = Napi::Array::New(env);
+  for (int i = 0; i < nfilters; ++i) {
+    unsigned flags = 0, cd[8];
+    size_t ncd = 8;
+    char fname[64] = {0};
+    H5Z_filter_t id = H5Pget_filter2(dcpl, i, &flags, &ncd, cd, sizeof(fname), fname, nullptr);
+    std::string label = fname[0] ? fname : ("filter " + std::to_string(id));
+    if (id == H5Z_FILTER_DEFLATE && ncd > 0) label = "gzip level " + std::to_string(cd[0]);
+    filters.Set(filters.Length(), label);
+  }
+  o.Set("filters", filters);
+  H5Pclose(dcpl);
+  o.Set("storageSize", Napi::Number::New(env, static_cast<double>(H5Dget_storage_size(ds))));
+  return o;
+}
+
+struct VisitState {
+  Napi::Env env;
+  Napi::Array out;
+};
+
+herr_t VisitObject(hid_t loc, const char* name, const H5O_info_t* info, void* data) {
+  auto* st = static_cast<VisitState*>(data);
+  if (info->type != H5O_TYPE_DATASET) return 0;
+  hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
+  if (ds < 0) return 0;
+  std::string path = std::string("/") + name;
+  st->out.Set(st->out.Length(), DescribeDataset(st->env, ds, path));
+  H5Dclose(ds);
+  return 0;
+}
+
+bool GetDims(const Napi::Env& env, const Napi::Value& v, std::vector<hsize_t>* out, const char* what) {
+  if (!v.IsArray()) {
+    Napi::TypeError::New(env, std::string(what) + " must be an array").ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Array a = v.As<Napi::Array>();
+  out->resize(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) (*out)[i] = static_cast<hsize_t>(a.Get(i).As<Napi::Number>().DoubleValue());
+  return true;
+}
+
+hid_t ToId(const Napi::Value& v) { return static_cast<hid_t>(v.As<Napi::Number>().Int64Value()); }
+
+}  // namespace
+
+// h5Version() -> { version, parallel }
 static Napi::Value H5Version(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   unsigned maj = 0, min = 0, rel = 0;
@@ -20,8 +214,197 @@ static Napi::Value H5Version(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// h5IsHdf5(path) -> true | false (not HDF5) ; throws when unreadable
+static Napi::Value H5IsHdf5(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  htri_t r = H5Fis_hdf5(path.c_str());
+  H5Eclear2(H5E_DEFAULT);
+  return Napi::Boolean::New(env, r > 0);
+}
+
+// h5Open(path, mode 'r'|'rw'|'create', parallel) -> file id. Collective when parallel.
+static Napi::Value H5Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  std::string mode = info[1].As<Napi::String>();
+  bool parallel = info[2].ToBoolean();
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+#ifdef H5_HAVE_PARALLEL
+  if (parallel) {
+    H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
+    H5Pset_all_coll_metadata_ops(fapl, true);
+    H5Pset_coll_metadata_write(fapl, true);
+  }
+#endif
+  hid_t f;
+  if (mode == "create") f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  else f = H5Fopen(path.c_str(), mode == "rw" ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  if (f < 0) {
+    ThrowH5(env, "cannot open " + path + " as HDF5");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(f));
+}
+
+static Napi::Value H5Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (H5Fclose(ToId(info[0])) < 0) ThrowH5(env, "closing the file failed");
+  return env.Undefined();
+}
+
+// h5List(fid) -> [dataset description]
+static Napi::Value H5List(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  VisitState st{env, Napi::Array::New(env)};
+  if (H5Ovisit(ToId(info[0]), H5_INDEX_NAME, H5_ITER_NATIVE, VisitObject, &st) < 0) {
+    ThrowH5(env, "cannot list the file's objects");
+    return env.Undefined();
+  }
+  return st.out;
+}
+
+// h5Describe(fid, path) -> description | null when there is no dataset at path
+static Napi::Value H5Describe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  hid_t f = ToId(info[0]);
+  std::string path = info[1].As<Napi::String>();
+  htri_t exists = H5Lexists(f, path.c_str(), H5P_DEFAULT);
+  // intermediate groups must exist for H5Lexists on a nested path; check piecewise
+  if (exists <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return env.Null();
+  }
+  H5O_info_t oi;
+  if (H5Oget_info_by_name(f, path.c_str(), &oi, H5P_DEFAULT) < 0 || oi.type != H5O_TYPE_DATASET) {
+    H5Eclear2(H5E_DEFAULT);
+    return env.Null();
+  }
+  hid_t ds = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+  if (ds < 0) {
+    ThrowH5(env, "cannot open dataset " + path);
+    return env.Undefined();
+  }
+  Napi::Object o = DescribeDataset(env, ds, path);
+  H5Dclose(ds);
+  return o;
+}
+
+// h5Create(fid, path, dtype, shape[]) -> creates a contiguous dataset (and its groups)
+static Napi::Value H5Create(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  hid_t f = ToId(info[0]);
+  std::string path = info[1].As<Napi::String>();
+  std::string dtype = info[2].As<Napi::String>();
+  std::vector<hsize_t> dims;
+  if (!GetDims(env, info[3], &dims, "shape")) return env.Undefined();
+  hid_t type = MemType(dtype);
+  if (type < 0) {
+    Napi::TypeError::New(env, "unknown dtype " + dtype).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // store little-endian, as numpy/h5py do on our machines
+  hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);  // every element is written by a rank
+  hid_t ds = H5Dcreate2(f, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT);
+  H5Pclose(dcpl);
+  H5Pclose(lcpl);
+  H5Sclose(space);
+  H5Tclose(type);
+  if (ds < 0) {
+    ThrowH5(env, "cannot create dataset " + path);
+    return env.Undefined();
+  }
+  H5Dclose(ds);
+  return env.Undefined();
+}
+
+// h5Delete(fid, path): unlinks a dataset (for --force into an existing file)
+static Napi::Value H5Delete(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[1].As<Napi::String>();
+  if (H5Ldelete(ToId(info[0]), path.c_str(), H5P_DEFAULT) < 0) ThrowH5(env, "cannot delete " + path);
+  return env.Undefined();
+}
+
+// Shared by read and write: one hyperslab [start, start + count) per rank.
+static Napi::Value Transfer(const Napi::CallbackInfo& info, bool write) {
+  Napi::Env env = info.Env();
+  hid_t f = ToId(info[0]);
+  std::string path = info[1].As<Napi::String>();
+  Bytes buf;
+  if (!ToBytes(env, info[2], &buf, "array")) return env.Undefined();
+  std::string dtype = info[3].As<Napi::String>();
+  std::vector<hsize_t> start, count;
+  if (!GetDims(env, info[4], &start, "start") || !GetDims(env, info[5], &count, "count")) return env.Undefined();
+  bool collective = info[6].ToBoolean();
+  hid_t mem_type = MemType(dtype);
+  if (mem_type < 0) {
+    Napi::TypeError::New(env, "unknown dtype " + dtype).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  hsize_t n = 1;
+  for (hsize_t c : count) n *= c;
+  if (n * H5Tget_size(mem_type) != buf.length) {
+    H5Tclose(mem_type);
+    Napi::RangeError::New(env, "array size does not match the hyperslab").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  hid_t ds = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+  if (ds < 0) {
+    H5Tclose(mem_type);
+    ThrowH5(env, "cannot open dataset " + path);
+    return env.Undefined();
+  }
+  hid_t fspace = H5Dget_space(ds);
+  hid_t mspace;
+  if (start.empty()) {
+    mspace = H5Screate(H5S_SCALAR);
+  } else if (n == 0) {
+    // a rank with an empty block still takes part in the collective call
+    H5Sselect_none(fspace);
+    mspace = H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr);
+    H5Sselect_none(mspace);
+  } else {
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+    mspace = H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr);
+  }
+  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+#ifdef H5_HAVE_PARALLEL
+  if (collective) H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+#endif
+  herr_t rc = write ? H5Dwrite(ds, mem_type, mspace, fspace, dxpl, buf.data)
+                    : H5Dread(ds, mem_type, mspace, fspace, dxpl, buf.data);
+  H5Pclose(dxpl);
+  H5Sclose(mspace);
+  H5Sclose(fspace);
+  H5Dclose(ds);
+  H5Tclose(mem_type);
+  if (rc < 0) ThrowH5(env, std::string(write ? "writing " : "reading ") + path + " failed");
+  return env.Undefined();
+}
+
+// h5Read(fid, path, array, dtype, start[], count[], collective)
+static Napi::Value H5Read(const Napi::CallbackInfo& info) { return Transfer(info, false); }
+// h5Write(fid, path, array, dtype, start[], count[], collective)
+static Napi::Value H5Write(const Napi::CallbackInfo& info) { return Transfer(info, true); }
+
 void InitHdf5(Napi::Env env, Napi::Object exports) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not prints
   exports.Set("h5Version", Napi::Function::New(env, H5Version));
+  exports.Set("h5IsHdf5", Napi::Function::New(env, H5IsHdf5));
+  exports.Set("h5Open", Napi::Function::New(env, H5Open));
+  exports.Set("h5Close", Napi::Function::New(env, H5Close));
+  exports.Set("h5List", Napi::Function::New(env, H5List));
+  exports.Set("h5Describe", Napi::Function::New(env, H5Describe));
+  exports.Set("h5Create", Napi::Function::New(env, H5Create));
+  exports.Set("h5Delete", Napi::Function::New(env, H5Delete));
+  exports.Set("h5Read", Napi::Function::New(env, H5Read));
+  exports.Set("h5Write", Napi::Function::New(env, H5Write));
 }
 
 }  // namespace mpinapi
