@@ -6,11 +6,13 @@
 import { Command } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
 import { Comm } from '../dnd/comm.js';
-import { chooseLauncher, defaultNprocs, outerRank, type LauncherChoice } from '../runtime/detect.js';
+import { randomBytes } from 'node:crypto';
+import { chooseLauncher, defaultNprocs, outerJobToken, outerRank, type LauncherChoice } from '../runtime/detect.js';
 import { describeFailure, failureOf } from '../runtime/failure.js';
 import { checkWorldSize } from '../runtime/execute.js';
 import { launch, makeEnvelope } from '../runtime/launcher.js';
 import type { JobSpec } from '../runtime/job.js';
+import { discardOutput, type OutputPlan } from '../runtime/output.js';
 import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
 import { usageError } from '../dnd/errors.js';
@@ -33,6 +35,11 @@ export abstract class DndCommand extends Command {
     return this._chalk;
   }
 
+  /** A token for this job's temporary files: random, or the outer launcher's job id. */
+  protected jobToken(): string {
+    return outerRank() ? outerJobToken() : randomBytes(6).toString('hex');
+  }
+
   /** How many ranks: -n, else the allocation's task count inside Slurm, else 1. */
   protected resolveNprocs(n: number | undefined): number {
     const outer = outerRank();
@@ -51,17 +58,23 @@ export abstract class DndCommand extends Command {
    */
   protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0): Promise<JobRun<T>> {
     const t0 = performance.now();
-    if (outerRank()) return this.runAsRank<T>(job, nprocs, t0);
+    const out = 'out' in job ? (job.out ?? null) : null;
+    if (outerRank()) return this.runAsRank<T>(job, nprocs, t0, out);
     const decision = chooseLauncher(launcher, nprocs);
     if (decision.launcher === 'none' && nprocs !== 1) {
       throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
     }
     const color = !this.jsonEnabled() && colorLevel() > 0;
-    const run = await launch<T>(job, { nprocs, launcher, color, timeoutS });
-    return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
+    try {
+      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS });
+      return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
+    } catch (e) {
+      discardOutput(out); // a failed job leaves no partial output
+      throw e;
+    }
   }
 
-  private runAsRank<T>(job: JobSpec, nprocs: number, t0: number): JobRun<T> {
+  private runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): JobRun<T> {
     const envelope = makeEnvelope(job, nprocs, false);
     let comm: Comm | null = null;
     try {
@@ -74,6 +87,7 @@ export abstract class DndCommand extends Command {
       // one line from the failing rank, then end every rank: nobody hangs in a collective
       const f = failureOf(e, comm?.rank ?? 0, comm?.host());
       process.stderr.write(`dnd: ${describeFailure(f)}\n`);
+      discardOutput(out);
       if (comm && comm.size > 1) comm.abort(3);
       process.exit(3);
     }

@@ -41,3 +41,11 @@ export const timeoutFlag = Flags.integer({
   default: 0,
   env: 'DND_TIMEOUT',
 });
+
+export const outFlag = Flags.string({
+  summary: 'Write the array to FILE.h5[:/dataset] (default dataset /data), in parallel. Written to a temporary file and renamed into place when every rank succeeded.',
+});
+
+export const forceFlag = Flags.boolean({
+  summary: 'Replace an existing --out file or dataset.',
+});

@@ -76,7 +76,29 @@ export function layoutLines(r: { lshape_map: number[][]; counts: number[] | null
 export function renderArrayReport(r: ArrayReport, c: ChalkInstance): string {
   const lines = [arrayHeader(r, c), rankTable(r, c), ...layoutLines(r, c)];
   if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${r.sum === undefined ? '' : String(Number(r.sum.toPrecision(10)))}`);
+  if (r.out) lines.push(`${c.bold('written')} ${r.out.file}:${r.out.dataset}${r.timing.write_s !== undefined ? ` in ${seconds(r.timing.write_s)} (${rate(r.gnbytes, r.timing.write_s)})` : ''}`);
   lines.push(c.dim(`time ${seconds(r.timing.total_s)} total, ${seconds(r.timing.op_s)} in the operation (slowest rank)`));
+  return lines.join('\n');
+}
+
+export function rate(nbytes: number, s: number): string {
+  return s > 0 ? `${bytes(nbytes / s)}/s` : '-';
+}
+
+/** One bar per rank, proportional to its share of the split axis. */
+export function distributionBars(r: ArrayReport, c: ChalkInstance, width = 40): string {
+  if (r.split === null || !r.counts) return `${c.bold('distribution')} every rank holds the whole array`;
+  const counts = r.counts;
+  const max = Math.max(1, ...counts);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const digits = String(r.nprocs - 1).length;
+  const lines = [`${c.bold('distribution')} rows of axis ${r.split} per rank`];
+  counts.forEach((n, p) => {
+    const len = Math.round((n / max) * width);
+    const bar = n > 0 ? '█'.repeat(Math.max(1, len)) : '';
+    const share = total ? ((100 * n) / total).toFixed(1) : '0.0';
+    lines.push(`  ${String(p).padStart(digits)} ${c.cyan(bar)}${' '.repeat(width - (n > 0 ? Math.max(1, len) : 0))} ${n} (${share}%)`);
+  });
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
-import { dtypeFlag, launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseNumber, parseShape } from '../cli/parse.js';
 import { renderArrayReport } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
@@ -26,6 +27,7 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
     { description: 'An unbalanced layout on purpose: rank 1 holds nothing.', command: '<%= config.bin %> <%= command.id %> arange 7,2 --counts 4,0,2,1 -n 4' },
     { description: 'Integers in [0, 100), with a fingerprint of the global contents.', command: '<%= config.bin %> <%= command.id %> randint 12,5 --low 0 --high 100 --dtype int32 -n 2 --checksum' },
     { description: 'Every rank holds the whole array.', command: '<%= config.bin %> <%= command.id %> eye 4,4 --split none -n 2' },
+    { description: 'Write it with parallel HDF5 (h5py and h5dump read it).', command: '<%= config.bin %> <%= command.id %> randn 1000,30 -n 4 --out data.h5:/temperature' },
   ];
 
   static override args = {
@@ -47,6 +49,8 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
     high: Flags.string({ summary: 'randint: highest value, exclusive (default 10).' }),
     counts: Flags.string({ summary: 'Rows of the split axis per rank, e.g. 4,0,2,1: an unbalanced layout on purpose.' }),
     checksum: Flags.boolean({ summary: 'Add each rank\'s local sum and a fingerprint of the global contents (independent of -n and --split).' }),
+    out: outFlag,
+    force: forceFlag,
     timeout: timeoutFlag,
   };
 
@@ -82,6 +86,8 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
       } satisfies CreateJob,
       nprocs,
     );
+    if (flags.force && !flags.out) throw usageError('--force only applies with --out');
+    if (flags.out) job.out = planOutput(flags.out, flags.force, this.jobToken());
     const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout);
     if (!run.result) return undefined; // not rank 0 of an outer-launched job
     const report = run.result;

@@ -105,3 +105,13 @@ export function chooseLauncher(requested: 'auto' | LauncherChoice, nprocs: numbe
   }
   return { launcher: 'mpiexec', why: 'not inside a Slurm allocation: mpiexec starts the ranks locally' };
 }
+
+/**
+ * A token naming this job's temporary files. Ranks started from outside each plan on
+ * their own, so it must be the same on all of them: it comes from the launcher's job id.
+ * Our own launcher uses a random token.
+ */
+export function outerJobToken(env: Env = process.env): string {
+  const id = env.PMIX_NAMESPACE ?? env.OMPI_MCA_ess_base_jobid ?? (env.SLURM_JOB_ID ? `${env.SLURM_JOB_ID}.${env.SLURM_STEP_ID ?? ''}` : null) ?? env.PMI_ID ?? 'outer';
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}

@@ -8,6 +8,7 @@ import type { JobEnvelope } from './job.js';
 import { runChunk } from './jobs/chunk.js';
 import { runCreate } from './jobs/create.js';
 import { runHello } from './jobs/hello.js';
+import { runInfo } from './jobs/info.js';
 
 /** Thrown when the job was started with the wrong number of ranks. */
 export class WorldSizeError extends Error {}
@@ -33,6 +34,8 @@ export function executeJob(envelope: JobEnvelope): unknown {
       return runCreate(job, comm);
     case 'chunk':
       return runChunk(job, comm);
+    case 'info':
+      return runInfo(job, comm);
     case 'hello':
       return runHello(comm);
   }

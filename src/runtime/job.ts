@@ -9,6 +9,7 @@
  */
 import type { Dtype } from '../dnd/dtypes.js';
 import type { Split } from '../dnd/layout.js';
+import type { OutputPlan } from './output.js';
 
 export const CREATE_KINDS = ['zeros', 'ones', 'full', 'empty', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint'] as const;
 export type CreateKind = (typeof CREATE_KINDS)[number];
@@ -26,6 +27,16 @@ export interface CreateJob {
   b?: number;
   counts?: number[] | null;
   checksum?: boolean;
+  out?: OutputPlan | null;
+}
+
+/** `info`: load a file's dataset (or build a generator's array) and describe it. */
+export interface InfoJob {
+  op: 'info';
+  source: { type: 'file'; file: string; dataset: string } | { type: 'generator'; create: CreateJob };
+  split: Split;
+  stats: boolean;
+  checksum?: boolean;
 }
 
 export interface ChunkJob {
@@ -40,7 +51,7 @@ export interface HelloJob {
   op: 'hello';
 }
 
-export type JobSpec = CreateJob | ChunkJob | HelloJob;
+export type JobSpec = CreateJob | ChunkJob | HelloJob | InfoJob;
 
 export interface JobEnvelope {
   v: 1;

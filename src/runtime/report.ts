@@ -40,6 +40,8 @@ export interface ArrayReport {
   /** with --checksum: distribution-independent fingerprint and sum of the global array */
   checksum?: string;
   sum?: number;
+  /** with --out: where the array was written */
+  out?: { file: string; dataset: string };
   timing: Timing;
 }
 

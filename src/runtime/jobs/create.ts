@@ -6,6 +6,7 @@ import { usageError } from '../../dnd/errors.js';
 import { arange, checkShape, checkValue, empty, eye, full, linspace, ones, zeros } from '../../dnd/factories.js';
 import { normalizeSplit, numel, validateCounts } from '../../dnd/layout.js';
 import { checkFitsInMemory } from '../memory-check.js';
+import { writeOutput } from '../output.js';
 import { rand, randint, randn, RandomState } from '../../dnd/random.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import type { CreateJob } from '../job.js';
@@ -41,7 +42,18 @@ export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
   const t0 = comm.wtime();
   const x = buildArray(job, comm);
   const opSeconds = comm.wtime() - t0;
-  return describeArray(x, { command: 'create', checksum: job.checksum, opSeconds });
+  let writeSeconds = 0;
+  if (job.out) {
+    const t1 = comm.wtime();
+    writeOutput(x, job.out, comm);
+    writeSeconds = comm.wtime() - t1;
+  }
+  const report = describeArray(x, { command: 'create', checksum: job.checksum, opSeconds });
+  if (report && job.out) {
+    report.out = { file: job.out.file, dataset: job.out.dataset };
+    report.timing.write_s = writeSeconds;
+  }
+  return report;
 }
 
 /**

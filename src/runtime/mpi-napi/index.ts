@@ -39,6 +39,34 @@ export interface NativeBinding {
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
   h5Version(): { version: string; parallel: boolean };
+  /** false when the file is not HDF5 (or unreadable) */
+  h5IsHdf5(path: string): boolean;
+  /** a file id; collective when parallel */
+  h5Open(path: string, mode: 'r' | 'rw' | 'create', parallel: boolean): number;
+  h5Close(fid: number): void;
+  h5List(fid: number): H5DatasetInfo[];
+  /** null when there is no dataset at path */
+  h5Describe(fid: number, path: string): H5DatasetInfo | null;
+  /** a contiguous dataset (and its intermediate groups); collective when parallel */
+  h5Create(fid: number, path: string, dtype: string, shape: number[]): void;
+  h5Delete(fid: number, path: string): void;
+  /** one hyperslab per rank; with collective, every rank must call (empty blocks too) */
+  h5Read(fid: number, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
+  h5Write(fid: number, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
+}
+
+/** A dataset as HDF5 describes it; dtype is null when dnd cannot hold the stored type. */
+export interface H5DatasetInfo {
+  path: string;
+  shape: number[];
+  scalar: boolean;
+  dtype: string | null;
+  storedType: string;
+  itemsize: number;
+  layout: 'contiguous' | 'chunked' | 'compact' | 'virtual';
+  chunks: number[] | null;
+  filters: string[];
+  storageSize: number;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));

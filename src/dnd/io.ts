@@ -1,0 +1,104 @@
+/**
+ * HDF5 load and save of DNDarrays with parallel HDF5 (MPI-IO driver, collective
+ * transfers). Each rank reads or writes only its own hyperslab: no rank ever holds the
+ * whole dataset unless split is none.
+ */
+import { loadNative, type H5DatasetInfo } from '../runtime/mpi-napi/index.js';
+import { Comm } from './comm.js';
+import { DNDarray } from './dndarray.js';
+import { isDtype, type Dtype } from './dtypes.js';
+import { DndError, usageError } from './errors.js';
+import { chunk, normalizeSplit, type Split } from './layout.js';
+import { allocate } from './memory.js';
+
+export type DatasetInfo = H5DatasetInfo;
+
+/** Not collective: opens the file serially and describes every dataset. */
+export function listDatasets(file: string): DatasetInfo[] {
+  const native = loadNative();
+  const fid = native.h5Open(file, 'r', false);
+  try {
+    return native.h5List(fid);
+  } finally {
+    native.h5Close(fid);
+  }
+}
+
+/** The dataset a source names, or the file's only one; a clear error otherwise. */
+export function resolveDataset(file: string, dataset: string | null, all: DatasetInfo[]): DatasetInfo {
+  if (dataset !== null) {
+    const want = dataset.startsWith('/') ? dataset : `/${dataset}`;
+    const found = all.find((d) => d.path === want);
+    if (!found) {
+      const names = all.map((d) => d.path).join(', ') || 'none';
+      throw usageError(`${file} has no dataset ${want}: it holds ${names}`);
+    }
+    return found;
+  }
+  if (all.length === 1) return all[0];
+  if (all.length === 0) throw usageError(`${file} holds no dataset`);
+  throw usageError(`${file} holds ${all.length} datasets: name one as ${file}:/path (${all.map((d) => d.path).join(', ')})`);
+}
+
+/** Checks that dnd can hold the dataset's stored type. */
+export function datasetDtype(info: DatasetInfo, file: string): Dtype {
+  if (info.dtype === null || !isDtype(info.dtype)) {
+    throw usageError(`${file}:${info.path} stores ${info.storedType} values, which dnd cannot load: supported are float32/64, int8/16/32/64, uint8/16/32 and bool`);
+  }
+  if (info.scalar) throw usageError(`${file}:${info.path} is a scalar dataset: there is no axis to distribute`);
+  return info.dtype;
+}
+
+export interface LoadOptions {
+  split?: Split;
+  comm?: Comm;
+}
+
+/** Collective: every rank reads its chunk() of the dataset. */
+export function load(file: string, dataset: string, opts: LoadOptions = {}): DNDarray {
+  const comm = opts.comm ?? Comm.world();
+  const native = comm.native;
+  const fid = native.h5Open(file, 'r', true);
+  try {
+    const info = native.h5Describe(fid, dataset);
+    if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
+    const dtype = datasetDtype(info, file);
+    const split = normalizeSplit(opts.split === undefined ? 0 : opts.split, info.shape.length);
+    const ch = chunk(info.shape, split, comm.rank, comm.size);
+    const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
+    native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, true);
+    return new DNDarray({ comm, dtype, gshape: info.shape, split, larray, lshape: ch.lshape, balanced: true });
+  } finally {
+    native.h5Close(fid);
+  }
+}
+
+export interface SaveOptions {
+  /** 'create': a new file (truncating); 'append': add the dataset to an existing file */
+  mode: 'create' | 'append';
+  /** with append: replace a dataset of the same name */
+  replace?: boolean;
+}
+
+/** Collective: every rank writes its own block into `file`:`dataset`. */
+export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptions): void {
+  const native = x.comm.native;
+  const fid = native.h5Open(file, opts.mode === 'create' ? 'create' : 'rw', true);
+  try {
+    if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
+      if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);
+      native.h5Delete(fid, dataset);
+    }
+    native.h5Create(fid, dataset, x.dtype, x.gshape);
+    const offset = x.offset;
+    if (x.split === null && x.rank !== 0) {
+      // every rank holds the whole array: rank 0 writes it, the others take part empty
+      native.h5Write(fid, dataset, x.larray.subarray(0, 0), x.dtype, x.gshape.map(() => 0), x.gshape.map(() => 0), true);
+    } else {
+      const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
+      native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
+    }
+  } finally {
+    native.h5Close(fid);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Sources of data commands: `FILE.h5[:/dataset]` or a generator `KIND:SHAPE`
+ * (`randn:7,4,3`). Parsed and checked on the launcher, before any rank starts: a missing
+ * file, a directory, a non-HDF5 file or a missing dataset is exit 2 with one line.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { datasetDtype, listDatasets, resolveDataset, type DatasetInfo } from '../dnd/io.js';
+import type { Dtype } from '../dnd/dtypes.js';
+import { usageError } from '../dnd/errors.js';
+import { loadNative } from './mpi-napi/index.js';
+import { CREATE_KINDS, type CreateKind } from './job.js';
+
+export type Source =
+  | { type: 'file'; file: string; dataset: string | null }
+  | { type: 'generator'; kind: CreateKind; shape: number[] };
+
+const GENERATOR = new RegExp(`^(${CREATE_KINDS.join('|')}):(\\d+(?:,\\d+)*)$`);
+
+export function parseSource(s: string): Source {
+  if (s.trim() === '') throw usageError('Expected a source (FILE.h5[:/dataset] or KIND:SHAPE like randn:7,4,3) but received an empty string');
+  const g = GENERATOR.exec(s);
+  if (g && !existsSync(s)) return { type: 'generator', kind: g[1] as CreateKind, shape: g[2].split(',').map(Number) };
+  // FILE:/dataset — the dataset part starts with '/'; a file name may contain ':' itself
+  const at = s.lastIndexOf(':/');
+  if (at > 0 && !existsSync(s)) return { type: 'file', file: s.slice(0, at), dataset: s.slice(at + 1) };
+  return { type: 'file', file: s, dataset: null };
+}
+
+export interface FileFacts {
+  file: string;
+  bytes_on_disk: number;
+  dataset: DatasetInfo;
+  dtype: Dtype;
+}
+
+/** Checks a file source on the launcher and describes its dataset. */
+export function inspectFileSource(file: string, dataset: string | null): FileFacts {
+  if (!existsSync(file)) throw usageError(`${file}: no such file`);
+  const st = statSync(file);
+  if (st.isDirectory()) throw usageError(`${file} is a directory, not an HDF5 file`);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw usageError(`${file}: permission denied (cannot read it)`);
+  }
+  const native = loadNative();
+  if (!native.h5IsHdf5(file)) throw usageError(`${file} is not an HDF5 file (or it is truncated)`);
+  let all: DatasetInfo[];
+  try {
+    all = listDatasets(file);
+  } catch (e) {
+    throw usageError(`${file} cannot be read as HDF5: ${(e as Error).message}`);
+  }
+  const info = resolveDataset(file, dataset, all);
+  return { file, bytes_on_disk: st.size, dataset: info, dtype: datasetDtype(info, file) };
+}
