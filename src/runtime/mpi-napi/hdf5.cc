@@ -195,7 +195,12 @@ bool GetDims(const Napi::Env& env, const Napi::Value& v, std::vector<hsize_t>* o
   return true;
 }
 
-hid_t ToId(const Napi::Value& v) { return static_cast<hid_t>(v.As<Napi::Number>().Int64Value()); }
+// hid_t is 64-bit with the id type in the high bits: it does not fit a double, so ids
+// travel to JS as BigInt.
+hid_t ToId(const Napi::Value& v) {
+  bool lossless = false;
+  return static_cast<hid_t>(v.As<Napi::BigInt>().Int64Value(&lossless));
+}
 
 }  // namespace
 
@@ -245,7 +250,7 @@ static Napi::Value H5Open(const Napi::CallbackInfo& info) {
     ThrowH5(env, "cannot open " + path + " as HDF5");
     return env.Undefined();
   }
-  return Napi::Number::New(env, static_cast<double>(f));
+  return Napi::BigInt::New(env, static_cast<int64_t>(f));
 }
 
 static Napi::Value H5Close(const Napi::CallbackInfo& info) {

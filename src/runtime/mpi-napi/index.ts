@@ -41,18 +41,18 @@ export interface NativeBinding {
   h5Version(): { version: string; parallel: boolean };
   /** false when the file is not HDF5 (or unreadable) */
   h5IsHdf5(path: string): boolean;
-  /** a file id; collective when parallel */
-  h5Open(path: string, mode: 'r' | 'rw' | 'create', parallel: boolean): number;
-  h5Close(fid: number): void;
-  h5List(fid: number): H5DatasetInfo[];
+  /** a file id (hid_t, 64-bit, hence BigInt); collective when parallel */
+  h5Open(path: string, mode: 'r' | 'rw' | 'create', parallel: boolean): bigint;
+  h5Close(fid: bigint): void;
+  h5List(fid: bigint): H5DatasetInfo[];
   /** null when there is no dataset at path */
-  h5Describe(fid: number, path: string): H5DatasetInfo | null;
+  h5Describe(fid: bigint, path: string): H5DatasetInfo | null;
   /** a contiguous dataset (and its intermediate groups); collective when parallel */
-  h5Create(fid: number, path: string, dtype: string, shape: number[]): void;
-  h5Delete(fid: number, path: string): void;
+  h5Create(fid: bigint, path: string, dtype: string, shape: number[]): void;
+  h5Delete(fid: bigint, path: string): void;
   /** one hyperslab per rank; with collective, every rank must call (empty blocks too) */
-  h5Read(fid: number, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
-  h5Write(fid: number, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
+  h5Read(fid: bigint, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
+  h5Write(fid: bigint, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
 }
 
 /** A dataset as HDF5 describes it; dtype is null when dnd cannot hold the stored type. */
