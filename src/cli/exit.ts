@@ -11,33 +11,34 @@ export interface ExitPlan {
   message: string | null;
 }
 
-const PARSE_ERRORS = new Set([
-  'NonExistentFlagsError',
-  'RequiredArgsError',
-  'UnexpectedArgsError',
-  'FailedFlagValidationError',
-  'FlagInvalidOptionError',
-  'ArgInvalidOptionError',
-  'CLIParseError',
-]);
+/**
+ * oclif's parse errors span several lines ("The following error occurred:", the
+ * reason, "See more help with --help"), and it wraps a custom parser's error as
+ * "Parsing --split\n\t<reason>". Keep the reason, on one line.
+ */
+export function oneLineParseMessage(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim().replace(/\s*See more help with --help$/, ''));
+  const missingArgs = /^Missing (\d+) required args?:$/.exec(lines[0] ?? '');
+  if (missingArgs) {
+    const names = lines.slice(1).filter((l) => /^[a-z]/i.test(l) && !/^See more/.test(l)).map((l) => l.split(/\s+/)[0]);
+    return `Missing ${missingArgs[1]} required argument(s): ${names.filter((n) => /^[a-z][\w-]*$/i.test(n) && !/^(zeros|ones|full|empty|arange|linspace|eye|rand|randn|randint)/.test(n)).join(', ')}`;
+  }
+  const generic = /^(The following errors? occurred:|See more help with --help|Parsing --?\S+)$/;
+  const kept = lines.filter((l) => l && !generic.test(l));
+  return kept.find((l) => /^Expected/.test(l)) ?? (kept.join('; ') || 'bad usage');
+}
 
 function firstLine(s: string): string {
   return s.split('\n').map((l) => l.trim()).find(Boolean) ?? s;
 }
 
 export function exitPlan(e: unknown): ExitPlan {
-  const err = e as { name?: string; message?: string; oclif?: { exit?: number }; code?: string; tag?: string };
+  const err = e as { name?: string; message?: string; oclif?: { exit?: number }; code?: string };
   if (err?.code === 'EEXIT') return { code: err.oclif?.exit ?? 0, message: null };
   if (e instanceof InterruptedError) return { code: 130, message: e.message };
   if (e instanceof JobError) return { code: 3, message: e.message };
-  if (isDndError(e)) return { code: e.tag === 'usage' ? 2 : 3, message: firstLine(e.message) };
+  if (isDndError(e)) return { code: e.tag === 'usage' ? 2 : 3, message: e.tag === 'usage' ? oneLineParseMessage(e.message) : firstLine(e.message) };
   if (err?.name === 'NativeLoadError') return { code: 3, message: err.message ?? 'native binding failed to load' };
-  if (err?.name && PARSE_ERRORS.has(err.name)) {
-    // oclif wraps a custom parser's error: "Parsing --split \n\t<our message>"; keep ours
-    const lines = (err.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-    const ours = lines.find((l) => /^Expected|must|unknown/i.test(l)) ?? lines[0] ?? 'bad usage';
-    return { code: 2, message: `${ours.replace(/\s*See more help with --help$/, '')} (see --help)` };
-  }
-  if (err?.oclif?.exit === 2) return { code: 2, message: `${firstLine(err.message ?? '')} (see --help)` };
+  if (err?.oclif?.exit === 2) return { code: 2, message: `${oneLineParseMessage(err.message ?? '')} (see --help)` };
   return { code: 1, message: firstLine(err?.message ?? String(e)) };
 }

@@ -9,7 +9,10 @@
 import { Comm } from './comm.js';
 import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
-import { countsDispls, isBalancedMap, numel, sameShape, type Shape, type Split } from './layout.js';
+import { countsDispls, isBalancedMap, normalizeSplit, numel, sameShape, validateCounts, type Shape, type Split } from './layout.js';
+import { allocate } from './memory.js';
+import { balanceInPlace, redistributeInPlace } from './ops/redistribute.js';
+import { balancedLayout, moveTo, resplitInPlace, type MoveStats, type Moved } from './ops/resplit.js';
 
 export interface DNDarrayInit {
   comm: Comm;
@@ -171,6 +174,62 @@ export class DNDarray {
     this._lshape = [...lshape];
     this._lshapeMap = lshapeMap;
     this._balanced = balanced;
+  }
+
+  /**
+   * *Collective.* A new array with the same global contents split along `axis`
+   * (balanced by chunk()), or whole on every rank for `null`. One collective exchange;
+   * this array is not changed. Same axis: a copy, no data moves (as in Heat).
+   *
+   *     const b = a.resplit(1);   // [0/2] lshape (7, 2, 3)   [1/2] lshape (7, 2, 3)
+   */
+  resplit(axis: Split): DNDarray {
+    const to = normalizeSplit(axis, this.ndim);
+    if (to === this.split) return this.copy();
+    return this.fromMove(moveTo(this, balancedLayout(this.gshape, to, this.size)));
+  }
+
+  /** *Collective.* resplit in place: this array's blocks are replaced. */
+  resplitInPlace(axis: Split): MoveStats {
+    return resplitInPlace(this, axis);
+  }
+
+  /**
+   * *Collective.* A new array whose rank p holds target[p] rows of the split axis
+   * (global order kept). target: one non-negative integer per rank, summing to the
+   * axis' extent, else a usage error before anything moves.
+   */
+  redistribute(target: readonly number[]): DNDarray {
+    if (this.split === null) throw usageError('redistribute needs a split array: with split none every rank holds everything');
+    validateCounts(target, this._gshape[this.split], this.size, 'target');
+    return this.fromMove(moveTo(this, { split: this.split, counts: target }));
+  }
+
+  /** *Collective.* redistribute in place. */
+  redistributeInPlace(target: readonly number[]): MoveStats {
+    return redistributeInPlace(this, target);
+  }
+
+  /** *Collective.* A balanced copy (redistribute to chunk()'s layout). */
+  balance(): DNDarray {
+    if (this.split === null || this.isBalanced()) return this.copy();
+    return this.fromMove(moveTo(this, balancedLayout(this.gshape, this.split, this.size)));
+  }
+
+  /** *Collective* (unless known balanced). Balance in place. */
+  balanceInPlace(): MoveStats {
+    return balanceInPlace(this);
+  }
+
+  /** Not collective: a copy of this rank's block with the same layout. */
+  copy(): DNDarray {
+    const larray = allocate(this.dtype, this._larray.length);
+    (larray as Float64Array).set(this._larray as Float64Array);
+    return new DNDarray({ comm: this.comm, dtype: this.dtype, gshape: this._gshape, split: this._split, larray, lshape: this._lshape, lshapeMap: this._lshapeMap, balanced: this._balanced });
+  }
+
+  private fromMove(m: Moved): DNDarray {
+    return new DNDarray({ comm: this.comm, dtype: this.dtype, gshape: this._gshape, split: m.layout.split, larray: m.larray, lshape: m.lshape, lshapeMap: m.lshapeMap });
   }
 
   /** Metadata only, never data; not collective. Like Heat's `[0/4] (2, 4, 3)`. */

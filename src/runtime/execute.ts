@@ -9,6 +9,7 @@ import { runChunk } from './jobs/chunk.js';
 import { runCreate } from './jobs/create.js';
 import { runHello } from './jobs/hello.js';
 import { runInfo } from './jobs/info.js';
+import { runMove } from './jobs/move.js';
 
 /** Thrown when the job was started with the wrong number of ranks. */
 export class WorldSizeError extends Error {}
@@ -34,6 +35,9 @@ export function executeJob(envelope: JobEnvelope): unknown {
       return runCreate(job, comm);
     case 'chunk':
       return runChunk(job, comm);
+    case 'resplit':
+    case 'redistribute':
+      return runMove(job, comm);
     case 'info':
       return runInfo(job, comm);
     case 'hello':

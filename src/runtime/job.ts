@@ -30,13 +30,31 @@ export interface CreateJob {
   out?: OutputPlan | null;
 }
 
+/** Where a job's starting array comes from. */
+export type SourceSpec = { type: 'file'; file: string; dataset: string } | { type: 'generator'; create: CreateJob };
+
 /** `info`: load a file's dataset (or build a generator's array) and describe it. */
 export interface InfoJob {
   op: 'info';
-  source: { type: 'file'; file: string; dataset: string } | { type: 'generator'; create: CreateJob };
+  source: SourceSpec;
   split: Split;
   stats: boolean;
   checksum?: boolean;
+}
+
+/** `resplit` / `redistribute`: open the source, move the data, describe before and after. */
+export interface MoveJob {
+  op: 'resplit' | 'redistribute';
+  source: SourceSpec;
+  /** the starting layout: split axis and, optionally, rows per rank */
+  split: Split;
+  counts: number[] | null;
+  /** resplit: the new axis */
+  axis?: Split;
+  /** redistribute: rows per rank, or 'balance' */
+  target?: number[] | 'balance';
+  checksum?: boolean;
+  out?: OutputPlan | null;
 }
 
 export interface ChunkJob {
@@ -51,7 +69,7 @@ export interface HelloJob {
   op: 'hello';
 }
 
-export type JobSpec = CreateJob | ChunkJob | HelloJob | InfoJob;
+export type JobSpec = CreateJob | ChunkJob | HelloJob | InfoJob | MoveJob;
 
 export interface JobEnvelope {
   v: 1;

@@ -63,6 +63,15 @@ describe('exit codes', () => {
     assert.deepEqual(exitPlan(usageError('bad shape')), { code: 2, message: 'bad shape' });
     assert.equal(exitPlan(new JobError('rank 1: boom')).code, 3);
     assert.equal(exitPlan(new InterruptedError('SIGINT')).code, 130);
-    assert.equal(exitPlan(Object.assign(new Error('x'), { name: 'NonExistentFlagsError' })).code, 2);
+    assert.equal(exitPlan(Object.assign(new Error('Nonexistent flag: --x\nSee more help with --help'), { oclif: { exit: 2 } })).message, 'Nonexistent flag: --x (see --help)');
+  });
+  it('keeps the reason of oclif\'s multi-line parse errors, on one line', () => {
+    const wrapped = Object.assign(new Error('Parsing --nprocs \n\tExpected an integer greater than or equal to 1 but received: 0\nSee more help with --help'), { oclif: { exit: 2 } });
+    assert.equal(exitPlan(wrapped).message, 'Expected an integer greater than or equal to 1 but received: 0 (see --help)');
+    const flag = Object.assign(new Error('The following error occurred:\n  Missing required flag axis\nSee more help with --help'), { oclif: { exit: 2 } });
+    assert.equal(exitPlan(flag).message, 'Missing required flag axis (see --help)');
+    const args = Object.assign(new Error('Missing 2 required args:\nkind   (zeros|ones) factory:\n       zeros, ones\nshape  global shape\nSee more help with --help'), { oclif: { exit: 2 } });
+    assert.equal(exitPlan(args).message, 'Missing 2 required argument(s): kind, shape (see --help)');
+    assert.equal(exitPlan(usageError("Parsing --split \n\tExpected --split as an axis but received 'x'\nSee more help with --help")).message, "Expected --split as an axis but received 'x'");
   });
 });

@@ -1,10 +1,9 @@
 /** The `info` job: load (or build) the array in parallel and describe it; stats on demand. */
 import type { Comm } from '../../dnd/comm.js';
-import { load } from '../../dnd/io.js';
 import { globalStats, type Stats } from '../../dnd/stats.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import type { InfoJob } from '../job.js';
-import { buildArray } from './create.js';
+import { openSource } from './source.js';
 
 export interface InfoReport extends ArrayReport {
   file?: string;
@@ -14,7 +13,7 @@ export interface InfoReport extends ArrayReport {
 
 export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   const t0 = comm.wtime();
-  const x = job.source.type === 'file' ? load(job.source.file, job.source.dataset, { split: job.split, comm }) : buildArray(job.source.create, comm);
+  const x = openSource(job.source, job.split, comm, job.source.type === 'generator' ? (job.source.create.counts ?? null) : null);
   const loadSeconds = comm.wtime() - t0;
   const t1 = comm.wtime();
   const stats = job.stats ? globalStats(x) : undefined;

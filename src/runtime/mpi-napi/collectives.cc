@@ -379,7 +379,69 @@ static Napi::Value Allreduce(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// alltoallwBoxes(send, sendShape[], recv, recvShape[], itemsize, sendBoxes, recvBoxes)
+// One MPI_Alltoallw where what goes to (comes from) peer p is an N-D box of the local
+// block, described by a subarray datatype: no packing buffer, MPI moves the strided data
+// itself. Boxes are Float64Array(size * ndim * 2): per peer, ndim starts then ndim extents.
+static Napi::Value AlltoallwBoxes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int size = WorldSize();
+  Bytes s, r;
+  if (!ToBytes(env, info[0], &s, "send") || !ToBytes(env, info[2], &r, "recv")) return env.Undefined();
+  Napi::Array sshape = info[1].As<Napi::Array>(), rshape = info[3].As<Napi::Array>();
+  int itemsize = info[4].As<Napi::Number>().Int32Value();
+  int ndim = static_cast<int>(sshape.Length());
+  if (static_cast<int>(rshape.Length()) != ndim || ndim < 1) {
+    Napi::RangeError::New(env, "alltoallwBoxes: shapes must have the same number of axes").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::vector<uint64_t> sb, rb;
+  if (!ToCounts(env, info[5], static_cast<size_t>(size) * ndim * 2, &sb, "sendBoxes") ||
+      !ToCounts(env, info[6], static_cast<size_t>(size) * ndim * 2, &rb, "recvBoxes"))
+    return env.Undefined();
+  std::vector<int> ss(ndim), rs(ndim);
+  for (int i = 0; i < ndim; ++i) {
+    ss[i] = sshape.Get(i).As<Napi::Number>().Int32Value();
+    rs[i] = rshape.Get(i).As<Napi::Number>().Int32Value();
+  }
+  MPI_Datatype elem;
+  MPI_Type_contiguous(itemsize, MPI_BYTE, &elem);
+  MPI_Type_commit(&elem);
+  std::vector<MPI_Datatype> st(size, MPI_BYTE), rt(size, MPI_BYTE);
+  std::vector<int> sc(size, 0), rc(size, 0), zero(size, 0);
+  auto build = [&](const std::vector<int>& shape, const std::vector<uint64_t>& boxes, int p, MPI_Datatype* t, int* c) {
+    std::vector<int> start(ndim), extent(ndim);
+    bool empty = false;
+    for (int i = 0; i < ndim; ++i) {
+      start[i] = static_cast<int>(boxes[(static_cast<size_t>(p) * 2) * ndim + i]);
+      extent[i] = static_cast<int>(boxes[(static_cast<size_t>(p) * 2 + 1) * ndim + i]);
+      if (extent[i] == 0) empty = true;
+    }
+    if (empty) return MPI_SUCCESS;
+    int rc2 = MPI_Type_create_subarray(ndim, shape.data(), extent.data(), start.data(), MPI_ORDER_C, elem, t);
+    if (rc2 != MPI_SUCCESS) return rc2;
+    *c = 1;
+    return MPI_Type_commit(t);
+  };
+  int code = MPI_SUCCESS;
+  for (int p = 0; p < size && code == MPI_SUCCESS; ++p) {
+    code = build(ss, sb, p, &st[p], &sc[p]);
+    if (code == MPI_SUCCESS) code = build(rs, rb, p, &rt[p], &rc[p]);
+  }
+  if (code == MPI_SUCCESS) {
+    code = MPI_Alltoallw(s.data, sc.data(), zero.data(), st.data(), r.data, rc.data(), zero.data(), rt.data(), MPI_COMM_WORLD);
+  }
+  for (int p = 0; p < size; ++p) {
+    if (st[p] != MPI_BYTE) MPI_Type_free(&st[p]);
+    if (rt[p] != MPI_BYTE) MPI_Type_free(&rt[p]);
+  }
+  MPI_Type_free(&elem);
+  CheckMpi(env, code, "MPI_Alltoallw");
+  return env.Undefined();
+}
+
 void InitCollectives(Napi::Env env, Napi::Object exports) {
+  exports.Set("alltoallwBoxes", Napi::Function::New(env, AlltoallwBoxes));
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("finalize", Napi::Function::New(env, Finalize));
   exports.Set("abort", Napi::Function::New(env, Abort));

@@ -32,6 +32,11 @@ export interface NativeBinding {
   allgatherv(send: Bytes, recv: Bytes, counts: Float64Array, displs: Float64Array): void;
   gatherv(send: Bytes, recv: Bytes | null, counts: Float64Array | null, displs: Float64Array | null, root: number): void;
   alltoallv(send: Bytes, scounts: Float64Array, sdispls: Float64Array, recv: Bytes, rcounts: Float64Array, rdispls: Float64Array): void;
+  /**
+   * One MPI_Alltoallw of N-D boxes (subarray datatypes, no packing). Boxes hold, per
+   * peer, ndim starts then ndim extents, in elements of `itemsize` bytes.
+   */
+  alltoallwBoxes(send: Bytes, sendShape: number[], recv: Bytes, recvShape: number[], itemsize: number, sendBoxes: Float64Array, recvBoxes: Float64Array): void;
   /** op: 0 sum, 1 min, 2 max; element type from the typed array */
   allreduce(send: Bytes, recv: Bytes, op: 0 | 1 | 2): void;
   /** zero-filled memory, advised for transparent huge pages when large */

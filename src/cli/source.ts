@@ -1,0 +1,62 @@
+/**
+ * Resolving a data command's SOURCE on the launcher: parse it, inspect a file (exit 2
+ * before launch when it is missing, not HDF5, ...), validate a generator, check the
+ * starting layout (--split, --counts) and that the blocks fit in memory.
+ */
+import type { Dtype } from '../dnd/dtypes.js';
+import { usageError } from '../dnd/errors.js';
+import { normalizeSplit, validateCounts, type Split } from '../dnd/layout.js';
+import type { SourceSpec } from '../runtime/job.js';
+import { validateCreate } from '../runtime/jobs/create.js';
+import { checkFitsInMemory } from '../runtime/memory-check.js';
+import { inspectFileSource, parseSource, type FileFacts } from '../runtime/source.js';
+import { parseCounts } from './parse.js';
+
+export interface ResolvedSource {
+  spec: SourceSpec;
+  gshape: number[];
+  dtype: Dtype;
+  split: Split;
+  counts: number[] | null;
+  facts: FileFacts | null;
+}
+
+export interface SourceFlags {
+  split: number | null;
+  counts?: string;
+  dtype?: Dtype;
+  seed: number;
+}
+
+/** `memoryFactor`: how many blocks a rank holds at once (2 while data moves). */
+export function resolveSource(source: string, flags: SourceFlags, nprocs: number, memoryFactor = 1): ResolvedSource {
+  const parsed = parseSource(source);
+  const counts = flags.counts === undefined ? null : parseCounts(flags.counts, '--counts');
+  if (parsed.type === 'file') {
+    if (flags.dtype) throw usageError('--dtype applies to generator sources only: a file dataset has its own type');
+    const facts = inspectFileSource(parsed.file, parsed.dataset);
+    const gshape = facts.dataset.shape;
+    const split = normalizeSplit(flags.split, gshape.length);
+    if (counts) {
+      if (split === null) throw usageError('--counts needs a split axis, but --split is none');
+      validateCounts(counts, gshape[split], nprocs, '--counts');
+    }
+    checkFitsInMemory(gshape, split, facts.dtype, nprocs, memoryFactor);
+    return { spec: { type: 'file', file: facts.file, dataset: facts.dataset.path }, gshape, dtype: facts.dtype, split, counts, facts };
+  }
+  const create = validateCreate(
+    {
+      op: 'create',
+      kind: parsed.kind,
+      gshape: parsed.shape,
+      dtype: flags.dtype ?? (parsed.kind === 'randint' ? 'int64' : 'float32'),
+      split: flags.split,
+      seed: flags.seed,
+      a: parsed.kind === 'full' ? 0 : undefined,
+      counts,
+    },
+    nprocs,
+  );
+  checkFitsInMemory(create.gshape, create.split, create.dtype, nprocs, memoryFactor);
+  return { spec: { type: 'generator', create }, gshape: create.gshape, dtype: create.dtype, split: create.split, counts, facts: null };
+}

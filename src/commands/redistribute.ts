@@ -1,0 +1,79 @@
+import { Args, Flags } from '@oclif/core';
+import { DndCommand } from '../cli/base.js';
+import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { parseCounts } from '../cli/parse.js';
+import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
+import { resolveSource } from '../cli/source.js';
+import { usageError } from '../dnd/errors.js';
+import { validateCounts } from '../dnd/layout.js';
+import { balancedLayout } from '../dnd/ops/resplit.js';
+import { dryRun, type DryRunReport } from '../runtime/dry-run.js';
+import type { MoveReport } from '../runtime/jobs/move.js';
+import { planOutput } from '../runtime/output.js';
+
+export default class Redistribute extends DndCommand {
+  static override summary = 'Move rows along the split axis so that each rank holds a given number of them.';
+
+  static override description = `Opens SOURCE (FILE.h5[:/dataset] or KIND:SHAPE) distributed along --split (balanced, or as --counts
+says), then moves data along the split axis only so that rank p holds target[p] rows, keeping the
+global order. One collective exchange computed from the overlap of the old and new row intervals,
+not a chain of sends. --balance moves to chunk()'s layout.
+
+The target is checked before anything starts: one non-negative integer per rank, summing to the
+length of the split axis. --dry-run prints the plan without starting any rank.`;
+
+  static override examples = [
+    { description: 'Put all 7 rows on rank 1.', command: '<%= config.bin %> <%= command.id %> randn:7,4 --target 0,7,0 -n 3' },
+    { description: 'Rebalance an unbalanced start.', command: '<%= config.bin %> <%= command.id %> arange:10,2 --counts 10,0,0,0 --balance -n 4' },
+    { description: 'Plan only: bytes per rank pair and peak memory per rank.', command: '<%= config.bin %> <%= command.id %> data.h5 --target 5,0,3,2 -n 4 --dry-run' },
+  ];
+
+  static override args = {
+    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:7,4,3)', required: true }),
+  };
+
+  static override flags = {
+    target: Flags.string({ summary: 'Rows of the split axis per rank after the move, e.g. 5,0,3,2.', exclusive: ['balance'] }),
+    balance: Flags.boolean({ summary: 'Move to the balanced layout (chunk()).', exclusive: ['target'] }),
+    nprocs: nprocsFlag,
+    split: splitFlag,
+    counts: Flags.string({ summary: 'Start unbalanced: rows of --split per rank, e.g. 4,0,2,1.' }),
+    launcher: launcherFlag,
+    dtype: dtypeFlag,
+    seed: seedFlag,
+    checksum: Flags.boolean({ summary: 'Fingerprint the global contents before and after (they must be equal).' }),
+    'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data.' }),
+    out: outFlag,
+    force: forceFlag,
+    timeout: timeoutFlag,
+  };
+
+  async run(): Promise<MoveReport | DryRunReport | undefined> {
+    const { args, flags } = await this.parse(Redistribute);
+    if (!flags.target && !flags.balance) throw usageError('give --target c0,c1,... (rows per rank) or --balance');
+    const nprocs = this.resolveNprocs(flags.nprocs);
+    const src = resolveSource(args.source ?? '', flags, nprocs, 2);
+    if (src.split === null) throw usageError('redistribute moves rows along the split axis, but --split is none');
+    const target = flags.target ? parseCounts(flags.target, '--target') : null;
+    if (target) validateCounts(target, src.gshape[src.split], nprocs, '--target');
+    if (flags.force && !flags.out) throw usageError('--force only applies with --out');
+    if (flags['dry-run']) {
+      const from = src.counts ? { split: src.split, counts: src.counts } : balancedLayout(src.gshape, src.split, nprocs);
+      const to = target ? { split: src.split, counts: target } : balancedLayout(src.gshape, src.split, nprocs);
+      const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs);
+      if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
+      return plan;
+    }
+    const out = flags.out ? planOutput(flags.out, flags.force, this.jobToken()) : null;
+    const run = await this.runJob<MoveReport>(
+      { op: 'redistribute', source: src.spec, split: src.split, counts: src.counts, target: target ?? 'balance', checksum: flags.checksum, out },
+      nprocs,
+      flags.launcher,
+      flags.timeout,
+    );
+    if (!run.result) return undefined;
+    run.result.timing.total_s = run.totalSeconds;
+    if (!this.jsonEnabled()) this.log(renderMoveReport(run.result, this.c));
+    return run.result;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Carries out an exchange plan with one collective. When every box on both sides is
+ * contiguous in memory (e.g. redistributing along axis 0, or gathering an axis-0 split
+ * to every rank) it is one MPI_Alltoallv on bytes, zero-copy; otherwise one
+ * MPI_Alltoallw with subarray datatypes, also without a packing buffer, so peak memory
+ * stays at old block + new block.
+ */
+import type { Comm } from '../comm.js';
+import type { Dtype, TypedArray } from '../dtypes.js';
+import { itemsize } from '../dtypes.js';
+import { allocate } from '../memory.js';
+import { numel } from '../layout.js';
+import { contiguousOffset, type Box, type ExchangePlan } from './plan.js';
+
+const INT_MAX = 2 ** 31 - 1;
+
+export type ExchangeMethod = 'alltoallv' | 'alltoallw';
+
+export interface ExchangeResult {
+  larray: TypedArray;
+  method: ExchangeMethod;
+  sentBytes: number;
+  recvBytes: number;
+}
+
+function flatten(boxes: Box[], ndim: number): Float64Array {
+  const out = new Float64Array(boxes.length * ndim * 2);
+  boxes.forEach((b, p) => {
+    for (let i = 0; i < ndim; i++) {
+      out[p * 2 * ndim + i] = b.start[i];
+      out[(p * 2 + 1) * ndim + i] = b.extent[i];
+    }
+  });
+  return out;
+}
+
+/** Collective: every rank must call with its own plan of the same exchange. */
+export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: ExchangePlan): ExchangeResult {
+  const item = itemsize(dtype);
+  const recv = allocate(dtype, numel(plan.newLshape));
+  const sendOffsets = plan.sends.map((b) => contiguousOffset(plan.oldLshape, b));
+  const recvOffsets = plan.recvs.map((b) => contiguousOffset(plan.newLshape, b));
+  const contiguous = sendOffsets.every((o) => o !== null) && recvOffsets.every((o) => o !== null);
+  // every rank must take the same path: agree on it
+  const allContiguous = comm.allreduceNumber(contiguous ? 1 : 0, 'min') === 1;
+  // what crosses between ranks (a rank's box to itself is a local copy)
+  const sentBytes = plan.sends.reduce((a, b, q) => a + (q === comm.rank ? 0 : numel(b.extent) * item), 0);
+  const recvBytes = plan.recvs.reduce((a, b, p) => a + (p === comm.rank ? 0 : numel(b.extent) * item), 0);
+  if (allContiguous) {
+    const f = (boxes: Box[]) => Float64Array.from(boxes, (b) => numel(b.extent) * item);
+    const d = (offs: (number | null)[]) => Float64Array.from(offs, (o) => (o ?? 0) * item);
+    comm.native.alltoallv(send, f(plan.sends), d(sendOffsets), recv, f(plan.recvs), d(recvOffsets));
+    return { larray: recv, method: 'alltoallv', sentBytes, recvBytes };
+  }
+  if ([...plan.oldLshape, ...plan.newLshape].some((e) => e > INT_MAX)) {
+    throw new RangeError('an axis longer than 2^31 - 1 elements cannot be described by an MPI subarray type');
+  }
+  const ndim = plan.oldLshape.length;
+  comm.native.alltoallwBoxes(send, plan.oldLshape, recv, plan.newLshape, item, flatten(plan.sends, ndim), flatten(plan.recvs, ndim));
+  return { larray: recv, method: 'alltoallw', sentBytes, recvBytes };
+}

@@ -1,0 +1,99 @@
+/**
+ * The exchange plan of a redistribution, pure (no MPI): which N-D box of its old block
+ * each rank sends to each other rank, and where in its new block each received box goes.
+ *
+ * A layout is (split, counts): rank p holds rows [displs[p], displs[p] + counts[p]) of
+ * the split axis and every other axis whole, or everything when split is null. What
+ * p sends to q is the intersection of p's old region and q's new region; both resplit
+ * (another axis) and redistribute (same axis, other counts) are this one computation.
+ */
+import { numel, type Shape, type Split } from '../layout.js';
+
+export interface Layout {
+  split: Split;
+  /** rows per rank along split (ignored when split is null) */
+  counts: readonly number[];
+}
+
+export interface Box {
+  start: number[];
+  extent: number[];
+}
+
+export interface ExchangePlan {
+  /** per peer q: the box of my old block that goes to q */
+  sends: Box[];
+  /** per peer p: where the box from p lands in my new block */
+  recvs: Box[];
+  oldLshape: number[];
+  newLshape: number[];
+}
+
+/** Global region [start, start + extent) of rank p under a layout. */
+export function region(gshape: Shape, layout: Layout, p: number): Box {
+  const start = gshape.map(() => 0);
+  const extent = [...gshape];
+  if (layout.split !== null) {
+    let d = 0;
+    for (let k = 0; k < p; k++) d += layout.counts[k];
+    start[layout.split] = d;
+    extent[layout.split] = layout.counts[p];
+  }
+  return { start, extent };
+}
+
+/** Intersection of two boxes (extents 0 when they do not meet). */
+export function intersect(a: Box, b: Box): Box {
+  const start = a.start.map((s, i) => Math.max(s, b.start[i]));
+  const extent = start.map((s, i) => Math.max(0, Math.min(a.start[i] + a.extent[i], b.start[i] + b.extent[i]) - s));
+  return { start, extent };
+}
+
+function shift(b: Box, origin: readonly number[]): Box {
+  return { start: b.start.map((s, i) => s - origin[i]), extent: [...b.extent] };
+}
+
+export function boxVolume(b: Box): number {
+  return numel(b.extent);
+}
+
+/** The plan of `rank` for moving from layout `from` to layout `to`. */
+export function exchangePlan(gshape: Shape, from: Layout, to: Layout, rank: number, size: number): ExchangePlan {
+  const mineOld = region(gshape, from, rank);
+  const mineNew = region(gshape, to, rank);
+  const sends: Box[] = [];
+  const recvs: Box[] = [];
+  for (let q = 0; q < size; q++) {
+    sends.push(shift(intersect(mineOld, region(gshape, to, q)), mineOld.start));
+    recvs.push(shift(intersect(region(gshape, from, q), mineNew), mineNew.start));
+  }
+  return { sends, recvs, oldLshape: mineOld.extent, newLshape: mineNew.extent };
+}
+
+/** bytes[p][q]: what rank p sends to rank q (for --dry-run and the report). */
+export function trafficMatrix(gshape: Shape, from: Layout, to: Layout, size: number, itemsize: number): number[][] {
+  const news = Array.from({ length: size }, (_, q) => region(gshape, to, q));
+  return Array.from({ length: size }, (_, p) => {
+    const old = region(gshape, from, p);
+    return news.map((n) => boxVolume(intersect(old, n)) * itemsize);
+  });
+}
+
+/**
+ * Flat element offset of a box in an array of `shape` when the box is one contiguous
+ * run of memory (C order), else null: every axis before the first partial one has
+ * extent 1 and every axis after it is whole.
+ */
+export function contiguousOffset(shape: readonly number[], box: Box): number | null {
+  if (boxVolume(box) === 0) return 0;
+  let k = 0;
+  while (k < shape.length && box.extent[k] === 1) k++;
+  for (let i = k + 1; i < shape.length; i++) if (box.start[i] !== 0 || box.extent[i] !== shape[i]) return null;
+  let off = 0;
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    off += box.start[i] * stride;
+    stride *= shape[i];
+  }
+  return off;
+}

@@ -1,0 +1,89 @@
+/**
+ * The `resplit` and `redistribute` jobs: open the source in its starting layout, move
+ * the data with one collective exchange, optionally write the result, and report before
+ * and after, bytes moved, time, and each rank's peak resident memory during the move.
+ */
+import type { Comm } from '../../dnd/comm.js';
+import { combineDigests, localDigest } from '../../dnd/checksum.js';
+import { countsDispls } from '../../dnd/layout.js';
+import type { MoveStats } from '../../dnd/ops/resplit.js';
+import type { MoveJob } from '../job.js';
+import { peakRssBytes, resetPeak, rssBytes } from '../memstat.js';
+import { writeOutput } from '../output.js';
+import { describeArray, type ArrayReport } from '../report.js';
+import { openSource } from './source.js';
+
+export interface MoveRank {
+  rank: number;
+  sent_bytes: number;
+  recv_bytes: number;
+  old_bytes: number;
+  new_bytes: number;
+  /** RSS before the source existed: the runtime's own baseline */
+  baseline_rss: number | null;
+  /** peak RSS during the move (VmHWM after a reset) */
+  peak_rss: number | null;
+  /** (peak - baseline) / max(old, new) */
+  peak_ratio: number | null;
+}
+
+export interface MoveReport extends ArrayReport {
+  before: { lshape_map: number[][]; counts: number[] | null; displs: number[] | null; split: number | null; balanced: boolean; checksum?: string };
+  moved: { method: string; bytes: number; throughput_bytes_per_s: number; ranks: MoveRank[] };
+}
+
+export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
+  const baseline = rssBytes();
+  const x = openSource(job.source, job.split, comm, job.counts);
+  const beforeMap = x.lshapeMap;
+  const beforeSplit = x.split;
+  const before = {
+    lshape_map: beforeMap,
+    ...(beforeSplit === null ? { counts: null, displs: null } : countsDispls(beforeMap, beforeSplit)),
+    split: beforeSplit,
+    balanced: x.balanced,
+  };
+  const digestBefore = job.checksum ? comm.gatherJSON(localDigest(x, x.offset), 0) : null;
+  const oldBytes = x.nbytes;
+
+  comm.barrier(); // time the exchange alone, from a common start
+  const measured = resetPeak();
+  const t0 = comm.wtime();
+  let stats: MoveStats;
+  if (job.op === 'resplit') stats = x.resplitInPlace(job.axis ?? null);
+  else if (job.target === 'balance' || job.target === undefined) stats = x.balanceInPlace();
+  else stats = x.redistributeInPlace(job.target);
+  const opSeconds = comm.wtime() - t0;
+  const peak = measured ? peakRssBytes() : null;
+
+  let writeSeconds = 0;
+  if (job.out) {
+    const t1 = comm.wtime();
+    writeOutput(x, job.out, comm);
+    writeSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
+  }
+  const mine: MoveRank = {
+    rank: comm.rank,
+    sent_bytes: stats.sentBytes,
+    recv_bytes: stats.recvBytes,
+    old_bytes: oldBytes,
+    new_bytes: x.nbytes,
+    baseline_rss: baseline,
+    peak_rss: peak,
+    peak_ratio: peak !== null && baseline !== null && Math.max(oldBytes, x.nbytes) > 0 ? (peak - baseline) / Math.max(oldBytes, x.nbytes) : null,
+  };
+  const ranks = comm.gatherJSON(mine, 0);
+  const report = describeArray(x, { command: job.op, checksum: job.checksum, opSeconds });
+  if (!report || !ranks) return null;
+  const moveReport = report as MoveReport;
+  moveReport.before = digestBefore ? { ...before, checksum: combineDigests(digestBefore) } : before;
+  const bytes = ranks.reduce((a, r) => a + r.sent_bytes, 0);
+  moveReport.moved = { method: stats.method, bytes, throughput_bytes_per_s: report.timing.op_s > 0 ? bytes / report.timing.op_s : 0, ranks };
+  const ratios = ranks.map((r) => r.peak_ratio).filter((v): v is number => v !== null);
+  if (ratios.length) moveReport.timing.peak_rss_ratio_max = Math.max(...ratios);
+  if (job.out) {
+    moveReport.out = { file: job.out.file, dataset: job.out.dataset };
+    moveReport.timing.write_s = writeSeconds;
+  }
+  return moveReport;
+}

@@ -1,0 +1,15 @@
+/** Building the starting array of a job from its source: a file's dataset or a generator. */
+import type { Comm } from '../../dnd/comm.js';
+import type { DNDarray } from '../../dnd/dndarray.js';
+import { load } from '../../dnd/io.js';
+import type { Split } from '../../dnd/layout.js';
+import type { SourceSpec } from '../job.js';
+import { buildArray } from './create.js';
+
+/** Collective. `counts`: an unbalanced starting layout on purpose (generators and files). */
+export function openSource(source: SourceSpec, split: Split, comm: Comm, counts: number[] | null = null): DNDarray {
+  if (source.type === 'generator') return buildArray({ ...source.create, split, counts }, comm);
+  const x = load(source.file, source.dataset, { split, comm });
+  if (counts) x.redistributeInPlace(counts);
+  return x;
+}
