@@ -9,7 +9,9 @@ try {
 } catch (error) {
   const { exitPlan } = await import('../dist/cli/exit.js');
   const plan = exitPlan(error);
-  if (plan.message) process.stderr.write(`dnd: ${plan.message}\n`);
+  // started as one of N ranks by mpiexec/srun: every rank found the same bad usage; rank 0 says it
+  const outerRank = Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? process.env.PMI_RANK ?? 0);
+  if (plan.message && !(plan.code === 2 && outerRank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
   if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = plan.code;
 }

@@ -32,6 +32,7 @@ export {
 export { arange, empty, eye, full, linspace, ones, zeros, type FactoryOptions } from './dnd/factories.js';
 export { rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
 export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
+export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
 export { DndNativeError } from './runtime/mpi-napi/errors.js';
 
 import { Comm } from './dnd/comm.js';

@@ -15,6 +15,7 @@ import type { JobSpec } from '../runtime/job.js';
 import { discardOutput, type OutputPlan } from '../runtime/output.js';
 import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
+import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
 
 export interface JobRun<T> {
@@ -29,10 +30,20 @@ export abstract class DndCommand extends Command {
 
   private _chalk: ChalkInstance | null = null;
 
-  /** colours for rendering; off under --json, NO_COLOR, or a non-terminal stdout */
+  /**
+   * Colours for rendering; off under --json, NO_COLOR, or a non-terminal stdout. As a
+   * rank of an outside launcher, stdout is a pseudo-terminal even when redirected
+   * (OpenMPI), so only FORCE_COLOR turns colour on there.
+   */
   protected get c(): ChalkInstance {
-    if (!this._chalk) this._chalk = makeChalk(this.jsonEnabled() ? 0 : colorLevel());
+    const isTTY = !outerRank() && Boolean(process.stdout.isTTY);
+    if (!this._chalk) this._chalk = makeChalk(this.jsonEnabled() ? 0 : colorLevel(process.env, isTTY));
     return this._chalk;
+  }
+
+  /** One JSON object on stdout, numbers arrays inline (see json.ts); never coloured. */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${formatJson(json)}\n`);
   }
 
   /** A token for this job's temporary files: random, or the outer launcher's job id. */

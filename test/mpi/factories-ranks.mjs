@@ -1,0 +1,82 @@
+// Run under mpiexec by test/e2e/factories.test.ts. Every factory's values against a
+// direct computation from the global index, on every rank's own block; random draws
+// (first and second of a stream) gathered to rank 0 in global order for comparison.
+import * as dnd from '../../dist/index.js';
+
+const comm = dnd.Comm.world();
+const { rank, size } = comm;
+const failures = [];
+let cases = 0;
+
+function check(ok, what) {
+  cases++;
+  if (comm.allreduceNumber(ok ? 1 : 0, 'min') !== 1 && rank === 0) failures.push(what);
+}
+
+/** Calls f(localIndex, globalIndex) for every element of x's block. */
+function eachGlobal(x, f) {
+  const rows = x.split === null ? 0 : x.lshape[x.split];
+  for (const run of dnd.globalRuns(x.gshape, x.split, x.offset, rows)) for (let i = 0; i < run.length; i++) f(run.local + i, run.global + i);
+}
+
+function valuesAre(x, expect, what) {
+  let ok = true;
+  eachGlobal(x, (l, g) => {
+    const v = Number(x.larray[l]);
+    const e = expect(g);
+    if (!(v === e || (Number.isNaN(v) && Number.isNaN(e)) || Math.abs(v - e) <= 1e-6 * Math.max(1, Math.abs(e)))) ok = false;
+  });
+  check(ok, what);
+}
+
+for (const split of [0, 1, -1, null]) {
+  const shape = [5, 4];
+  valuesAre(dnd.zeros(shape, { split }), () => 0, `zeros split ${split}`);
+  valuesAre(dnd.ones(shape, { split, dtype: 'int16' }), () => 1, `ones int16 split ${split}`);
+  valuesAre(dnd.full(shape, -7.25, { split, dtype: 'float64' }), () => -7.25, `full split ${split}`);
+  valuesAre(dnd.full(shape, 200, { split, dtype: 'uint8' }), () => 200, `full uint8 split ${split}`);
+  valuesAre(dnd.empty(shape, { split }), () => 0, `empty split ${split}`);
+  valuesAre(dnd.arange(shape, 3, 0.5, { split, dtype: 'float64' }), (g) => 3 + g * 0.5, `arange split ${split}`);
+  valuesAre(dnd.arange([20], 0, 1, { split: split === null ? null : 0, dtype: 'int64' }), (g) => g, `arange int64 split ${split}`);
+  valuesAre(dnd.linspace([11], 0, 1, { split: split === null ? null : 0, dtype: 'float64' }), (g) => g / 10, `linspace split ${split}`);
+  valuesAre(dnd.eye(shape, { split }), (g) => (Math.floor(g / 4) === g % 4 ? 1 : 0), `eye split ${split}`);
+  const b = dnd.randint(0, 2, shape, { split, dtype: 'bool', state: new dnd.RandomState(1) });
+  let inRange = true;
+  eachGlobal(b, (l) => (inRange &&= b.larray[l] === 0 || b.larray[l] === 1));
+  check(inRange, `randint bool in {0,1} split ${split}`);
+  const r = dnd.randint(-5, 5, [1000], { split: split === null ? null : 0, dtype: 'int32', state: new dnd.RandomState(2) });
+  let rOk = true;
+  eachGlobal(r, (l) => (rOk &&= r.larray[l] >= -5 && r.larray[l] < 5));
+  check(rOk, `randint in [-5, 5) split ${split}`);
+}
+
+// uniform and normal moments on a large draw (each rank its part, merged)
+const u = dnd.rand([200000], { split: 0, dtype: 'float64', state: new dnd.RandomState(3) });
+let us = 0, umin = 1, umax = 0;
+for (const v of u.larray) { us += v; umin = Math.min(umin, v); umax = Math.max(umax, v); }
+const [sum, mn, mx] = [comm.allreduceNumber(us, 'sum'), comm.allreduceNumber(umin, 'min'), comm.allreduceNumber(umax, 'max')];
+check(Math.abs(sum / 200000 - 0.5) < 0.005 && mn >= 0 && mx < 1, `rand mean ${sum / 200000} in [0,1)`);
+const z = dnd.randn([200000], { split: 0, dtype: 'float64', state: new dnd.RandomState(4) });
+let zs = 0, zs2 = 0;
+for (const v of z.larray) { zs += v; zs2 += v * v; }
+const [m1, m2] = [comm.allreduceNumber(zs, 'sum') / 200000, comm.allreduceNumber(zs2, 'sum') / 200000];
+check(Math.abs(m1) < 0.01 && Math.abs(m2 - 1) < 0.02, `randn mean ${m1} var ${m2}`);
+
+// first and second draw of one stream, gathered in global order (split 1 on purpose)
+const state = new dnd.RandomState(42);
+const draws = [dnd.randn([3, 5], { split: 1, state }), dnd.randn([3, 5], { split: 1, state }), dnd.rand([7], { split: 0, state, dtype: 'float64' })];
+const gathered = draws.map((x) => {
+  const mine = [];
+  eachGlobal(x, (l, g) => mine.push([g, Number(x.larray[l])]));
+  return comm.allgatherJSON(mine).flat().sort((a, b) => a[0] - b[0]).map((p) => p[1]);
+});
+
+// --counts: exactly the requested layout
+const counts = Array.from({ length: size }, (_, p) => (p === 0 ? 3 : p === size - 1 ? 2 : 0));
+if (size === 1) counts[0] = 5;
+const c = dnd.arange([5, 2], 0, 1, { split: 0, counts, dtype: 'int32' });
+check(JSON.stringify(c.counts) === JSON.stringify(counts) && c.balanced === dnd.isBalancedMap(c.lshapeMap, [5, 2], 0), `counts ${counts}`);
+valuesAre(c, (g) => g, 'arange with counts');
+
+if (rank === 0) process.stdout.write(JSON.stringify({ size, cases, failures, draws: gathered }) + '\n');
+dnd.finalize();
