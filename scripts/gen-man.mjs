@@ -71,6 +71,7 @@ function exitStatus() {
     '.TP\n2\nBad usage or input, found before any rank started (one line on stderr).',
     '.TP\n3\nThe job failed on a rank; the message names the rank and the cause. Every rank was ended and no partial output file was left.',
     '.TP\n130\nInterrupted (SIGINT or SIGTERM); every rank was ended.',
+    '.PP\nA failing rank writes one error record and calls MPI_Abort, so no rank waits forever in a collective operation. --timeout ends a job that runs too long (exit 3). Output files are written under a temporary name and renamed into place only when every rank succeeded; after any failure nothing that existed before is changed.',
   ].join('\n');
 }
 

@@ -86,8 +86,8 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
       } satisfies CreateJob,
       nprocs,
     );
-    if (flags.force && !flags.out) throw usageError('--force only applies with --out');
-    if (flags.out) job.out = planOutput(flags.out, flags.force, this.jobToken());
+    if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
+    if (flags.out !== undefined) job.out = planOutput(flags.out, flags.force, this.jobToken());
     const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout);
     if (!run.result) return undefined; // not rank 0 of an outer-launched job
     const report = run.result;

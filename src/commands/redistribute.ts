@@ -56,7 +56,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     if (src.split === null) throw usageError('redistribute moves rows along the split axis, but --split is none');
     const target = flags.target ? parseCounts(flags.target, '--target') : null;
     if (target) validateCounts(target, src.gshape[src.split], nprocs, '--target');
-    if (flags.force && !flags.out) throw usageError('--force only applies with --out');
+    if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     if (flags['dry-run']) {
       const from = src.counts ? { split: src.split, counts: src.counts } : balancedLayout(src.gshape, src.split, nprocs);
       const to = target ? { split: src.split, counts: target } : balancedLayout(src.gshape, src.split, nprocs);
@@ -64,7 +64,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
       return plan;
     }
-    const out = flags.out ? planOutput(flags.out, flags.force, this.jobToken()) : null;
+    const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
     const run = await this.runJob<MoveReport>(
       { op: 'redistribute', source: src.spec, split: src.split, counts: src.counts, target: target ?? 'balance', checksum: flags.checksum, out },
       nprocs,

@@ -53,7 +53,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
     const nprocs = this.resolveNprocs(flags.nprocs);
     const src = resolveSource(args.source ?? '', flags, nprocs, 2);
     const axis = normalizeSplit(flags.axis ?? null, src.gshape.length);
-    if (flags.force && !flags.out) throw usageError('--force only applies with --out');
+    if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     if (flags['dry-run']) {
       const from = src.counts && src.split !== null ? { split: src.split, counts: src.counts } : balancedLayout(src.gshape, src.split, nprocs);
       const to = axis === src.split ? from : balancedLayout(src.gshape, axis, nprocs);
@@ -61,7 +61,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
       return plan;
     }
-    const out = flags.out ? planOutput(flags.out, flags.force, this.jobToken()) : null;
+    const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
     const run = await this.runJob<MoveReport>({ op: 'resplit', source: src.spec, split: src.split, counts: src.counts, axis, checksum: flags.checksum, out }, nprocs, flags.launcher, flags.timeout);
     if (!run.result) return undefined;
     run.result.timing.total_s = run.totalSeconds;

@@ -58,19 +58,19 @@ export interface LoadOptions {
 export function load(file: string, dataset: string, opts: LoadOptions = {}): DNDarray {
   const comm = opts.comm ?? Comm.world();
   const native = comm.native;
+  // No try/finally: closing is collective, and a rank that failed in the middle of a
+  // collective call must not enter another one (the others are still in the first:
+  // that is a deadlock). A failure here is fatal for the job; the caller aborts it.
   const fid = native.h5Open(file, 'r', true);
-  try {
-    const info = native.h5Describe(fid, dataset);
-    if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
-    const dtype = datasetDtype(info, file);
-    const split = normalizeSplit(opts.split === undefined ? 0 : opts.split, info.shape.length);
-    const ch = chunk(info.shape, split, comm.rank, comm.size);
-    const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
-    native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, true);
-    return new DNDarray({ comm, dtype, gshape: info.shape, split, larray, lshape: ch.lshape, balanced: true });
-  } finally {
-    native.h5Close(fid);
-  }
+  const info = native.h5Describe(fid, dataset);
+  if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
+  const dtype = datasetDtype(info, file);
+  const split = normalizeSplit(opts.split === undefined ? 0 : opts.split, info.shape.length);
+  const ch = chunk(info.shape, split, comm.rank, comm.size);
+  const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
+  native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, true);
+  native.h5Close(fid);
+  return new DNDarray({ comm, dtype, gshape: info.shape, split, larray, lshape: ch.lshape, balanced: true });
 }
 
 export interface SaveOptions {
@@ -80,25 +80,25 @@ export interface SaveOptions {
   replace?: boolean;
 }
 
-/** Collective: every rank writes its own block into `file`:`dataset`. */
+/**
+ * Collective: every rank writes its own block into `file`:`dataset`. A failure is fatal
+ * for the job (see load): the file is left as it is, and the caller aborts the job.
+ */
 export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptions): void {
   const native = x.comm.native;
   const fid = native.h5Open(file, opts.mode === 'create' ? 'create' : 'rw', true);
-  try {
-    if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
-      if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);
-      native.h5Delete(fid, dataset);
-    }
-    native.h5Create(fid, dataset, x.dtype, x.gshape);
-    const offset = x.offset;
-    if (x.split === null && x.rank !== 0) {
-      // every rank holds the whole array: rank 0 writes it, the others take part empty
-      native.h5Write(fid, dataset, x.larray.subarray(0, 0), x.dtype, x.gshape.map(() => 0), x.gshape.map(() => 0), true);
-    } else {
-      const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
-      native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
-    }
-  } finally {
-    native.h5Close(fid);
+  if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
+    if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);
+    native.h5Delete(fid, dataset);
   }
+  native.h5Create(fid, dataset, x.dtype, x.gshape);
+  if (x.split === null && x.rank !== 0) {
+    // every rank holds the whole array: rank 0 writes it, the others take part empty
+    native.h5Write(fid, dataset, x.larray.subarray(0, 0), x.dtype, x.gshape.map(() => 0), x.gshape.map(() => 0), true);
+  } else {
+    const offset = x.offset;
+    const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
+    native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
+  }
+  native.h5Close(fid);
 }

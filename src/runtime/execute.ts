@@ -5,6 +5,7 @@
  */
 import { Comm } from '../dnd/comm.js';
 import type { JobEnvelope } from './job.js';
+import { testFault } from './test-fault.js';
 import { runChunk } from './jobs/chunk.js';
 import { runCreate } from './jobs/create.js';
 import { runHello } from './jobs/hello.js';
@@ -29,6 +30,7 @@ export function checkWorldSize(comm: Comm, expected: number, env: NodeJS.Process
 export function executeJob(envelope: JobEnvelope): unknown {
   const comm = Comm.world();
   checkWorldSize(comm, envelope.nprocs);
+  testFault('start', comm.rank);
   const job = envelope.job;
   switch (job.op) {
     case 'create':

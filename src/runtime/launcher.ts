@@ -93,6 +93,10 @@ function deathFromMpiexec(stderr: string): string | null {
   if (m) return `rank ${m[1]} (${m[2]}) was killed by signal ${m[3]}${m[4] ? ` (${m[4]})` : ''}`;
   const n = /process rank (\d+) with PID \d+ on node (\S+) exited on signal/.exec(stderr);
   if (n) return `rank ${n[1]} (${n[2]}) died`;
+  // a rank that exited by itself with a non-zero code, without MPI_Abort
+  const e = /Process name:\s*\[\[\d+,\d+\],(\d+)\][\s\S]*?Exit code:\s*(\d+)/.exec(stderr);
+  if (e) return `rank ${e[1]} exited with code ${e[2]} before the job finished`;
+  if (/exited without calling "?finalize"?|did not call "?init"?/i.test(stderr)) return 'a rank exited before the job finished';
   return null;
 }
 

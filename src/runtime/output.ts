@@ -13,6 +13,7 @@ import type { DNDarray } from '../dnd/dndarray.js';
 import { usageError } from '../dnd/errors.js';
 import { listDatasets, save } from '../dnd/io.js';
 import { loadNative } from './mpi-napi/index.js';
+import { testFault } from './test-fault.js';
 
 export const DEFAULT_DATASET = '/data';
 
@@ -62,6 +63,7 @@ export function planOutput(spec: string, force: boolean, token: string): OutputP
 export function writeOutput(x: DNDarray, plan: OutputPlan, comm: Comm): void {
   if (comm.rank === 0 && plan.copyFrom) copyFileSync(plan.copyFrom, plan.tmp);
   comm.barrier(); // nobody opens the copy before it is complete
+  testFault('write', comm.rank);
   save(x, plan.tmp, plan.dataset, { mode: plan.mode, replace: plan.replace });
   comm.barrier(); // every rank closed the file: it is complete
   if (comm.rank === 0) renameSync(plan.tmp, plan.file);

@@ -7,6 +7,7 @@ import { arange, checkShape, checkValue, empty, eye, full, linspace, ones, zeros
 import { normalizeSplit, numel, validateCounts } from '../../dnd/layout.js';
 import { checkFitsInMemory } from '../memory-check.js';
 import { writeOutput } from '../output.js';
+import { testFault } from '../test-fault.js';
 import { rand, randint, randn, RandomState } from '../../dnd/random.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import type { CreateJob } from '../job.js';
@@ -39,6 +40,7 @@ export function buildArray(job: CreateJob, comm: Comm): DNDarray {
 }
 
 export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
+  testFault('op', comm.rank);
   const t0 = comm.wtime();
   const x = buildArray(job, comm);
   const opSeconds = comm.wtime() - t0;

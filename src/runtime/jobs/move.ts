@@ -12,6 +12,7 @@ import { peakRssBytes, resetPeak, rssBytes } from '../memstat.js';
 import { writeOutput } from '../output.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
+import { testFault } from '../test-fault.js';
 
 export interface MoveRank {
   rank: number;
@@ -46,6 +47,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const digestBefore = job.checksum ? comm.gatherJSON(localDigest(x, x.offset), 0) : null;
   const oldBytes = x.nbytes;
 
+  testFault('op', comm.rank);
   comm.barrier(); // time the exchange alone, from a common start
   const measured = resetPeak();
   const t0 = comm.wtime();

@@ -25,17 +25,24 @@ herr_t WalkError(unsigned n, const H5E_error2_t* e, void* data) {
   return 0;
 }
 
-void ThrowH5(const Napi::Env& env, const std::string& what) {
+// The innermost error of HDF5's current error stack (clears it). Must be called right
+// after the failing call: any later HDF5 API call starts a new, empty stack.
+std::string H5Cause() {
   std::vector<std::string> stack;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, WalkError, &stack);
   H5Eclear2(H5E_DEFAULT);
-  std::string inner = stack.empty() ? "" : stack.back();
-  std::string joined;
-  for (auto& s : stack) joined += s + "\n";
-  std::string msg = what + (inner.empty() ? "" : " (" + inner + ")");
-  ThrowNative(env, msg, "EH5");
-  (void)joined;
+  // the deepest entry with a description says most (e.g. the MPI-IO or system error)
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+    if (it->find(": ") + 2 < it->size()) return *it;
+  }
+  return "";
 }
+
+void ThrowH5With(const Napi::Env& env, const std::string& what, const std::string& cause) {
+  ThrowNative(env, what + (cause.empty() ? "" : " (" + cause + ")"), "EH5");
+}
+
+void ThrowH5(const Napi::Env& env, const std::string& what) { ThrowH5With(env, what, H5Cause()); }
 
 // ---- dtypes -------------------------------------------------------------------------
 
@@ -316,12 +323,13 @@ static Napi::Value H5Create(const Napi::CallbackInfo& info) {
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);  // every element is written by a rank
   hid_t ds = H5Dcreate2(f, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT);
+  std::string cause = ds < 0 ? H5Cause() : "";
   H5Pclose(dcpl);
   H5Pclose(lcpl);
   H5Sclose(space);
   H5Tclose(type);
   if (ds < 0) {
-    ThrowH5(env, "cannot create dataset " + path);
+    ThrowH5With(env, "cannot create dataset " + path, cause);
     return env.Undefined();
   }
   H5Dclose(ds);
@@ -384,12 +392,17 @@ static Napi::Value Transfer(const Napi::CallbackInfo& info, bool write) {
 #endif
   herr_t rc = write ? H5Dwrite(ds, mem_type, mspace, fspace, dxpl, buf.data)
                     : H5Dread(ds, mem_type, mspace, fspace, dxpl, buf.data);
+  if (rc < 0) {
+    // no cleanup: closing a dataset is collective, and the other ranks may still be
+    // inside the transfer; the job is aborted by the caller
+    ThrowH5(env, std::string(write ? "writing " : "reading ") + path + " failed");
+    return env.Undefined();
+  }
   H5Pclose(dxpl);
   H5Sclose(mspace);
   H5Sclose(fspace);
   H5Dclose(ds);
   H5Tclose(mem_type);
-  if (rc < 0) ThrowH5(env, std::string(write ? "writing " : "reading ") + path + " failed");
   return env.Undefined();
 }
 

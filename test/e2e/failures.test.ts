@@ -1,0 +1,306 @@
+/**
+ * Failures and bad input: never hang, never lose data (issue: "Failures and bad input").
+ *
+ * 1. A corpus of bad invocations: each exits 2 with one line on stderr that says what was
+ *    wrong, no stack trace, no job started (mpiexec is replaced by a recorder that would
+ *    leave a mark) and no file created.
+ * 2. Faults inside real jobs: a rank throws, a rank exits, a rank is SIGKILLed in the
+ *    middle of a resplit, SIGINT/SIGTERM during a long operation, the disk fills up
+ *    during a write, the input disappears after launch, a hung rank and --timeout. Each:
+ *    ends within 10 s with the right code, names the rank, leaves no process and no
+ *    partial output, and the input and any earlier output are unchanged.
+ * 3. File names with spaces, quotes, $() and newlines are plain names (no shell).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { describe, it, before, after } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { py, tempDir } from '../helpers/files.js';
+import { BIN, dnd, dndJson, ROOT } from '../helpers/run.js';
+import type { ArrayReport } from '../../src/runtime/report.js';
+
+function ranksAlive(): string[] {
+  const r = spawnSync('pgrep', ['-af', 'runtime/rank.js'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l.trim() && !l.includes('pgrep'));
+}
+
+function mpiexecAlive(): string[] {
+  return spawnSync('pgrep', ['-x', 'mpiexec'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+}
+
+describe('bad input: exit 2, one line, no job, no file', () => {
+  const dir = tempDir();
+  const marker = `${dir}/mpiexec-was-called`;
+  const recorder = `${dir}/fake-mpiexec`;
+  const h5 = `${dir}/ok.h5`;
+  before(() => {
+    writeFileSync(recorder, `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
+    chmodSync(recorder, 0o755);
+    dndJson(['create', 'arange', '6,4', '--out', `${h5}:/x`]);
+    writeFileSync(`${dir}/text.h5`, 'plain text');
+    mkdirSync(`${dir}/folder.h5`);
+  });
+
+  const corpus: [string[], RegExp][] = [
+    // shapes
+    [['create', 'randn', '7,,3', '-n', '2'], /Expected shape as comma-separated non-negative integers like 7,4,3 but received '7,,3'/],
+    [['create', 'randn', '-1', '-n', '2'], /Expected shape|Nonexistent flag/],
+    [['create', 'randn', '7.5', '-n', '2'], /received '7\.5'/],
+    [['create', 'randn', '1e3', '-n', '2'], /received '1e3'/],
+    [['create', 'randn', '', '-n', '2'], /received ''/],
+    [['create', 'randn', 'abc', '-n', '2'], /received 'abc'/],
+    [['create', 'randn', '3,x', '-n', '2'], /received '3,x'/],
+    [['create', 'randn', Array(33).fill('1').join(','), '-n', '2'], /33 axes: at most 32/],
+    [['create', 'randn', '99999999999999999999', '-n', '2'], /too large/],
+    // split
+    [['create', 'randn', '7,4', '--split', '2', '-n', '2'], /axis 2 is out of range for 2-D shape: expected -2\.\.1 or none/],
+    [['create', 'randn', '7,4', '--split', '-3', '-n', '2'], /axis -3 is out of range/],
+    [['create', 'randn', '7,4', '--split', '0.5', '-n', '2'], /Expected --split as an axis .* but received '0\.5'/],
+    [['create', 'randn', '7,4', '--split', 'one', '-n', '2'], /Expected --split/],
+    // ranks
+    [['create', 'randn', '7', '-n', '0'], /Expected an integer greater than or equal to 1 but received: 0/],
+    [['create', 'randn', '7', '-n', '-1'], /greater than or equal to 1|Expected an integer/],
+    [['create', 'randn', '7', '-n', '2.5'], /Expected an integer but received: 2\.5/],
+    [['create', 'randn', '7', '-n', 'four'], /Expected an integer but received: four/],
+    [['create', 'randn', '7', '-n', '2', '--launcher', 'none'], /--launcher none runs one rank in-process, but -n 2/],
+    [['create', 'randn', '7', '-n', '2', '--launcher', 'ssh'], /Expected --launcher=ssh to be one of: auto, mpiexec, srun, none/],
+    // kinds and dtypes
+    [['create', 'gauss', '7', '-n', '2'], /Expected gauss to be one of: zeros, ones/],
+    [['create', 'randn', '7', '--dtype', 'float16', '-n', '2'], /Expected --dtype=float16 to be one of: float32, float64/],
+    [['create', 'randn', '7', '--dtype', 'int32', '-n', '2'], /randn makes floating-point values: --dtype must be float32 or float64, got int32/],
+    [['create', 'rand', '7', '--dtype', 'bool', '-n', '2'], /rand makes floating-point values/],
+    [['create', 'eye', '3,3,3', '-n', '2'], /eye needs a 2-D shape/],
+    // values
+    [['create', 'full', '7', '-n', '2'], /full needs --value/],
+    [['create', 'full', '7', '--value', '300', '--dtype', 'uint8', '-n', '2'], /--value 300 does not fit uint8 \(0\.\.255\)/],
+    [['create', 'full', '7', '--value', '-1', '--dtype', 'uint32', '-n', '2'], /--value -1 does not fit uint32/],
+    [['create', 'full', '7', '--value', '1.5', '--dtype', 'int16', '-n', '2'], /--value 1\.5 is not an integer, as int16 needs/],
+    [['create', 'full', '7', '--value', 'lots', '-n', '2'], /Expected --value as a number but received 'lots'/],
+    [['create', 'zeros', '7', '--value', '3', '-n', '2'], /--value does not apply to zeros/],
+    [['create', 'randint', '7', '--low', '5', '--high', '5', '-n', '2'], /randint needs --low < --high, got 5 and 5/],
+    [['create', 'randint', '7', '--low', '0', '--high', '1000', '--dtype', 'int8', '-n', '2'], /randint range \[0, 1000\) does not fit --dtype int8/],
+    [['create', 'arange', '300', '--dtype', 'int8', '-n', '2'], /arange end value 299 does not fit int8/],
+    // seeds
+    [['create', 'randn', '7', '--seed', '-1', '-n', '2'], /Expected --seed as an integer from 0 to|Expected --seed/],
+    [['create', 'randn', '7', '--seed', '1.5', '-n', '2'], /Expected --seed as an integer/],
+    [['create', 'randn', '7', '--seed', 'abc', '-n', '2'], /Expected --seed as an integer/],
+    [['create', 'randn', '7', '--seed', '123456789012345678901', '-n', '2'], /Expected --seed as an integer/],
+    // counts and targets
+    [['create', 'randn', '7', '--counts', '4,3', '-n', '3'], /--counts has 2 entries but there are 3 ranks/],
+    [['create', 'randn', '7', '--counts', '4,4', '-n', '2'], /--counts sums to 8 but the split axis has 7 rows/],
+    [['create', 'randn', '7', '--counts', '8,-1', '-n', '2'], /Expected --counts as comma-separated non-negative integers/],
+    [['create', 'randn', '7', '--split', 'none', '--counts', '7', '-n', '1'], /--counts needs a split axis/],
+    [['redistribute', 'randn:7,2', '--target', '7,0', '-n', '3'], /target has 2 entries but there are 3 ranks/],
+    [['redistribute', 'randn:7,2', '--target', '8,-1', '-n', '2'], /Expected --target as comma-separated non-negative integers/],
+    [['redistribute', 'randn:7,2', '--target', '3.5,3.5', '-n', '2'], /Expected --target/],
+    [['redistribute', 'randn:7,2', '--target', '3,3', '-n', '2'], /sums to 6 but the split axis has 7 rows/],
+    [['redistribute', 'randn:7,2', '-n', '2'], /give --target c0,c1,\.\.\. \(rows per rank\) or --balance/],
+    [['resplit', 'randn:7,2', '--axis', '5', '-n', '2'], /axis 5 is out of range for 2-D shape/],
+    [['resplit', 'randn:7,2', '-n', '2'], /Missing required flag axis/],
+    // flags and arguments
+    [['create', 'randn', '7', '--bogus', '-n', '2'], /Nonexistent flag: --bogus/],
+    [['create', 'randn'], /Missing 1 required argument\(s\): shape/],
+    [['create'], /Missing 2 required argument\(s\): kind, shape/],
+    [['info'], /Missing 1 required argument\(s\): source/],
+    [['create', 'randn', '7', 'extra', '-n', '2'], /Unexpected argument: extra/],
+    [['teleport'], /command teleport not found/],
+    // sources
+    [['info', `${dir}/missing.h5`, '-n', '2'], /missing\.h5: no such file/],
+    [['info', `${dir}/folder.h5`, '-n', '2'], /folder\.h5 is a directory, not an HDF5 file/],
+    [['info', `${dir}/text.h5`, '-n', '2'], /text\.h5 is not an HDF5 file/],
+    [['info', `${h5}:/nope`, '-n', '2'], /has no dataset \/nope: it holds \/x/],
+    [['info', `${h5}`, '--dtype', 'float64', '-n', '2'], /--dtype applies to generator sources only/],
+    [['info', 'randn:7,4', '--split', '3', '-n', '2'], /axis 3 is out of range/],
+    // outputs
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/no/such/dir/x.h5`], /directory .*no\/such\/dir does not exist/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${h5}:/x`], /already has a dataset \/x; use --force to replace it/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/text.h5`], /exists and is not an HDF5 file; use --force/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/folder.h5`], /is a directory/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/y.h5:/g/`], /--out dataset must be a path like \/group\/name, got '\/g\/'/],
+    [['create', 'randn', '7', '-n', '2', '--out', ''], /Expected --out as FILE\.h5\[:\/dataset\]/],
+    [['create', 'randn', '7', '-n', '2', '--force'], /--force only applies with --out/],
+    // memory
+    [['create', 'randn', '100000,100000', '-n', '2'], /array of 100000,100000 float32 does not fit: the blocks of 2 rank\(s\) need 37\.3 GiB but this machine has/],
+    [['resplit', 'zeros:2000000000', '--axis', 'none', '-n', '4', '--dtype', 'float64'], /does not fit/],
+  ];
+
+  it(`has at least 50 cases (${corpus.length})`, () => assert.ok(corpus.length >= 50));
+
+  for (const [args, re] of corpus) {
+    it(`dnd ${args.map((a) => (a.length > 40 ? `${a.slice(0, 37)}...` : a)).join(' ')}`, () => {
+      const before = new Set(readdirSync(dir));
+      const r = dnd(args, { env: { DND_MPIEXEC: recorder }, cwd: dir });
+      assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /\n\s+at |Error:|stack/i, 'no stack trace');
+      assert.equal(r.stdout, '');
+      assert.equal(existsSync(marker), false, 'no job was started');
+      assert.deepEqual(new Set(readdirSync(dir)), before, 'no file was created');
+    });
+  }
+});
+
+/** Runs dnd in the background; resolves with its exit status, output and duration. */
+function background(args: string[], env: Record<string, string> = {}) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; seconds: number }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - t0) / 1000 })),
+  );
+  return { child, done };
+}
+
+async function waitFor(path: string, timeoutS = 30): Promise<void> {
+  const t0 = Date.now();
+  while (!existsSync(path)) {
+    if (Date.now() - t0 > timeoutS * 1000) throw new Error(`${path} did not appear`);
+    await sleep(50);
+  }
+}
+
+describe('faults inside a job: fast, clear, clean', () => {
+  const dir = tempDir();
+  const input = `${dir}/input.h5`;
+  const existing = `${dir}/existing.h5`;
+  let inputStat = '';
+  let existingBytes = '';
+  before(() => {
+    dndJson(['create', 'randn', '64,32', '-n', '2', '--out', `${input}:/x`]);
+    dndJson(['create', 'ones', '8', '-n', '1', '--out', `${existing}:/keep`]);
+    inputStat = readFileSync(input).toString('base64');
+    existingBytes = readFileSync(existing).toString('base64');
+  });
+
+  function assertClean(what: string): void {
+    assert.deepEqual(ranksAlive(), [], `${what}: no rank left running`);
+    assert.deepEqual(mpiexecAlive(), [], `${what}: no mpiexec left running`);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.dnd-')), [], `${what}: no temporary output left`);
+    assert.equal(readFileSync(input).toString('base64'), inputStat, `${what}: the input is unchanged`);
+    assert.equal(readFileSync(existing).toString('base64'), existingBytes, `${what}: the earlier output is unchanged`);
+  }
+
+  it('a rank throws: exit 3 naming the rank and the cause, no output file', async () => {
+    const { done } = background(['resplit', `${input}:/x`, '--axis', '1', '-n', '3', '--out', `${dir}/out1.h5`], { DND_TEST_FAULT: 'rank=1,at=op,do=throw' });
+    const r = await done;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^dnd: rank 1 \(\S+\): injected fault at op/);
+    assert.ok(r.seconds < 10, `${r.seconds} s`);
+    assert.equal(existsSync(`${dir}/out1.h5`), false);
+    assertClean('rank throws');
+  });
+
+  it('a rank exits without MPI_Abort: exit 3 naming the rank', async () => {
+    const r = await background(['create', 'randn', '40,4', '-n', '3'], { DND_TEST_FAULT: 'rank=2,at=op,do=exit' }).done;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /rank 2 exited with code 7/);
+    assert.ok(r.seconds < 10);
+    assertClean('rank exits');
+  });
+
+  it('a rank is killed with SIGKILL in the middle of a resplit of a large array', async () => {
+    const pidfile = `${dir}/pid`;
+    const { done } = background(['resplit', 'randn:4096,4096', '--axis', '1', '-n', '3', '--out', `${existing}:/new`], { DND_TEST_FAULT: `rank=1,at=op,do=sleep:60,pidfile=${pidfile}` });
+    await waitFor(`${pidfile}.1`);
+    const t0 = performance.now();
+    process.kill(Number(readFileSync(`${pidfile}.1`, 'utf8')), 'SIGKILL');
+    const r = await done;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /rank 1 \(\S+\) was killed by signal 9/);
+    assert.ok((performance.now() - t0) / 1000 < 10);
+    assertClean('SIGKILL');
+  });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} to dnd during a long operation: exit 130, every rank stopped`, async () => {
+      const pidfile = `${dir}/pid-${sig}`;
+      const { child, done } = background(['resplit', `${input}:/x`, '--axis', '1', '-n', '4', '--out', `${existing}:/other`], { DND_TEST_FAULT: `rank=all,at=op,do=sleep:60,pidfile=${pidfile}` });
+      for (let p = 0; p < 4; p++) await waitFor(`${pidfile}.${p}`);
+      const t0 = performance.now();
+      child.kill(sig);
+      const r = await done;
+      assert.equal(r.code, 130, `${r.code} ${r.signal} ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`interrupted by ${sig}: every rank was stopped`));
+      assert.ok((performance.now() - t0) / 1000 < 10);
+      assertClean(sig);
+    });
+  }
+
+  it('a hung rank and --timeout: the job is ended with its own message', async () => {
+    const r = await background(['create', 'randn', '40,4', '-n', '2', '--timeout', '2'], { DND_TEST_FAULT: 'rank=0,at=op,do=sleep:60' }).done;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /ran longer than --timeout 2 s and was ended; every rank was stopped/);
+    assert.ok(r.seconds < 10, `${r.seconds}`);
+    assertClean('timeout');
+  });
+
+  it('the input disappears after launch: exit 3 naming the rank and the file', async () => {
+    const moving = `${dir}/moving.h5`;
+    dndJson(['create', 'zeros', '16,4', '--out', moving]);
+    const pidfile = `${dir}/pid-gone`;
+    const { done } = background(['info', moving, '-n', '2'], { DND_TEST_FAULT: `rank=all,at=start,do=sleep:2,pidfile=${pidfile}` });
+    await waitFor(`${pidfile}.0`);
+    renameSync(moving, `${moving}.away`);
+    const r = await done;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /rank \d \(\S+\): cannot open .*moving\.h5 as HDF5/);
+    assert.ok(r.seconds < 10);
+    assertClean('input gone');
+  });
+
+  describe('the disk fills up during a write', () => {
+    const mnt = `${dir}/small-disk`;
+    let mounted = false;
+    before(() => {
+      mkdirSync(mnt);
+      // a 1 MiB tmpfs: needs root (CAP_SYS_ADMIN); CI and our machines run as root
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+      mounted = true;
+      dndJson(['create', 'ones', '8', '--out', `${mnt}/kept.h5:/a`]);
+    });
+    after(() => {
+      if (mounted) execFileSync('umount', [mnt]);
+    });
+    it('exit 3 naming the rank; the full disk keeps only what was there', async () => {
+      const keptBefore = readFileSync(`${mnt}/kept.h5`).toString('base64');
+      const r = await background(['create', 'randn', '1024,1024', '-n', '2', '--out', `${mnt}/big.h5`]).done;
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /^dnd: rank \d \(\S+\): .*(writ|clos|creat|No space|flush)/i);
+      assert.ok(r.seconds < 10);
+      assert.deepEqual(readdirSync(mnt), ['kept.h5'], 'no partial output on the full disk');
+      assert.equal(readFileSync(`${mnt}/kept.h5`).toString('base64'), keptBefore);
+      const r2 = await background(['create', 'randn', '1024,1024', '-n', '2', '--out', `${mnt}/kept.h5:/b`]).done;
+      assert.equal(r2.code, 3, r2.stderr);
+      assert.equal(readFileSync(`${mnt}/kept.h5`).toString('base64'), keptBefore, 'adding to a file on a full disk left it as it was');
+      assert.deepEqual(readdirSync(mnt), ['kept.h5']);
+      assertClean('disk full');
+    });
+  });
+});
+
+describe('no shell: odd file names are plain names', () => {
+  const dir = tempDir();
+  const names = ['with space.h5', "quote'single.h5", 'quote"double.h5', '$(touch pwned).h5', 'back`tick`.h5', 'new\nline.h5', 'semi;colon&amp.h5'];
+  for (const name of names) {
+    it(JSON.stringify(name), () => {
+      const file = `${dir}/${name}`;
+      const made = dndJson<ArrayReport>(['create', 'arange', '5,2', '-n', '2', '--out', file, '--checksum'], { cwd: dir });
+      assert.equal(made.out?.file, file);
+      assert.ok(statSync(file).isFile());
+      const again = dndJson<ArrayReport>(['info', file, '-n', '2', '--checksum'], { cwd: dir });
+      assert.equal(again.checksum, made.checksum);
+      const moved = dndJson<ArrayReport>(['resplit', file, '--axis', '1', '-n', '2', '--out', `${file}:/t`], { cwd: dir });
+      assert.equal(moved.split, 1);
+      assert.equal(py<{ equals_arange: boolean }>('read_back.py', [file, '/t', 'arange']).equals_arange, true);
+      assert.equal(existsSync(`${dir}/pwned`), false, 'nothing was run by a shell');
+    });
+  }
+});
+
+// keep ROOT referenced for editors that jump to fixtures
+void ROOT;
