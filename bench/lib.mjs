@@ -36,6 +36,7 @@ export function measure(runs, f) {
 
 /** Compiles bench/c/NAME.c with mpicc (or h5pcc flags) into bench/bin when stale. */
 export function compileC(name, extraFlags = []) {
+  // C programs with MPI through mpicc; philox.c has no MPI calls but mpicc compiles it as well
   mkdirSync(`${ROOT}bench/bin`, { recursive: true });
   const src = `${ROOT}bench/c/${name}.c`;
   const out = `${ROOT}bench/bin/${name}`;

@@ -1,25 +1,43 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick]: prints one table and writes the figures as JSON.
-// Benchmarks are not tests: this exits 0 whether or not a goal is met, and marks misses.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5]
+// Prints one table and writes the same figures as JSON (bench/out/). Benchmarks are not
+// tests: this exits 0 whether or not a goal is met, and marks each figure that misses.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { benchExchange } from './exchange.mjs';
+import { benchFill } from './fill.mjs';
+import { benchHdf5 } from './hdf5.mjs';
 import { benchLaunch } from './launch.mjs';
 import { ROOT } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
-const runs = quick ? 3 : 7;
-const rows = [...benchLaunch({ runs })];
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5'];
+const reps = quick ? 3 : 5;
+const rows = [];
+const t0 = performance.now();
+const section = (name, f) => {
+  if (!only.includes(name)) return;
+  process.stderr.write(`[bench] ${name}...\n`);
+  rows.push(...f());
+};
+section('launch', () => benchLaunch({ runs: quick ? 3 : 7 }));
+section('fill', () => benchFill({ reps, perRank: quick ? 1 << 23 : 1 << 25 }));
+section('exchange', () => benchExchange({ reps, bytes: quick ? [64 << 20] : [64 << 20, 256 << 20, 1 << 30] }));
+section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, sizes: quick ? [2] : [1, 2, 4] }));
 
-const fmt = (v, unit) => (unit === 's' ? `${(v * 1000).toFixed(0)} ms` : v.toPrecision(4));
-console.log(`\n${'figure'.padEnd(40)} ${'dnd (median)'.padStart(14)} ${'spread'.padStart(18)} ${'floor'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
+const fmt = (v, unit) => (unit === 's' ? (v < 1 ? `${(v * 1000).toFixed(1)} ms` : `${v.toFixed(2)} s`) : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v.toPrecision(3));
+console.log(`\n${'figure'.padEnd(36)} ${'dnd median'.padStart(11)} ${'spread'.padStart(20)} ${'floor'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
 for (const r of rows) {
   const spread = `${fmt(r.dnd.min, r.unit)}..${fmt(r.dnd.max, r.unit)}`;
-  console.log(`${r.figure.padEnd(40)} ${fmt(r.dnd.median, r.unit).padStart(14)} ${spread.padStart(18)} ${fmt(r.floor.median, r.unit).padStart(10)} ${(r.ratio.toFixed(2) + 'x').padStart(7)}  ${r.goal}${r.met ? '' : '  MISSED'}`);
+  const extra = r.peak_rss_ratio !== undefined ? `  peak RSS ${r.peak_rss_ratio.toFixed(2)}x` : '';
+  console.log(`${r.figure.padEnd(36)} ${fmt(r.dnd.median, r.unit).padStart(11)} ${spread.padStart(20)} ${fmt(r.floor.median, r.unit).padStart(10)} ${(r.ratio.toFixed(2) + 'x').padStart(7)}  ${r.goal}${r.met ? '' : '  MISSED'}${extra}`);
 }
+console.log('\nratio: floor time / dnd time for throughput figures (higher is better), dnd / floor for launch (lower is better)');
 const mpi = execFileSync('mpiexec', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-const out = { date: new Date().toISOString(), quick, machine: { cores: availableParallelism(), memory_bytes: totalmem(), mpi, node: process.version }, rows };
+const out = { date: new Date().toISOString(), quick, seconds: (performance.now() - t0) / 1000, machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memory_bytes: totalmem(), mpi, node: process.version }, rows };
 mkdirSync(`${ROOT}bench/out`, { recursive: true });
 const file = `${ROOT}bench/out/bench-${quick ? 'quick' : 'full'}.json`;
 writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
-console.log(`\nfigures written to ${file}`);
+console.log(`figures written to ${file} (${out.seconds.toFixed(0)} s)`);

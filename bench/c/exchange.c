@@ -1,0 +1,135 @@
+/* Floor for resplit and redistribute: the same exchanges in C on a float32 rows x cols
+ * array split along axis 0 (Heat's chunk()), blocks allocated with huge-page advice as
+ * dnd does. Each figure is the slowest rank's time of one collective, after a barrier.
+ *   exchange resplit ROWS COLS REPS       0 -> 1 with Alltoallw(subarray) and pack+Alltoallv
+ *   exchange redistribute ROWS COLS REPS  balanced -> rank 0 holds half, one Alltoallv
+ * Prints one JSON line from rank 0: {"<method>": [seconds per rep], ...} */
+#define _GNU_SOURCE
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static float *alloc(size_t n) {
+  if (n == 0) n = 1;
+  float *p = mmap(0, n * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  madvise(p, n * 4, MADV_HUGEPAGE);
+  return p;
+}
+
+static void chunk(long n, int p, int size, long *off, long *cnt) {
+  long q = n / size, r = n % size;
+  if (p < r) { *cnt = q + 1; *off = p * (q + 1); }
+  else { *cnt = q; *off = p * q + r; }
+}
+
+static double slowest(double t) {
+  double m;
+  MPI_Allreduce(&t, &m, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return m;
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  int rank, size;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const char *mode = argv[1];
+  long rows = atol(argv[2]), cols = atol(argv[3]);
+  int reps = atoi(argv[4]);
+  long roff, rcnt;
+  chunk(rows, rank, size, &roff, &rcnt);
+  float *old = alloc(rcnt * cols);
+  for (long i = 0; i < rcnt * cols; ++i) old[i] = (float)(roff * cols + i);
+  double *t1 = calloc(reps, sizeof(double)), *t2 = calloc(reps, sizeof(double));
+  if (strcmp(mode, "resplit") == 0) {
+    long coff, ccnt;
+    chunk(cols, rank, size, &coff, &ccnt);
+    float *new = alloc(rows * ccnt);
+    MPI_Datatype *st = malloc(size * sizeof(MPI_Datatype)), *rt = malloc(size * sizeof(MPI_Datatype));
+    int *ones = malloc(size * sizeof(int)), *zero = calloc(size, sizeof(int));
+    int *sc = malloc(size * sizeof(int)), *sd = malloc(size * sizeof(int)), *rc = malloc(size * sizeof(int)), *rd = malloc(size * sizeof(int));
+    for (int p = 0; p < size; ++p) {
+      long po, pc, qo, qc;
+      chunk(cols, p, size, &qo, &qc);  /* p's new columns */
+      chunk(rows, p, size, &po, &pc);  /* p's old rows */
+      int ssz[2] = {(int)rcnt, (int)cols}, ssub[2] = {(int)rcnt, (int)qc}, sst[2] = {0, (int)qo};
+      int rsz[2] = {(int)rows, (int)ccnt}, rsub[2] = {(int)pc, (int)ccnt}, rst[2] = {(int)po, 0};
+      ones[p] = (rcnt > 0 && qc > 0) ? 1 : 0;
+      if (ones[p]) { MPI_Type_create_subarray(2, ssz, ssub, sst, MPI_ORDER_C, MPI_FLOAT, &st[p]); MPI_Type_commit(&st[p]); }
+      else st[p] = MPI_FLOAT;
+      int rone = (pc > 0 && ccnt > 0);
+      if (rone) { MPI_Type_create_subarray(2, rsz, rsub, rst, MPI_ORDER_C, MPI_FLOAT, &rt[p]); MPI_Type_commit(&rt[p]); }
+      else rt[p] = MPI_FLOAT;
+      rc[p] = rone;
+      sc[p] = (int)(rcnt * qc);
+      rd[p] = (int)(po * ccnt);
+    }
+    int *rcw = malloc(size * sizeof(int));
+    memcpy(rcw, rc, size * sizeof(int));
+    for (int p = 0; p < size; ++p) { long po, pc; chunk(rows, p, size, &po, &pc); rc[p] = (int)(pc * ccnt); }
+    sd[0] = 0;
+    for (int p = 1; p < size; ++p) sd[p] = sd[p - 1] + sc[p - 1];
+    float *pack = alloc(rcnt * cols);
+    for (int rep = 0; rep < reps; ++rep) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      double t = MPI_Wtime();
+      MPI_Alltoallw(old, ones, zero, st, new, rcw, zero, rt, MPI_COMM_WORLD);
+      t1[rep] = slowest(MPI_Wtime() - t);
+      MPI_Barrier(MPI_COMM_WORLD);
+      t = MPI_Wtime();
+      for (int p = 0; p < size; ++p) { /* pack column block p, row by row */
+        long qo, qc;
+        chunk(cols, p, size, &qo, &qc);
+        float *dst = pack + sd[p];
+        for (long i = 0; i < rcnt; ++i) memcpy(dst + i * qc, old + i * cols + qo, qc * 4);
+      }
+      MPI_Alltoallv(pack, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
+      t2[rep] = slowest(MPI_Wtime() - t);
+    }
+    if (rank == 0) {
+      printf("{\"alltoallw_subarray\": [");
+      for (int i = 0; i < reps; ++i) printf("%s%.6g", i ? ", " : "", t1[i]);
+      printf("], \"pack_alltoallv\": [");
+      for (int i = 0; i < reps; ++i) printf("%s%.6g", i ? ", " : "", t2[i]);
+      printf("]}\n");
+    }
+  } else {
+    /* balanced -> rank 0 holds half the rows, the rest spread over the others */
+    long *target = malloc(size * sizeof(long)), *toff = malloc(size * sizeof(long));
+    if (size == 1) target[0] = rows;
+    else {
+      target[0] = rows / 2;
+      for (int p = 1; p < size; ++p) { long o, c; chunk(rows - rows / 2, p - 1, size - 1, &o, &c); target[p] = c; }
+    }
+    toff[0] = 0;
+    for (int p = 1; p < size; ++p) toff[p] = toff[p - 1] + target[p - 1];
+    float *new = alloc(target[rank] * cols);
+    int *sc = malloc(size * sizeof(int)), *sd = malloc(size * sizeof(int)), *rc = malloc(size * sizeof(int)), *rd = malloc(size * sizeof(int));
+    for (int q = 0; q < size; ++q) {
+      long a = roff > toff[q] ? roff : toff[q], b = (roff + rcnt) < (toff[q] + target[q]) ? (roff + rcnt) : (toff[q] + target[q]);
+      sc[q] = b > a ? (int)((b - a) * cols) : 0;
+      sd[q] = b > a ? (int)((a - roff) * cols) : 0;
+      long po, pc;
+      chunk(rows, q, size, &po, &pc);
+      a = po > toff[rank] ? po : toff[rank];
+      b = (po + pc) < (toff[rank] + target[rank]) ? (po + pc) : (toff[rank] + target[rank]);
+      rc[q] = b > a ? (int)((b - a) * cols) : 0;
+      rd[q] = b > a ? (int)((a - toff[rank]) * cols) : 0;
+    }
+    for (int rep = 0; rep < reps; ++rep) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      double t = MPI_Wtime();
+      MPI_Alltoallv(old, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
+      t1[rep] = slowest(MPI_Wtime() - t);
+    }
+    if (rank == 0) {
+      printf("{\"alltoallv\": [");
+      for (int i = 0; i < reps; ++i) printf("%s%.6g", i ? ", " : "", t1[i]);
+      printf("]}\n");
+    }
+  }
+  MPI_Finalize();
+  return 0;
+}

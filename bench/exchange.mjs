@@ -1,0 +1,52 @@
+// resplit 0 -> 1 and redistribute (balanced -> rank 0 holds half) of float32 2-D arrays
+// against the same exchanges in C (bench/c/exchange.c) on the same machine, same run.
+// dnd's figure is its own timing.op_s (slowest rank, after a barrier, exchange only);
+// peak RSS per rank above baseline against the larger block comes from dnd's report.
+import { execFileSync } from 'node:child_process';
+import { BIN, ROOT, mpiEnv, median, compileC } from './lib.mjs';
+
+function shapeFor(bytes) {
+  const cols = 4096;
+  return [Math.round(bytes / 4 / cols), cols];
+}
+
+function dndRun(args) {
+  return JSON.parse(execFileSync(process.execPath, [BIN, ...args, '--json'], { env: mpiEnv(), encoding: 'utf8', maxBuffer: 1 << 26 }));
+}
+
+export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 256 << 20, 1 << 30] } = {}) {
+  const exe = compileC('exchange');
+  const rows = [];
+  for (const b of bytes) {
+    const [r, c] = shapeFor(b);
+    for (const n of sizes.filter((s) => s > 1)) {
+      const half = Math.floor(r / 2);
+      const rest = Array.from({ length: n - 1 }, (_, p) => Math.floor((r - half) / (n - 1)) + (p < (r - half) % (n - 1) ? 1 : 0));
+      const target = [half, ...rest].join(',');
+      for (const op of ['resplit', 'redistribute']) {
+        const args = op === 'resplit' ? ['resplit', `zeros:${r},${c}`, '--axis', '1', '-n', String(n)] : ['redistribute', `zeros:${r},${c}`, '--target', target, '-n', String(n)];
+        const runs = Array.from({ length: reps }, () => dndRun(args));
+        const times = runs.map((x) => x.timing.op_s);
+        const peak = Math.max(...runs.map((x) => x.timing.peak_rss_ratio_max ?? 0));
+        const cOut = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, op, String(r), String(c), String(reps)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
+        const floors = Object.entries(cOut).map(([k, v]) => ({ k, m: median(v) }));
+        const best = floors.reduce((a, f) => (f.m < a.m ? f : a));
+        const moved = runs[0].moved.bytes;
+        rows.push({
+          figure: `${op} ${(b / 2 ** 20).toFixed(0)} MiB -n ${n}`,
+          unit: 's',
+          dnd: { median: median(times), min: Math.min(...times), max: Math.max(...times), runs: reps, method: runs[0].moved.method, gbps: moved / median(times) / 1e9 },
+          floor: { what: `C ${best.k}`, median: best.m, all: Object.fromEntries(floors.map((f) => [f.k, f.m])) },
+          ratio: best.m / median(times),
+          goal: '>= 0.8x of C throughput; peak RSS <= 2.2x block',
+          met: best.m / median(times) >= 0.8 && peak <= 2.2,
+          peak_rss_ratio: peak,
+          higherIsBetter: true,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+export { ROOT };
