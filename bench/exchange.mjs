@@ -1,7 +1,10 @@
 // resplit 0 -> 1 and redistribute (balanced -> rank 0 holds half) of float32 2-D arrays
 // against the same exchanges in C (bench/c/exchange.c) on the same machine, same run.
-// dnd's figure is its own timing.op_s (slowest rank, after a barrier, exchange only);
-// peak RSS per rank above baseline against the larger block comes from dnd's report.
+// Both repeat the exchange in one job (fresh receive block each time, slowest rank,
+// after a barrier): dnd through its library (bench/ranks/exchange.mjs), C with
+// Alltoallw(subarray) and pack + Alltoallv, the faster of the two as the floor. Peak RSS
+// per rank above baseline against the larger block comes from one `dnd resplit|redistribute
+// --json` run (the CLI end to end).
 import { execFileSync } from 'node:child_process';
 import { BIN, ROOT, mpiEnv, median, compileC } from './lib.mjs';
 
@@ -25,17 +28,20 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
       const target = [half, ...rest].join(',');
       for (const op of ['resplit', 'redistribute']) {
         const args = op === 'resplit' ? ['resplit', `zeros:${r},${c}`, '--axis', '1', '-n', String(n)] : ['redistribute', `zeros:${r},${c}`, '--target', target, '-n', String(n)];
-        const runs = Array.from({ length: reps }, () => dndRun(args));
-        const times = runs.map((x) => x.timing.op_s);
-        const peak = Math.max(...runs.map((x) => x.timing.peak_rss_ratio_max ?? 0));
+        const cli = dndRun(args);
+        const peak = cli.timing.peak_rss_ratio_max ?? 0;
+        const lib = JSON.parse(
+          execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
+        );
+        const times = lib.seconds;
         const cOut = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, op, String(r), String(c), String(reps)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
         const floors = Object.entries(cOut).map(([k, v]) => ({ k, m: median(v) }));
         const best = floors.reduce((a, f) => (f.m < a.m ? f : a));
-        const moved = runs[0].moved.bytes;
+        const moved = cli.moved.bytes;
         rows.push({
           figure: `${op} ${(b / 2 ** 20).toFixed(0)} MiB -n ${n}`,
           unit: 's',
-          dnd: { median: median(times), min: Math.min(...times), max: Math.max(...times), runs: reps, method: runs[0].moved.method, gbps: moved / median(times) / 1e9 },
+          dnd: { median: median(times), min: Math.min(...times), max: Math.max(...times), runs: reps, method: cli.moved.method, gbps: moved / median(times) / 1e9, cli_op_s: cli.timing.op_s },
           floor: { what: `C ${best.k}`, median: best.m, all: Object.fromEntries(floors.map((f) => [f.k, f.m])) },
           ratio: best.m / median(times),
           goal: '>= 0.8x of C throughput; peak RSS <= 2.2x block',

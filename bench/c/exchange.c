@@ -3,6 +3,7 @@
  * dnd does. Each figure is the slowest rank's time of one collective, after a barrier.
  *   exchange resplit ROWS COLS REPS       0 -> 1 with Alltoallw(subarray) and pack+Alltoallv
  *   exchange redistribute ROWS COLS REPS  balanced -> rank 0 holds half, one Alltoallv
+ * Like dnd, every exchange receives into a freshly allocated block (inside the timing).
  * Prints one JSON line from rank 0: {"<method>": [seconds per rep], ...} */
 #define _GNU_SOURCE
 #include <mpi.h>
@@ -72,13 +73,20 @@ int main(int argc, char **argv) {
     sd[0] = 0;
     for (int p = 1; p < size; ++p) sd[p] = sd[p - 1] + sc[p - 1];
     float *pack = alloc(rcnt * cols);
+    munmap(new, (rows * ccnt ? rows * ccnt : 1) * 4);
+    munmap(pack, (rcnt * cols ? rcnt * cols : 1) * 4);
     for (int rep = 0; rep < reps; ++rep) {
+      /* like dnd, each exchange receives into a freshly allocated block */
       MPI_Barrier(MPI_COMM_WORLD);
       double t = MPI_Wtime();
+      new = alloc(rows * ccnt);
       MPI_Alltoallw(old, ones, zero, st, new, rcw, zero, rt, MPI_COMM_WORLD);
       t1[rep] = slowest(MPI_Wtime() - t);
+      munmap(new, (rows * ccnt ? rows * ccnt : 1) * 4);
       MPI_Barrier(MPI_COMM_WORLD);
       t = MPI_Wtime();
+      new = alloc(rows * ccnt);
+      pack = alloc(rcnt * cols);
       for (int p = 0; p < size; ++p) { /* pack column block p, row by row */
         long qo, qc;
         chunk(cols, p, size, &qo, &qc);
@@ -87,6 +95,8 @@ int main(int argc, char **argv) {
       }
       MPI_Alltoallv(pack, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
       t2[rep] = slowest(MPI_Wtime() - t);
+      munmap(new, (rows * ccnt ? rows * ccnt : 1) * 4);
+      munmap(pack, (rcnt * cols ? rcnt * cols : 1) * 4);
     }
     if (rank == 0) {
       printf("{\"alltoallw_subarray\": [");
@@ -118,11 +128,14 @@ int main(int argc, char **argv) {
       rc[q] = b > a ? (int)((b - a) * cols) : 0;
       rd[q] = b > a ? (int)((a - toff[rank]) * cols) : 0;
     }
+    munmap(new, (target[rank] * cols ? target[rank] * cols : 1) * 4);
     for (int rep = 0; rep < reps; ++rep) {
       MPI_Barrier(MPI_COMM_WORLD);
       double t = MPI_Wtime();
+      new = alloc(target[rank] * cols); /* fresh, as dnd's */
       MPI_Alltoallv(old, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
       t1[rep] = slowest(MPI_Wtime() - t);
+      munmap(new, (target[rank] * cols ? target[rank] * cols : 1) * 4);
     }
     if (rank == 0) {
       printf("{\"alltoallv\": [");

@@ -10,7 +10,7 @@ import { Comm } from './comm.js';
 import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
 import { countsDispls, isBalancedMap, normalizeSplit, numel, sameShape, validateCounts, type Shape, type Split } from './layout.js';
-import { allocate } from './memory.js';
+import { allocate, release } from './memory.js';
 import { balanceInPlace, redistributeInPlace } from './ops/redistribute.js';
 import { balancedLayout, moveTo, resplitInPlace, type MoveStats, type Moved } from './ops/resplit.js';
 
@@ -219,6 +219,17 @@ export class DNDarray {
   /** *Collective* (unless known balanced). Balance in place. */
   balanceInPlace(): MoveStats {
     return balanceInPlace(this);
+  }
+
+  /**
+   * Not collective: gives this rank's block back to the system now rather than at the
+   * next garbage collection. The array must not be used afterwards (its block is empty).
+   */
+  dispose(): void {
+    const l = this._larray;
+    this._larray = l.subarray(0, 0) as TypedArray;
+    this._lshape = this._lshape.map(() => 0);
+    release(l);
   }
 
   /** Not collective: a copy of this rank's block with the same layout. */

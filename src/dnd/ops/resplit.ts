@@ -7,7 +7,7 @@
 import type { DNDarray } from '../dndarray.js';
 import type { TypedArray } from '../dtypes.js';
 import { balancedLshapeMap, countsDispls, normalizeSplit, numel, strides, type Split } from '../layout.js';
-import { allocate } from '../memory.js';
+import { allocate, release } from '../memory.js';
 import { exchange, type ExchangeMethod } from './exchange.js';
 import { exchangePlan, region, type Box, type Layout } from './plan.js';
 
@@ -52,9 +52,14 @@ export function moveTo(x: DNDarray, to: Layout): Moved {
   return { larray: moved.larray, lshape: plan.newLshape, lshapeMap, layout: to, method: moved.method, sentBytes: moved.sentBytes, recvBytes: moved.recvBytes };
 }
 
-/** Applies a move to x itself; what it held is released to the garbage collector. */
+/**
+ * Applies a move to x itself. The old block is unmapped at once; views of it that a
+ * caller kept (`const l = x.larray` before the move) become empty.
+ */
 export function applyMove(x: DNDarray, m: Moved): MoveStats {
+  const old = x.larray;
   x.replaceLocal(m.larray, m.lshape, m.layout.split, m.lshapeMap, null);
+  release(old); // at once, not at the next GC: keeps a rank's peak at old + new block
   return { method: m.method, sentBytes: m.sentBytes, recvBytes: m.recvBytes };
 }
 

@@ -404,9 +404,15 @@ static Napi::Value AlltoallwBoxes(const Napi::CallbackInfo& info) {
     ss[i] = sshape.Get(i).As<Napi::Number>().Int32Value();
     rs[i] = rshape.Get(i).As<Napi::Number>().Int32Value();
   }
-  MPI_Datatype elem;
-  MPI_Type_contiguous(itemsize, MPI_BYTE, &elem);
-  MPI_Type_commit(&elem);
+  // A predefined type of the item's size: same bytes moved, but OpenMPI's datatype engine
+  // handles predefined element types faster than a derived contiguous(itemsize, BYTE).
+  MPI_Datatype elem = itemsize == 1 ? MPI_UINT8_T : itemsize == 2 ? MPI_UINT16_T : itemsize == 4 ? MPI_UINT32_T : itemsize == 8 ? MPI_UINT64_T : MPI_DATATYPE_NULL;
+  bool own_elem = false;
+  if (elem == MPI_DATATYPE_NULL) {
+    MPI_Type_contiguous(itemsize, MPI_BYTE, &elem);
+    MPI_Type_commit(&elem);
+    own_elem = true;
+  }
   std::vector<MPI_Datatype> st(size, MPI_BYTE), rt(size, MPI_BYTE);
   std::vector<int> sc(size, 0), rc(size, 0), zero(size, 0);
   auto build = [&](const std::vector<int>& shape, const std::vector<uint64_t>& boxes, int p, MPI_Datatype* t, int* c) {
@@ -435,7 +441,7 @@ static Napi::Value AlltoallwBoxes(const Napi::CallbackInfo& info) {
     if (st[p] != MPI_BYTE) MPI_Type_free(&st[p]);
     if (rt[p] != MPI_BYTE) MPI_Type_free(&rt[p]);
   }
-  MPI_Type_free(&elem);
+  if (own_elem) MPI_Type_free(&elem);
   CheckMpi(env, code, "MPI_Alltoallw");
   return env.Undefined();
 }

@@ -41,6 +41,8 @@ export interface NativeBinding {
   allreduce(send: Bytes, recv: Bytes, op: 0 | 1 | 2): void;
   /** zero-filled memory, advised for transparent huge pages when large */
   allocate(nbytes: number): ArrayBuffer;
+  /** unmaps a block from allocate() now, detaching it (its views become empty); false if not ours */
+  release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
   h5Version(): { version: string; parallel: boolean };

