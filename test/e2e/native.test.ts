@@ -33,6 +33,7 @@ describe('mpi-napi on real ranks', () => {
       assert.deepEqual(out.allreduce.sum, [n * 0.5 + (n * (n - 1)) / 2, 0 - (n * (n - 1)) / 2 + 0]);
       assert.equal(out.allreduce.max, n - 1);
       assert.equal(out.alltoallvOk, true);
+      assert.deepEqual((out as unknown as { release: unknown }).release, { first: true, second: false, small: false, viewLength: 0, read: true });
     });
   }
 

@@ -40,6 +40,17 @@ const all = new Float64Array([okA2A ? 1 : 0]);
 m.allreduce(all, all, 1);
 out.alltoallvOk = all[0] === 1;
 
+// release(): unmaps at once and detaches, so kept views become empty (no use after free)
+{
+  const ab = m.allocate(4 << 20);
+  const view = new Float32Array(ab, 4096, 10);
+  view[0] = 1.5;
+  const first = m.release(ab);
+  const second = m.release(ab);
+  const small = m.release(new ArrayBuffer(16));
+  out.release = { first, second, small, viewLength: view.length, read: view[0] === undefined };
+}
+
 // counts beyond 2^31 - 1 (one-byte type): only when asked, it needs ~4.5 GiB per rank
 if (process.env.DND_TEST_LARGE === '1' && size === 2) {
   const big = 2 ** 31 + 3; // odd and above INT_MAX: no common unit, takes the Alltoallw path
