@@ -10,7 +10,8 @@ try {
   const { exitPlan } = await import('../dist/cli/exit.js');
   const plan = exitPlan(error);
   // started as one of N ranks by mpiexec/srun: every rank found the same bad usage; rank 0 says it
-  const outerRank = Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? process.env.PMI_RANK ?? 0);
+  const env = process.env;
+  const outerRank = Number(env.OMPI_COMM_WORLD_RANK ?? env.PMIX_RANK ?? env.PMI_RANK ?? (env.SLURM_STEP_ID !== undefined ? env.SLURM_PROCID : undefined) ?? 0);
   if (plan.message && !(plan.code === 2 && outerRank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
   if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = plan.code;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what dnd needs and builds it; idempotent, quick when there is nothing to do.
 #   bash scripts/setup.sh          MPI + parallel HDF5 + npm packages + build
-#   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py)
+#   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py, Slurm + munge)
 # System packages come from apt only when missing and only when we are root: a cluster
 # user with `module load openmpi hdf5` already has them and is never sent through apt.
 set -euo pipefail
@@ -27,6 +27,10 @@ need make command -v make
 if [ $want_test = 1 ]; then
   need hdf5-tools command -v h5dump
   need python3-h5py /usr/bin/python3 -c 'import h5py, numpy'
+  # a real single-node Slurm for the batch-script tests (started by scripts/slurm-up.sh)
+  need slurm-wlm sh -c 'command -v slurmctld && command -v slurmd && command -v sbatch'
+  need slurm-wlm-basic-plugins sh -c 'ls /usr/lib/*/slurm-wlm/select_cons_tres.so'
+  need munge command -v munged
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -7,7 +7,7 @@ import { Command } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
 import { Comm } from '../dnd/comm.js';
 import { randomBytes } from 'node:crypto';
-import { chooseLauncher, defaultNprocs, outerJobToken, outerRank, type LauncherChoice } from '../runtime/detect.js';
+import { chooseLauncher, defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
 import { describeFailure, failureOf } from '../runtime/failure.js';
 import { checkWorldSize } from '../runtime/execute.js';
 import { launch, makeEnvelope } from '../runtime/launcher.js';
@@ -36,9 +36,18 @@ export abstract class DndCommand extends Command {
    * (OpenMPI), so only FORCE_COLOR turns colour on there.
    */
   protected get c(): ChalkInstance {
-    const isTTY = !outerRank() && Boolean(process.stdout.isTTY);
+    const isTTY = !this.outer() && Boolean(process.stdout.isTTY);
     if (!this._chalk) this._chalk = makeChalk(this.jsonEnabled() ? 0 : colorLevel(process.env, isTTY));
     return this._chalk;
+  }
+
+  /**
+   * Every failure goes to bin/run.js, which prints one line on stderr and sets the exit
+   * code (2, 3, 130). oclif's own catch would print an error object on stdout under
+   * --json and exit 1; stdout carries only a successful result.
+   */
+  override async catch(err: Error & { exitCode?: number }): Promise<never> {
+    throw err;
   }
 
   /** One JSON object on stdout, numbers arrays inline (see json.ts); never coloured. */
@@ -48,12 +57,36 @@ export abstract class DndCommand extends Command {
 
   /** A token for this job's temporary files: random, or the outer launcher's job id. */
   protected jobToken(): string {
-    return outerRank() ? outerJobToken() : randomBytes(6).toString('hex');
+    return this.outer() ? outerJobToken() : randomBytes(6).toString('hex');
+  }
+
+  private _outer: OuterRank | null | undefined;
+  private _asked: number | undefined;
+
+  /**
+   * The outside job this process is a rank of, if any. A world of one with -n > 1 asked
+   * for (a shell inside `srun --pty bash`, which has PMIx variables) is not a job to
+   * join: dnd starts its own ranks then.
+   */
+  protected outer(): OuterRank | null {
+    if (this._outer === undefined) {
+      const o = outerRank();
+      this._outer = o && o.size === 1 && this._asked !== undefined && this._asked > 1 ? null : o;
+    }
+    return this._outer;
   }
 
   /** How many ranks: -n, else the allocation's task count inside Slurm, else 1. */
   protected resolveNprocs(n: number | undefined): number {
-    const outer = outerRank();
+    this._asked = n;
+    this._outer = undefined;
+    const outer = this.outer();
+    if (outer?.via === 'srun') {
+      // srun started tasks with no PMIx/PMI: OpenMPI would abort in MPI_Init on each
+      throw usageError(
+        `srun started ${outer.size} task(s) without MPI support (no PMIx or PMI in their environment), so they cannot become MPI ranks: use srun --mpi=pmix (srun --mpi=list shows the plugins), or run dnd without srun and let it start the ranks`,
+      );
+    }
     if (outer) {
       if (n !== undefined && n !== outer.size) {
         throw usageError(`-n ${n} was given but dnd was started as one of ${outer.size} ranks (${outer.via}): drop -n or make them agree`);
@@ -70,7 +103,7 @@ export abstract class DndCommand extends Command {
   protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0): Promise<JobRun<T>> {
     const t0 = performance.now();
     const out = 'out' in job ? (job.out ?? null) : null;
-    if (outerRank()) return this.runAsRank<T>(job, nprocs, t0, out);
+    if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out);
     const decision = chooseLauncher(launcher, nprocs);
     if (decision.launcher === 'none' && nprocs !== 1) {
       throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);

@@ -5,6 +5,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { srunMpiPlugin } from './slurm.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -101,7 +102,9 @@ export function chooseLauncher(requested: 'auto' | LauncherChoice, nprocs: numbe
   if (requested !== 'auto') return { launcher: requested, why: `--launcher ${requested}` };
   if (nprocs === 1) return { launcher: 'none', why: 'one rank runs in-process (no launcher start-up)' };
   if (inSlurmAllocation(env) && which('srun', env)) {
-    return { launcher: 'srun', why: `inside Slurm allocation ${env.SLURM_JOB_ID}: srun starts the ranks` };
+    const plugin = srunMpiPlugin(env);
+    if (plugin) return { launcher: 'srun', why: `inside Slurm allocation ${env.SLURM_JOB_ID}: srun --mpi=${plugin} starts the ranks` };
+    return { launcher: 'mpiexec', why: `inside Slurm allocation ${env.SLURM_JOB_ID}, but srun offers no PMIx/PMI-2 plugin (srun --mpi=list): mpiexec starts the ranks within the allocation` };
   }
   return { launcher: 'mpiexec', why: 'not inside a Slurm allocation: mpiexec starts the ranks locally' };
 }

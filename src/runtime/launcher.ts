@@ -47,6 +47,8 @@ export function makeEnvelope(job: JobSpec, nprocs: number, color: boolean): JobE
 export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  // a shell inside an srun step carries that step's PMIx/PMI identity: not ours to pass on
+  for (const k of Object.keys(env)) if (/^(PMIX_|PMI_|OMPI_COMM_WORLD_|OMPI_MCA_ess_base_jobid)/.test(k)) delete env[k];
   const setDefault = (k: string, v: string) => {
     if (env[k] === undefined) env[k] = v;
   };
@@ -114,7 +116,9 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   if (!which(cmd, env)) {
     throw new JobError(`${cmd} not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or \`module load openmpi\`; \`dnd doctor\` shows what is missing`);
   }
-  const childEnv = rankEnvironment(env, opts.nprocs, !inSlurmAllocation(env));
+  // one node: outside Slurm, or an allocation of a single node
+  const singleNode = !inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1';
+  const childEnv = rankEnvironment(env, opts.nprocs, singleNode);
   const result = await new Promise<T>((resolve, reject) => {
     const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const resultPrefix = recordPrefix(envelope.token, 'result');

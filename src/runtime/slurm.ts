@@ -4,7 +4,8 @@
  * MPI_Init (FACTS.md).
  */
 import { execFileSync } from 'node:child_process';
-import type { Env } from './detect.js';
+/** Environment variables (as process.env). */
+type Env = Readonly<Record<string, string | undefined>>;
 
 let cachedPlugin: string | null | undefined;
 

@@ -193,6 +193,10 @@ describe('faults inside a job: fast, clear, clean', () => {
     assert.ok(r.seconds < 10, `${r.seconds} s`);
     assert.equal(existsSync(`${dir}/out1.h5`), false);
     assertClean('rank throws');
+    const json = await background(['create', 'randn', '40,4', '-n', '2', '--json'], { DND_TEST_FAULT: 'rank=1,at=op,do=throw' }).done;
+    assert.equal(json.code, 3, 'with --json too');
+    assert.equal(json.stdout, '', 'stdout carries only a successful result');
+    assert.match(json.stderr, /^dnd: rank 1 \(\S+\): injected fault/);
   });
 
   it('a rank exits without MPI_Abort: exit 3 naming the rank', async () => {
