@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chooseLauncher, defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
 import { describeFailure, failureOf } from '../runtime/failure.js';
 import { checkWorldSize } from '../runtime/execute.js';
-import { launch, makeEnvelope } from '../runtime/launcher.js';
+import { launch, makeEnvelope, type LaunchOptions } from '../runtime/launcher.js';
 import type { JobSpec } from '../runtime/job.js';
 import { discardOutput, type OutputPlan } from '../runtime/output.js';
 import { executeJob } from '../runtime/execute.js';
@@ -100,7 +100,7 @@ export abstract class DndCommand extends Command {
    * Runs a validated job: on N ranks through the launcher, in-process, or, when an
    * outside launcher started us as a rank, right here with every other rank.
    */
-  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0): Promise<JobRun<T>> {
+  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0, extra: Partial<LaunchOptions> = {}): Promise<JobRun<T>> {
     const t0 = performance.now();
     const out = 'out' in job ? (job.out ?? null) : null;
     if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out);
@@ -110,7 +110,7 @@ export abstract class DndCommand extends Command {
     }
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
-      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS });
+      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, ...extra });
       return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output
@@ -118,13 +118,13 @@ export abstract class DndCommand extends Command {
     }
   }
 
-  private runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): JobRun<T> {
+  private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): Promise<JobRun<T>> {
     const envelope = makeEnvelope(job, nprocs, false);
     let comm: Comm | null = null;
     try {
       comm = Comm.world();
       checkWorldSize(comm, nprocs);
-      const result = executeJob(envelope) as T | null;
+      const result = (await executeJob(envelope)) as T | null;
       Comm.finalize();
       return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
     } catch (e) {

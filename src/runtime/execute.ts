@@ -11,6 +11,8 @@ import { runCreate } from './jobs/create.js';
 import { runHello } from './jobs/hello.js';
 import { runInfo } from './jobs/info.js';
 import { runMove } from './jobs/move.js';
+import { runScript } from './jobs/run.js';
+import { runPx } from './jobs/px.js';
 
 /** Thrown when the job was started with the wrong number of ranks. */
 export class WorldSizeError extends Error {}
@@ -27,7 +29,7 @@ export function checkWorldSize(comm: Comm, expected: number, env: NodeJS.Process
 }
 
 /** The result on rank 0, null on the other ranks. */
-export function executeJob(envelope: JobEnvelope): unknown {
+export async function executeJob(envelope: JobEnvelope): Promise<unknown> {
   const comm = Comm.world();
   checkWorldSize(comm, envelope.nprocs);
   testFault('start', comm.rank);
@@ -44,5 +46,9 @@ export function executeJob(envelope: JobEnvelope): unknown {
       return runInfo(job, comm);
     case 'hello':
       return runHello(comm);
+    case 'run':
+      return runScript(job, comm);
+    case 'px':
+      return runPx(job, comm);
   }
 }

@@ -69,7 +69,21 @@ export interface HelloJob {
   op: 'hello';
 }
 
-export type JobSpec = CreateJob | ChunkJob | HelloJob | InfoJob | MoveJob;
+/** `dnd run`: import a user's script on every rank, with `dnd` as a global. */
+export interface RunJob {
+  op: 'run';
+  script: string;
+  args: string[];
+}
+
+/** `dnd px`: evaluate cells from the launcher's terminal on every rank (rank 0 relays). */
+export interface PxJob {
+  op: 'px';
+  /** Unix socket of the launcher that rank 0 connects to */
+  socket: string;
+}
+
+export type JobSpec = CreateJob | ChunkJob | HelloJob | InfoJob | MoveJob | RunJob | PxJob;
 
 export interface JobEnvelope {
   v: 1;

@@ -27,6 +27,11 @@ export interface LaunchOptions {
   /** end the job after this many seconds (0: never) */
   timeoutS?: number;
   env?: Env;
+  /** interactive sessions: start mpiexec in its own process group (a terminal's Ctrl-C
+   * then reaches only dnd), leave SIGINT to the caller, and hand it the child */
+  interactive?: { onSpawn: (child: import('node:child_process').ChildProcess) => void };
+  /** extra node arguments for the rank program (e.g. a loader for .ts scripts) */
+  nodeArgs?: string[];
 }
 
 export interface Launched<T> {
@@ -68,8 +73,8 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean):
 }
 
 /** The argument vector that starts the ranks. */
-export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env): { cmd: string; args: string[] } {
-  const rankArgs = [process.execPath, RANK_SCRIPT, encoded];
+export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = []): { cmd: string; args: string[] } {
+  const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
   if (launcher === 'srun') {
     const plugin = srunMpiPlugin(env);
     return { cmd: env.DND_SRUN ?? 'srun', args: ['-n', String(nprocs), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
@@ -78,9 +83,9 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 }
 
 /** Runs the job in this process as a world of one (or as a rank of an outer job). */
-export function runInProcess<T>(envelope: JobEnvelope): T {
+export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   try {
-    const result = executeJob(envelope) as T;
+    const result = (await executeJob(envelope)) as T;
     Comm.finalize();
     return result;
   } catch (e) {
@@ -109,10 +114,10 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const t0 = performance.now();
   if (decision.launcher === 'none') {
     if (opts.nprocs !== 1) throw new JobError(`--launcher none runs one rank in-process, but -n ${opts.nprocs} was asked for`);
-    const result = runInProcess<T>(envelope);
+    const result = await runInProcess<T>(envelope);
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
-  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env);
+  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs);
   if (!which(cmd, env)) {
     throw new JobError(`${cmd} not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or \`module load openmpi\`; \`dnd doctor\` shows what is missing`);
   }
@@ -120,7 +125,8 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const singleNode = !inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1';
   const childEnv = rankEnvironment(env, opts.nprocs, singleNode);
   const result = await new Promise<T>((resolve, reject) => {
-    const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: Boolean(opts.interactive) });
+    opts.interactive?.onSpawn(child);
     const resultPrefix = recordPrefix(envelope.token, 'result');
     const errorPrefix = recordPrefix(envelope.token, 'error');
     let got: { value: T } | null = null;
@@ -161,7 +167,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     };
     const onInt = () => forward('SIGINT');
     const onTerm = () => forward('SIGTERM');
-    process.on('SIGINT', onInt);
+    if (!opts.interactive) process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     const timer =
       opts.timeoutS && opts.timeoutS > 0

@@ -34,13 +34,13 @@ function fail(envelope: JobEnvelope | null, e: unknown): never {
   process.exit(3);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let envelope: JobEnvelope | null = null;
   try {
     envelope = decodeEnvelope(process.argv[2] ?? '');
     const env = envelope;
     process.on('uncaughtException', (e) => fail(env, e));
-    const result = executeJob(envelope);
+    const result = await executeJob(envelope);
     if (result !== null && result !== undefined) {
       process.stdout.write(`${recordPrefix(envelope.token, 'result')}${JSON.stringify(result)}\n`);
     }
@@ -50,4 +50,4 @@ function main(): void {
   }
 }
 
-main();
+void main();

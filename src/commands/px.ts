@@ -1,0 +1,194 @@
+import { Flags } from '@oclif/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
+import { DndCommand } from '../cli/base.js';
+import { launcherFlag, nprocsFlag } from '../cli/flags.js';
+import { isIncomplete, renderCell } from '../cli/px-view.js';
+import { usageError } from '../dnd/errors.js';
+import { outerRank } from '../runtime/detect.js';
+import type { CellOutput } from '../runtime/jobs/px.js';
+import { launch } from '../runtime/launcher.js';
+import { availableTensorBackend } from '../runtime/tensor.js';
+
+const NAMES = ['dnd.', 'dnd.randn(', 'dnd.rand(', 'dnd.zeros(', 'dnd.ones(', 'dnd.arange(', 'dnd.load(', 'dnd.chunk(', 'comm', 'rank', 'size', '.lshape', '.lshapeMap', '.gshape', '.split', '.counts', '.displs', '.balanced', '.resplit(', '.redistribute(', '.balance()', '.larray', '.isDistributed', '.comm.size'];
+
+export default class Px extends DndCommand {
+  static override summary = 'An interactive session on N ranks: each line you type runs on every rank.';
+
+  static override description = `Starts a job and opens a REPL. Each line or block you enter is sent to every rank and evaluated
+there (JavaScript with top-level await) in a context where the dnd library is ready as \`dnd\`,
+with \`comm\`, \`rank\` and \`size\`. Output is shown in rank order, each line prefixed [r/N];
+identical output from every rank is shown once as [all]. An error on some ranks is shown with
+their ranks and the session goes on. Unfinished statements continue on the next line; history
+is kept in ~/.dnd_px_history. .exit or Ctrl-D ends every rank cleanly. Ctrl-C while a cell
+runs interrupts it on every rank (a busy loop too); a second Ctrl-C ends the session.
+
+Cells run on every rank in the same order, so collectives inside them (a.lshapeMap,
+a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix socket.`;
+
+  static override examples = [
+    { description: 'Four ranks; then type: const a = dnd.randn([7,4,3], {split: 0}); a.lshape', command: '<%= config.bin %> <%= command.id %> -n 4' },
+  ];
+
+  static override enableJsonFlag = false;
+
+  static override flags = {
+    nprocs: nprocsFlag,
+    launcher: launcherFlag,
+    history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history') }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Px);
+    if (outerRank()) throw usageError('dnd px starts its own ranks: run it from a shell, not under mpiexec or srun');
+    const nprocs = this.resolveNprocs(flags.nprocs);
+    const c = this.c;
+    const dir = mkdtempSync(join(tmpdir(), 'dnd-px-'));
+    const socketPath = join(dir, 'px.sock');
+    let conn: Socket | null = null;
+    const connected = new Promise<Socket>((resolve) => {
+      const server = createServer((s) => {
+        server.close();
+        resolve(s);
+      });
+      server.listen(socketPath);
+    });
+    let child: ChildProcess | null = null;
+    const tensor = availableTensorBackend().backend ?? 'none installed';
+    const job = launch<{ command: 'px'; cells: number }>({ op: 'px', socket: socketPath }, {
+      nprocs,
+      launcher: flags.launcher,
+      color: false,
+      interactive: { onSpawn: (ch) => (child = ch) },
+    });
+    const ended = job.then(
+      () => null,
+      (e: Error) => e,
+    );
+    const first = await Promise.race([connected, ended.then((e) => e ?? new Error('the job ended before rank 0 connected'))]);
+    if (first instanceof Error) throw first;
+    conn = first;
+    this.log(c.dim(`dnd px: ${nprocs} rank(s) ready; dnd, comm, rank, size are defined; tensors: ${tensor}. .exit or Ctrl-D ends.`));
+
+    let pending = '';
+    const replies: ((o: CellOutput[]) => void)[] = [];
+    let rankPids: number[] = [];
+    conn.setEncoding('utf8');
+    conn.on('data', (d: string) => {
+      pending += d;
+      let i: number;
+      while ((i = pending.indexOf('\n')) >= 0) {
+        const msg = JSON.parse(pending.slice(0, i)) as { outputs?: CellOutput[]; pids?: number[] };
+        pending = pending.slice(i + 1);
+        if (msg.pids) rankPids = msg.pids;
+        else if (msg.outputs) replies.shift()?.(msg.outputs);
+      }
+    });
+
+    const rl = createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      prompt: `px [${nprocs}]> `,
+      historySize: 1000,
+      completer: (line: string) => {
+        const word = /[\w.$(]*$/.exec(line)?.[0] ?? '';
+        const hits = NAMES.filter((n) => n.startsWith(word) || (word.includes('.') && n.startsWith(word.slice(word.lastIndexOf('.')))));
+        return [hits.map((h) => (word.includes('.') && h.startsWith('.') ? word.slice(0, word.lastIndexOf('.')) + h : h)), word];
+      },
+    });
+    await loadHistory(rl, flags.history);
+    let buffer = '';
+    let running = false;
+    let interrupts = 0;
+    const finish = () => {
+      conn?.write(`${JSON.stringify({ exit: true })}\n`);
+      conn?.end();
+    };
+    rl.on('SIGINT', () => {
+      if (running) {
+        interrupts++;
+        if (interrupts === 1) {
+          this.log(c.yellow('\n(interrupting the cell on every rank; Ctrl-C again ends the session)'));
+          for (const pid of rankPids) {
+            try {
+              process.kill(pid, 'SIGINT');
+            } catch {
+              // already gone
+            }
+          }
+        } else {
+          this.log(c.yellow('\nending the session'));
+          (child as ChildProcess | null)?.kill('SIGTERM');
+        }
+        return;
+      }
+      buffer = '';
+      this.log('\n(To exit, press Ctrl-D or type .exit)');
+      rl.setPrompt(`px [${nprocs}]> `);
+      rl.prompt();
+    });
+    rl.prompt();
+    for await (const line of rl) {
+      if (buffer === '' && line.trim() === '.exit') {
+        rl.close();
+        break;
+      }
+      buffer += (buffer ? '\n' : '') + line;
+      if (buffer.trim() === '') {
+        buffer = '';
+        rl.prompt();
+        continue;
+      }
+      if (isIncomplete(buffer)) {
+        rl.setPrompt('... ');
+        rl.prompt();
+        continue;
+      }
+      const code = buffer;
+      buffer = '';
+      running = true;
+      interrupts = 0;
+      const reply = new Promise<CellOutput[] | null>((resolve) => {
+        replies.push(resolve);
+        void ended.then(() => resolve(null));
+      });
+      conn.write(`${JSON.stringify({ cell: code })}\n`);
+      const outputs = await reply;
+      running = false;
+      if (!outputs) break;
+      const shown = renderCell(outputs, c);
+      if (shown) this.log(shown);
+      rl.setPrompt(`px [${nprocs}]> `);
+      rl.prompt();
+    }
+    finish(); // .exit, Ctrl-D or the end of piped input: every rank finalizes
+    await saveHistory(rl, flags.history);
+    const err = await ended;
+    rmSync(dir, { recursive: true, force: true });
+    if (err) throw err;
+  }
+}
+
+async function loadHistory(rl: ReturnType<typeof createInterface>, file: string): Promise<void> {
+  try {
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(-1000).reverse();
+    (rl as unknown as { history: string[] }).history = lines;
+  } catch {
+    // no history yet
+  }
+}
+
+async function saveHistory(rl: ReturnType<typeof createInterface>, file: string): Promise<void> {
+  try {
+    const { writeFileSync } = await import('node:fs');
+    const h = (rl as unknown as { history: string[] }).history ?? [];
+    writeFileSync(file, [...h].reverse().join('\n') + '\n');
+  } catch {
+    // history is a convenience
+  }
+}

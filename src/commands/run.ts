@@ -1,0 +1,58 @@
+import { Args, Flags } from '@oclif/core';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { DndCommand } from '../cli/base.js';
+import { launcherFlag, nprocsFlag, timeoutFlag } from '../cli/flags.js';
+import { seconds } from '../cli/render.js';
+import { usageError } from '../dnd/errors.js';
+import type { RunReport } from '../runtime/jobs/run.js';
+
+export default class Run extends DndCommand {
+  static override summary = 'Run your own script on N ranks, with the dnd library ready as the global `dnd`.';
+
+  static override description = `Every rank imports SCRIPT (.js, .mjs, or .ts when tsx is installed) with the globals dnd (the
+library), comm, rank and size, as in a px session. Arguments after -- reach the script as
+process.argv. What the ranks print goes straight through. A throw on any rank ends every rank:
+exit 3 with the rank and the error.`;
+
+  static override examples = [
+    { description: 'Four ranks, each printing its block.', command: '<%= config.bin %> <%= command.id %> examples/scripts/layout.mjs -n 4' },
+    { description: 'Arguments for the script.', command: '<%= config.bin %> <%= command.id %> analyse.mjs -n 2 -- data.h5 --verbose' },
+  ];
+
+  static override strict = false;
+
+  static override args = {
+    script: Args.string({ description: 'the script to run on every rank', required: true }),
+  };
+
+  static override flags = {
+    nprocs: nprocsFlag,
+    launcher: launcherFlag,
+    timeout: timeoutFlag,
+    quiet: Flags.boolean({ char: 'q', summary: 'Do not print the summary line after the script.' }),
+  };
+
+  async run(): Promise<RunReport | undefined> {
+    const { args, flags, argv } = await this.parse(Run);
+    const script = resolve(args.script ?? '');
+    if (!existsSync(script) || !statSync(script).isFile()) throw usageError(`${args.script}: no such script`);
+    if (!/\.(m?js|cjs|ts|mts)$/.test(script)) throw usageError(`${args.script}: expected a .js, .mjs or .ts script`);
+    const dash = this.argv.indexOf('--');
+    const scriptArgs = dash >= 0 ? this.argv.slice(dash + 1) : (argv as string[]).slice(1);
+    let nodeArgs: string[] = [];
+    if (/\.m?ts$/.test(script)) {
+      try {
+        nodeArgs = ['--import', createRequire(import.meta.url).resolve('tsx')];
+      } catch {
+        throw usageError(`${args.script} is TypeScript: install tsx (npm i tsx) or compile it to .js first`);
+      }
+    }
+    const nprocs = this.resolveNprocs(flags.nprocs);
+    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs });
+    if (!run.result) return undefined;
+    if (!this.jsonEnabled() && !flags.quiet) this.logToStderr(this.c.dim(`dnd run: ${script} on ${run.result.nprocs} rank(s), ${seconds(run.result.seconds)}`));
+    return run.result;
+  }
+}
