@@ -33,6 +33,7 @@ export { arange, empty, eye, full, linspace, ones, zeros, type FactoryOptions } 
 export { rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
 export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
+export { fromTensor, tfjs, toTensor, type Tensor } from './dnd/tensor.js';
 export { DndNativeError } from './runtime/mpi-napi/errors.js';
 
 import { Comm } from './dnd/comm.js';

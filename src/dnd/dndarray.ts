@@ -11,6 +11,7 @@ import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
 import { countsDispls, isBalancedMap, normalizeSplit, numel, sameShape, validateCounts, type Shape, type Split } from './layout.js';
 import { allocate, release } from './memory.js';
+import { toTensor, type Tensor } from './tensor.js';
 import { balanceInPlace, redistributeInPlace } from './ops/redistribute.js';
 import { balancedLayout, moveTo, resplitInPlace, type MoveStats, type Moved } from './ops/resplit.js';
 
@@ -230,6 +231,11 @@ export class DNDarray {
     this._larray = l.subarray(0, 0) as TypedArray;
     this._lshape = this._lshape.map(() => 0);
     release(l);
+  }
+
+  /** Not collective: this rank's block as a tfjs tensor (float32, int32, bool); see tensor.ts. */
+  async toTensor(): Promise<Tensor> {
+    return toTensor(this);
   }
 
   /** Not collective: a copy of this rank's block with the same layout. */

@@ -110,9 +110,9 @@ describe('the library', () => {
     const names = Object.keys(lib).sort();
     const documented = [
       'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'RandomState', 'arange', 'balancedLshapeMap', 'chunk', 'chunkRows', 'combineDigests',
-      'countsDispls', 'empty', 'eye', 'finalize', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'load',
+      'countsDispls', 'empty', 'eye', 'finalize', 'fromTensor', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'load',
       'localDigest', 'lshapeMapFromCounts', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'rand', 'randint', 'randn', 'save', 'seed',
-      'strides', 'usageError', 'validateCounts', 'zeros',
+      'strides', 'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');

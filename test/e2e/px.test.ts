@@ -1,0 +1,135 @@
+/**
+ * `dnd px` through a real terminal (tmux: keys in, screen out) with 2 and 4 ranks, and
+ * `dnd run` with user scripts, including tfjs interop on the pure-JS cpu backend.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tempDir } from '../helpers/files.js';
+import { BIN, dnd, ROOT } from '../helpers/run.js';
+
+const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
+
+class Terminal {
+  constructor(readonly name: string) {}
+  static start(name: string, command: string[]): Terminal {
+    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '60', ...command], { env: { ...process.env, NO_COLOR: '1' } });
+    return new Terminal(name);
+  }
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-S', '-200', '-t', this.name], { encoding: 'utf8' });
+  }
+  async waitFor(re: RegExp, timeoutMs = 30000): Promise<string> {
+    const t0 = Date.now();
+    for (;;) {
+      const s = this.screen();
+      if (re.test(s)) return s;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`screen never matched ${re}:\n${s}`);
+      await sleep(100);
+    }
+  }
+  type(line: string): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', line]);
+    execFileSync('tmux', ['send-keys', '-t', this.name, 'Enter']);
+  }
+  keys(...k: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, ...k]);
+  }
+  alive(): boolean {
+    return spawnSync('tmux', ['has-session', '-t', this.name]).status === 0;
+  }
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}
+
+function ranksAlive(): number {
+  return spawnSync('pgrep', ['-f', 'runtime/rank.js'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+}
+
+describe('dnd px in a real terminal', { skip: hasTmux ? false : 'tmux is not installed (bash scripts/setup.sh --test installs it)' }, () => {
+  const dir = tempDir();
+  for (const n of [2, 4]) {
+    it(`${n} ranks: the seed session, an error on one rank, Ctrl-C in a long cell, .exit`, async () => {
+      // a shell keeps the pane after dnd exits, so its exit status can be read
+      const t = Terminal.start(`dndpx${n}${process.pid}`, ['bash', '--norc', '--noprofile']);
+      try {
+        t.type(`node ${BIN} px -n ${n} --history ${dir}/h${n}; echo "px-exit=$?"`);
+        await t.waitFor(new RegExp(`dnd px: ${n} rank\\(s\\) ready`));
+        t.type('const a = dnd.randn([7, 4, 3], { split: 0 })');
+        t.type('a.comm.size');
+        await t.waitFor(new RegExp(`\\[all\\] ${n}\\b`));
+        t.type('a.lshape');
+        const lshapes = n === 2 ? ['[ 4, 4, 3 ]', '[ 3, 4, 3 ]'] : ['[ 2, 4, 3 ]', '[ 2, 4, 3 ]', '[ 2, 4, 3 ]', '[ 1, 4, 3 ]'];
+        await t.waitFor(new RegExp(`\\[${n - 1}/${n}\\] \\${lshapes[n - 1].replace(/ /g, ' ').replace(']', '\\]')}`));
+        for (let r = 0; r < n; r++) assert.ok(t.screen().includes(`[${r}/${n}] ${lshapes[r]}`), `rank ${r} lshape`);
+        t.type('JSON.stringify(a.lshapeMap)');
+        const map = n === 2 ? '[[4,4,3],[3,4,3]]' : '[[2,4,3],[2,4,3],[2,4,3],[1,4,3]]';
+        await t.waitFor(new RegExp(`\\[all\\] '${map.replace(/[[\]]/g, '\\$&')}'`));
+        t.type('const b = a.resplit(1)');
+        t.type('JSON.stringify([b.lshapeMap, b.counts, b.displs])');
+        const after = n === 2 ? '[[[7,2,3],[7,2,3]],[2,2],[0,2]]' : '[[[7,1,3],[7,1,3],[7,1,3],[7,1,3]],[1,1,1,1],[0,1,2,3]]';
+        await t.waitFor(new RegExp(`\\[all\\] '${after.replace(/[[\]]/g, '\\$&')}'`));
+        // an error on one rank only: shown with its rank, the session goes on
+        t.type('rank === 1 ? notDefinedAnywhere : "fine"');
+        await t.waitFor(/\[1\/\d\] ReferenceError: notDefinedAnywhere is not defined/);
+        assert.match(t.screen(), /\[0\/\d\] 'fine'/);
+        // Ctrl-C interrupts a busy cell on every rank, not the session
+        t.type('for (;;) {}');
+        await sleep(700);
+        t.keys('C-c');
+        await t.waitFor(/Script execution was interrupted by `SIGINT`|\] Error: interrupted/);
+        t.type('rank * 10');
+        await t.waitFor(new RegExp(`\\[${n - 1}/${n}\\] ${(n - 1) * 10}\\b`));
+        t.type('.exit');
+        await t.waitFor(/px-exit=0/);
+        assert.equal(ranksAlive(), 0, 'no rank left');
+      } finally {
+        t.kill();
+      }
+    });
+  }
+});
+
+describe('dnd run', () => {
+  it('runs a script on every rank with dnd, rank and size as globals', () => {
+    const r = dnd(['run', `${ROOT}examples/scripts/layout.mjs`, '-n', '3']);
+    assert.equal(r.code, 0, r.stderr);
+    for (let p = 0; p < 3; p++) assert.match(r.stdout, new RegExp(`\\[${p}/3\\] lshape \\[${p === 0 ? 3 : 2},4,3\\] lshapeMap \\[\\[3,4,3\\],\\[2,4,3\\],\\[2,4,3\\]\\]`));
+    assert.match(r.stdout, /\[0\/3\] after resplit\(1\): lshape \[7,2,3\] counts \[2,1,1\] displs \[0,2,3\]/);
+  });
+
+  it('passes arguments after --, and a throw on one rank ends the job with exit 3', () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/args.mjs`, "if (rank === 0) console.log(JSON.stringify(process.argv.slice(2)));\n");
+    const a = dnd(['run', `${dir}/args.mjs`, '-n', '2', '-q', '--', 'x.h5', '--verbose']);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout.trim(), '["x.h5","--verbose"]');
+    writeFileSync(`${dir}/boom.mjs`, "if (rank === 1) throw new Error('boom on one rank');\ncomm.barrier();\n");
+    const b = dnd(['run', `${dir}/boom.mjs`, '-n', '3']);
+    assert.equal(b.code, 3);
+    assert.match(b.stderr, /rank 1 \(\S+\): boom on one rank/);
+    const missing = dnd(['run', `${dir}/nope.mjs`, '-n', '2']);
+    assert.equal(missing.code, 2);
+  });
+
+  it('tfjs interop on the cpu backend: toTensor per rank, fromTensor back, float64 refused', () => {
+    const r = dnd(['run', `${ROOT}test/mpi/tensor-ranks.mjs`, '-n', '3', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim()) as { shape: number[]; dtype: string; gshape: number[]; lshapeMap: number[][]; pkg: string; f64: string; sums: number[] };
+    assert.deepEqual(out.shape, [3, 3]);
+    assert.equal(out.dtype, 'float32');
+    assert.deepEqual(out.gshape, [7, 3]);
+    assert.deepEqual(out.lshapeMap, [
+      [3, 3],
+      [2, 3],
+      [2, 3],
+    ]);
+    assert.equal(out.pkg, '@tensorflow/tfjs-backend-cpu');
+    assert.match(out.f64, /tfjs has no float64/);
+    assert.deepEqual(out.sums, [36, 69, 105], 'each rank\'s tensor holds its own rows of arange');
+    assert.equal(r.stderr.includes('looks like you are running'), false);
+  });
+});
