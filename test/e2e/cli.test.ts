@@ -14,7 +14,7 @@ import type { ArrayReport } from '../../src/runtime/report.js';
 import { BIN, dnd, dndJson, mpiEnv, ROOT } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
 
-const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk', 'doctor'];
+const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk', 'doctor', 'px', 'run'];
 
 describe('dnd as a program', () => {
   it('--version names dnd and its version', () => {
