@@ -49,3 +49,18 @@ export const outFlag = Flags.string({
 export const forceFlag = Flags.boolean({
   summary: 'Replace an existing --out file or dataset.',
 });
+
+/** The flags resplit and redistribute share: the source's starting layout and the output. */
+export const moveFlags = {
+  nprocs: nprocsFlag,
+  split: splitFlag,
+  counts: Flags.string({ summary: 'Start unbalanced: rows of --split per rank, e.g. 4,0,2,1.' }),
+  launcher: launcherFlag,
+  dtype: dtypeFlag,
+  seed: seedFlag,
+  checksum: Flags.boolean({ summary: 'Fingerprint the global contents before and after (they must be equal).' }),
+  'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data.' }),
+  out: outFlag,
+  force: forceFlag,
+  timeout: timeoutFlag,
+};

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
-import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { moveFlags } from '../cli/flags.js';
 import { parseAxis } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
 import { resolveSource } from '../cli/source.js';
@@ -35,17 +35,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
 
   static override flags = {
     axis: Flags.custom<number | null>({ summary: 'The new split axis (negative counts from the end), or none.', required: true, parse: async (s) => parseAxis(s, '--axis') })(),
-    nprocs: nprocsFlag,
-    split: splitFlag,
-    counts: Flags.string({ summary: 'Start unbalanced: rows of --split per rank, e.g. 4,0,2,1.' }),
-    launcher: launcherFlag,
-    dtype: dtypeFlag,
-    seed: seedFlag,
-    checksum: Flags.boolean({ summary: 'Fingerprint the global contents before and after (they must be equal).' }),
-    'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data.' }),
-    out: outFlag,
-    force: forceFlag,
-    timeout: timeoutFlag,
+    ...moveFlags,
   };
 
   async run(): Promise<MoveReport | DryRunReport | undefined> {
