@@ -92,6 +92,8 @@ export interface JobEnvelope {
   nprocs: number;
   /** whether the launcher asked for colour (ranks never decide this themselves) */
   color: boolean;
+  /** rank 0 announces phases for the launcher's progress line */
+  progress?: boolean;
   job: JobSpec;
 }
 
@@ -113,6 +115,6 @@ export function decodeEnvelope(s: string): JobEnvelope {
   return e;
 }
 
-export function recordPrefix(token: string, kind: 'result' | 'error'): string {
+export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress'): string {
   return `@@dnd:${token}:${kind} `;
 }

@@ -17,6 +17,7 @@ import { executeJob } from './execute.js';
 import { Comm } from '../dnd/comm.js';
 import { failureOf } from './failure.js';
 import { srunMpiPlugin } from './slurm.js';
+import { ProgressLine, type PhaseEvent } from './progress.js';
 
 export const RANK_SCRIPT = fileURLToPath(new URL('./rank.js', import.meta.url));
 
@@ -111,6 +112,8 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const env = opts.env ?? process.env;
   const decision = chooseLauncher(opts.launcher, opts.nprocs, env);
   const envelope = makeEnvelope(job, opts.nprocs, opts.color);
+  // a progress line only for a person watching: stderr is a terminal, not an interactive session
+  envelope.progress = Boolean(process.stderr.isTTY) && !opts.interactive;
   const t0 = performance.now();
   if (decision.launcher === 'none') {
     if (opts.nprocs !== 1) throw new JobError(`--launcher none runs one rank in-process, but -n ${opts.nprocs} was asked for`);
@@ -129,6 +132,8 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     opts.interactive?.onSpawn(child);
     const resultPrefix = recordPrefix(envelope.token, 'result');
     const errorPrefix = recordPrefix(envelope.token, 'error');
+    const progressPrefix = recordPrefix(envelope.token, 'progress');
+    const progress = envelope.progress ? new ProgressLine(process.stderr) : null;
     let got: { value: T } | null = null;
     const failures: RankFailure[] = [];
     const stderrLines: string[] = [];
@@ -152,7 +157,9 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     };
     onLines(child.stdout, (line) => {
       const at = line.indexOf(resultPrefix);
+      const pr = progress ? line.indexOf(progressPrefix) : -1;
       if (at >= 0) got = { value: JSON.parse(line.slice(at + resultPrefix.length)) as T };
+      else if (pr >= 0) progress?.update(JSON.parse(line.slice(pr + progressPrefix.length)) as PhaseEvent);
       else process.stdout.write(`${line}\n`);
     });
     onLines(child.stderr, (line) => {
@@ -182,6 +189,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       if (timer) clearTimeout(timer);
+      progress?.stop();
       const raw = stderrLines.join('\n');
       const debug = Boolean(env.DND_DEBUG);
       if (interrupted) return reject(new InterruptedError(interrupted));

@@ -10,6 +10,7 @@ import { Comm } from '../dnd/comm.js';
 import { executeJob } from './execute.js';
 import { failureOf } from './failure.js';
 import { decodeEnvelope, recordPrefix, type JobEnvelope } from './job.js';
+import { setProgressSink } from './progress.js';
 
 function rankGuess(): number {
   return Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? process.env.PMI_RANK ?? -1);
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     envelope = decodeEnvelope(process.argv[2] ?? '');
     const env = envelope;
     process.on('uncaughtException', (e) => fail(env, e));
+    if (envelope.progress && rankGuess() <= 0) {
+      const prefix = recordPrefix(envelope.token, 'progress');
+      setProgressSink((e) => process.stdout.write(`${prefix}${JSON.stringify(e)}\n`));
+    }
     const result = await executeJob(envelope);
     if (result !== null && result !== undefined) {
       process.stdout.write(`${recordPrefix(envelope.token, 'result')}${JSON.stringify(result)}\n`);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/files.js';
@@ -91,6 +91,24 @@ describe('dnd px in a real terminal', { skip: hasTmux ? false : 'tmux is not ins
       }
     });
   }
+});
+
+describe('progress on a terminal', { skip: hasTmux ? false : 'tmux is not installed' }, () => {
+  it('a long operation shows its phase, size and time on stderr, then clears the line', async () => {
+    const dir = tempDir();
+    const t = Terminal.start(`dndprog${process.pid}`, ['bash', '--norc', '--noprofile']);
+    try {
+      t.type(`DND_TEST_FAULT=rank=all,at=write,do=sleep:4 node ${BIN} create randn 100,10 -n 2 --out ${dir}/p.h5 2>&1 | cat -v | tail -c 2000 > ${dir}/log & node ${BIN} create randn 100,10 -n 2 --out ${dir}/q.h5 --launcher mpiexec --json >/dev/null; DND_TEST_FAULT=rank=all,at=write,do=sleep:4 node ${BIN} create randn 100,10 -n 2 --out ${dir}/r.h5; echo done-$?`);
+      const s = await t.waitFor(/dnd: writing HDF5 3\.9 KiB · \d\.\d s · done: building randn blocks/);
+      assert.ok(s.length > 0);
+      await t.waitFor(/done-0/, 20000);
+      assert.doesNotMatch(t.screen(), /dnd: writing HDF5/, 'the status line is cleared at the end');
+      // through a pipe (not a terminal) nothing is shown
+      assert.doesNotMatch(readFileSync(`${dir}/log`, 'utf8'), /dnd: writing/);
+    } finally {
+      t.kill();
+    }
+  });
 });
 
 describe('dnd run', () => {

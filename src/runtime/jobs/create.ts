@@ -1,7 +1,8 @@
 /** The `create` job: every rank builds its own block of a factory array. */
 import type { Comm } from '../../dnd/comm.js';
 import type { DNDarray } from '../../dnd/dndarray.js';
-import { dtypeRange, isFloat } from '../../dnd/dtypes.js';
+import { dtypeRange, isFloat, itemsize } from '../../dnd/dtypes.js';
+import { phase } from '../progress.js';
 import { usageError } from '../../dnd/errors.js';
 import { arange, checkShape, checkValue, empty, eye, full, linspace, ones, zeros } from '../../dnd/factories.js';
 import { normalizeSplit, numel, validateCounts } from '../../dnd/layout.js';
@@ -41,12 +42,14 @@ export function buildArray(job: CreateJob, comm: Comm): DNDarray {
 
 export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
   testFault('op', comm.rank);
+  phase(`building ${job.kind} blocks`, numel(job.gshape) * itemsize(job.dtype));
   const t0 = comm.wtime();
   const x = buildArray(job, comm);
   const opSeconds = comm.wtime() - t0;
   let writeSeconds = 0;
   if (job.out) {
     const t1 = comm.wtime();
+    phase('writing HDF5', x.gnbytes);
     writeOutput(x, job.out, comm);
     writeSeconds = comm.wtime() - t1;
   }

@@ -4,6 +4,7 @@ import { globalStats, type Stats } from '../../dnd/stats.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import type { InfoJob } from '../job.js';
 import { openSource } from './source.js';
+import { phase } from '../progress.js';
 
 export interface InfoReport extends ArrayReport {
   file?: string;
@@ -12,9 +13,11 @@ export interface InfoReport extends ArrayReport {
 }
 
 export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
+  phase(job.source.type === 'file' ? 'reading HDF5' : 'building blocks', 0);
   const t0 = comm.wtime();
   const x = openSource(job.source, job.split, comm, job.source.type === 'generator' ? (job.source.create.counts ?? null) : null);
   const loadSeconds = comm.wtime() - t0;
+  if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();
   const stats = job.stats ? globalStats(x) : undefined;
   const statsSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');

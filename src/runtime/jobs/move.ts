@@ -13,6 +13,7 @@ import { writeOutput } from '../output.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
 import { testFault } from '../test-fault.js';
+import { phase } from '../progress.js';
 
 export interface MoveRank {
   rank: number;
@@ -35,6 +36,7 @@ export interface MoveReport extends ArrayReport {
 
 export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const baseline = rssBytes();
+  phase(job.source.type === 'file' ? 'reading HDF5' : 'building blocks', 0);
   const x = openSource(job.source, job.split, comm, job.counts);
   const beforeMap = x.lshapeMap;
   const beforeSplit = x.split;
@@ -48,6 +50,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const oldBytes = x.nbytes;
 
   testFault('op', comm.rank);
+  phase(job.op === 'resplit' ? 'exchanging (resplit)' : 'exchanging (redistribute)', x.gnbytes);
   comm.barrier(); // time the exchange alone, from a common start
   const measured = resetPeak();
   const t0 = comm.wtime();
@@ -61,6 +64,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   let writeSeconds = 0;
   if (job.out) {
     const t1 = comm.wtime();
+    phase('writing HDF5', x.gnbytes);
     writeOutput(x, job.out, comm);
     writeSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
   }
