@@ -2,13 +2,10 @@ import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
-import { usageError } from '../dnd/errors.js';
-import { normalizeSplit } from '../dnd/layout.js';
+import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
 import type { InfoReport } from '../runtime/jobs/info.js';
-import { validateCreate } from '../runtime/jobs/create.js';
-import { checkFitsInMemory } from '../runtime/memory-check.js';
-import { inspectFileSource, parseSource, type FileFacts } from '../runtime/source.js';
+import type { FileFacts } from '../runtime/source.js';
 
 export default class Info extends DndCommand {
   static override summary = 'Load a dataset (or build a generated array) on N ranks and show its layout, file facts and statistics.';
@@ -46,23 +43,10 @@ Inspecting never changes the data or its layout.`;
 
   async run(): Promise<InfoReport | undefined> {
     const { args, flags } = await this.parse(Info);
-    const source = parseSource(args.source ?? '');
     const nprocs = this.resolveNprocs(flags.nprocs);
-    let job: InfoJob;
-    let facts: FileFacts | null = null;
-    if (source.type === 'file') {
-      if (flags.dtype) throw usageError('--dtype applies to generator sources only: a file dataset has its own type');
-      facts = inspectFileSource(source.file, source.dataset);
-      const split = normalizeSplit(flags.split, facts.dataset.shape.length);
-      checkFitsInMemory(facts.dataset.shape, split, facts.dtype, nprocs);
-      job = { op: 'info', source: { type: 'file', file: facts.file, dataset: facts.dataset.path }, split, stats: flags.stats, checksum: flags.checksum };
-    } else {
-      const create = validateCreate(
-        { op: 'create', kind: source.kind, gshape: source.shape, dtype: flags.dtype ?? (source.kind === 'randint' ? 'int64' : 'float32'), split: flags.split, seed: flags.seed, a: source.kind === 'full' ? 0 : undefined },
-        nprocs,
-      );
-      job = { op: 'info', source: { type: 'generator', create }, split: create.split, stats: flags.stats, checksum: flags.checksum };
-    }
+    const src = resolveSource(args.source ?? '', flags, nprocs);
+    const facts = src.facts;
+    const job: InfoJob = { op: 'info', source: src.spec, split: src.split, stats: flags.stats, checksum: flags.checksum };
     const run = await this.runJob<InfoReport>(job, nprocs, flags.launcher, flags.timeout);
     if (!run.result) return undefined;
     const report = run.result;
