@@ -40,6 +40,7 @@ describe('dnd as a program', () => {
 
   it('doctor: MPI, HDF5 and binding found, live 2-rank check passes', () => {
     const r = dndJson<DoctorReport>(['doctor']);
+    assertSchema('doctor', r);
     assert.equal(r.ok, true, JSON.stringify(r.problems));
     assert.match(r.mpi.library ?? '', /Open MPI|MPICH/);
     assert.equal(r.binding.loaded, true);
