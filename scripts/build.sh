@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 say() { printf '[build] %s\n' "$*" >&2; }
 
 node_bin=build/Release/mpi_napi.node
-if [ ! -f $node_bin ] || [ -n "$(find binding.gyp scripts/native-flags.mjs src/runtime/mpi-napi -newer $node_bin \( -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) 2>/dev/null | head -1)" ]; then
+if [ ! -f $node_bin ] || [ ! -f build/Release/mpi_h5.node ] || [ -n "$(find binding.gyp scripts/native-flags.mjs src/runtime/mpi-napi -newer $node_bin \( -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) 2>/dev/null | head -1)" ]; then
   say "native binding (node-gyp)"
   npx --no-install node-gyp rebuild --loglevel=error >/dev/null 2>build-native.log || { cat build-native.log >&2; exit 1; }
   rm -f build-native.log

@@ -56,9 +56,9 @@ function hdf5Flags() {
   throw new Error('no parallel HDF5 found: neither pkg-config hdf5-openmpi nor h5pcc answered (install libhdf5-openmpi-dev or `module load hdf5`)');
 }
 
-export function nativeFlags() {
+export function nativeFlags(withHdf5 = true) {
   const mpi = mpiFlags();
-  const h5 = hdf5Flags();
+  const h5 = withHdf5 ? hdf5Flags() : { cflags: [], libs: [] };
   const uniq = (a) => [...new Set(a)];
   // Link with an rpath to each -L directory so a module-loaded MPI is found at run time too.
   const rpaths = uniq([...mpi.libs, ...h5.libs].filter((w) => w.startsWith('-L')).map((w) => `-Wl,-rpath,${w.slice(2)}`));
@@ -70,8 +70,10 @@ export function nativeFlags() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const what = process.argv[2];
+  // "mpi" as second argument: flags for the MPI-only module (no libhdf5 to load)
+  const mpiOnly = process.argv[3] === 'mpi';
   try {
-    const f = nativeFlags();
+    const f = nativeFlags(!mpiOnly);
     if (what === 'cflags') console.log(f.cflags.filter((w) => w.startsWith('-I')).map((w) => w.slice(2)).join(' '));
     else if (what === 'defines') console.log(f.cflags.filter((w) => w.startsWith('-D')).map((w) => w.slice(2)).join(' '));
     else if (what === 'libs') console.log(f.libs.join(' '));

@@ -3,7 +3,7 @@
  * transfers). Each rank reads or writes only its own hyperslab: no rank ever holds the
  * whole dataset unless split is none.
  */
-import { loadNative, type H5DatasetInfo } from '../runtime/mpi-napi/index.js';
+import { loadH5, type H5DatasetInfo } from '../runtime/mpi-napi/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
 import { isDtype, type Dtype } from './dtypes.js';
@@ -15,7 +15,7 @@ export type DatasetInfo = H5DatasetInfo;
 
 /** Not collective: opens the file serially and describes every dataset. */
 export function listDatasets(file: string): DatasetInfo[] {
-  const native = loadNative();
+  const native = loadH5();
   const fid = native.h5Open(file, 'r', false);
   try {
     return native.h5List(fid);
@@ -57,7 +57,7 @@ export interface LoadOptions {
 /** Collective: every rank reads its chunk() of the dataset. */
 export function load(file: string, dataset: string, opts: LoadOptions = {}): DNDarray {
   const comm = opts.comm ?? Comm.world();
-  const native = comm.native;
+  const native = loadH5();
   // No try/finally: closing is collective, and a rank that failed in the middle of a
   // collective call must not enter another one (the others are still in the first:
   // that is a deadlock). A failure here is fatal for the job; the caller aborts it.
@@ -85,7 +85,7 @@ export interface SaveOptions {
  * for the job (see load): the file is left as it is, and the caller aborts the job.
  */
 export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptions): void {
-  const native = x.comm.native;
+  const native = loadH5();
   const fid = native.h5Open(file, opts.mode === 'create' ? 'create' : 'rw', true);
   if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
     if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);

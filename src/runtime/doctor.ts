@@ -41,9 +41,9 @@ function firstLine(cmd: string, args: string[]): string | null {
 
 export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpiexec' | 'srun' | 'none'; check: boolean }): Promise<DoctorReport> {
   const problems: string[] = [];
-  const { binding, error } = tryLoadNative();
+  const { binding, h5: h5mod, error } = tryLoadNative();
   const versions = binding ? binding.versions() : null;
-  const h5 = binding ? binding.h5Version() : null;
+  const h5 = h5mod ? h5mod.h5Version() : null;
   if (!binding) problems.push('the native binding does not load: run npm run setup');
   if (h5 && !h5.parallel) problems.push('HDF5 is not a parallel build: install libhdf5-openmpi-dev and rebuild');
   const mpiexec = which(process.env.DND_MPIEXEC ?? 'mpiexec');

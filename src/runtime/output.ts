@@ -12,7 +12,7 @@ import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { usageError } from '../dnd/errors.js';
 import { listDatasets, save } from '../dnd/io.js';
-import { loadNative } from './mpi-napi/index.js';
+import { loadH5 } from './mpi-napi/index.js';
 import { testFault } from './test-fault.js';
 
 export const DEFAULT_DATASET = '/data';
@@ -49,7 +49,7 @@ export function planOutput(spec: string, force: boolean, token: string): OutputP
   const tmp = join(dir, `.${basename(file)}.dnd-${token}.tmp`);
   if (!existsSync(file)) return { file, dataset, tmp, mode: 'create', replace: false, copyFrom: null };
   if (statSync(file).isDirectory()) throw usageError(`--out ${spec}: ${file} is a directory`);
-  const native = loadNative();
+  const native = loadH5();
   if (!native.h5IsHdf5(file)) {
     if (!force) throw usageError(`--out ${spec}: ${file} exists and is not an HDF5 file; use --force to replace it`);
     return { file, dataset, tmp, mode: 'create', replace: false, copyFrom: null };

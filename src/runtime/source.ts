@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { datasetDtype, listDatasets, resolveDataset, type DatasetInfo } from '../dnd/io.js';
 import type { Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
-import { loadNative } from './mpi-napi/index.js';
+import { loadH5 } from './mpi-napi/index.js';
 import { CREATE_KINDS, type CreateKind } from './job.js';
 
 export type Source =
@@ -43,7 +43,7 @@ export function inspectFileSource(file: string, dataset: string | null): FileFac
   } catch {
     throw usageError(`${file}: permission denied (cannot read it)`);
   }
-  const native = loadNative();
+  const native = loadH5();
   if (!native.h5IsHdf5(file)) throw usageError(`${file} is not an HDF5 file (or it is truncated)`);
   let all: DatasetInfo[];
   try {

@@ -45,6 +45,11 @@ export interface NativeBinding {
   release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
+}
+
+/** The parallel HDF5 module (mpi_h5), loaded only by jobs that touch files. */
+export interface H5Binding {
+  setErrorClass(ctor: typeof DndNativeError): void;
   h5Version(): { version: string; parallel: boolean };
   /** false when the file is not HDF5 (or unreadable) */
   h5IsHdf5(path: string): boolean;
@@ -79,10 +84,10 @@ export interface H5DatasetInfo {
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Where the binding may be, in order; DND_NATIVE overrides. */
-function candidates(): string[] {
-  const list = [`${root}build/Release/mpi_napi.node`, `${root}build/Debug/mpi_napi.node`];
-  if (process.env.DND_NATIVE) list.unshift(process.env.DND_NATIVE);
+/** Where a module may be, in order; DND_NATIVE_DIR overrides. */
+function candidates(name: string): string[] {
+  const list = [`${root}build/Release/${name}.node`, `${root}build/Debug/${name}.node`];
+  if (process.env.DND_NATIVE_DIR) list.unshift(`${process.env.DND_NATIVE_DIR}/${name}.node`);
   return list;
 }
 
@@ -106,22 +111,23 @@ function helpScreen(failures: string[]): string {
   return lines.join('\n');
 }
 
-let cached: NativeBinding | null = null;
+const cache = new Map<string, unknown>();
 
-/** Loads the binding once; throws an Error whose message is the help screen. */
-export function loadNative(): NativeBinding {
-  if (cached) return cached;
+/** Loads a module once; throws an Error whose message is the help screen. */
+function load<T extends { setErrorClass(c: typeof DndNativeError): void }>(name: string): T {
+  const hit = cache.get(name) as T | undefined;
+  if (hit) return hit;
   const require = createRequire(import.meta.url);
   const failures: string[] = [];
-  for (const path of candidates()) {
+  for (const path of candidates(name)) {
     if (!existsSync(path)) {
       failures.push(`${path}: not found`);
       continue;
     }
     try {
-      const b = require(path) as NativeBinding;
+      const b = require(path) as T;
       b.setErrorClass(DndNativeError);
-      cached = b;
+      cache.set(name, b);
       return b;
     } catch (e) {
       failures.push(`${path}: ${(e as Error).message.split('\n')[0]}`);
@@ -132,12 +138,22 @@ export function loadNative(): NativeBinding {
   throw err;
 }
 
+/** MPI, memory and random: what every rank needs. */
+export function loadNative(): NativeBinding {
+  return load<NativeBinding>('mpi_napi');
+}
+
+/** Parallel HDF5 (also loads libhdf5): only for jobs that touch files. */
+export function loadH5(): H5Binding {
+  return load<H5Binding>('mpi_h5');
+}
+
 /** For `dnd doctor`: load without throwing. */
-export function tryLoadNative(): { binding: NativeBinding | null; error: string | null } {
+export function tryLoadNative(): { binding: NativeBinding | null; h5: H5Binding | null; error: string | null } {
   try {
-    return { binding: loadNative(), error: null };
+    return { binding: loadNative(), h5: loadH5(), error: null };
   } catch (e) {
-    return { binding: null, error: (e as Error).message };
+    return { binding: null, h5: null, error: (e as Error).message };
   }
 }
 

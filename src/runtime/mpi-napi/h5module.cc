@@ -1,0 +1,10 @@
+// Entry point of the mpi_h5 module (parallel HDF5), loaded only by jobs that use files.
+#include "common.h"
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  mpinapi::InitErrors(env, exports);
+  mpinapi::InitHdf5(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(mpi_h5, InitModule)
