@@ -9,7 +9,7 @@
 import { Comm } from './comm.js';
 import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
-import { countsDispls, isBalancedMap, normalizeSplit, numel, sameShape, validateCounts, type Shape, type Split } from './layout.js';
+import { countsDispls, isBalancedMap, normalizeSplit, numel, validateCounts, type Shape, type Split } from './layout.js';
 import { allocate, release } from './memory.js';
 import { toTensor, type Tensor } from './tensor.js';
 import { balanceInPlace, redistributeInPlace } from './ops/redistribute.js';
@@ -255,8 +255,4 @@ export class DNDarray {
     return `DNDarray(gshape=(${this._gshape.join(', ')}), dtype=${this.dtype}, split=${split}) [${this.comm.rank}/${this.comm.size}] lshape=(${this._lshape.join(', ')})`;
   }
 
-  /** same global shape, dtype and split */
-  sameLayoutAs(other: DNDarray): boolean {
-    return this.dtype === other.dtype && this.split === other.split && sameShape(this._gshape, other._gshape);
-  }
 }

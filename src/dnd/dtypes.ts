@@ -87,11 +87,6 @@ export function dtypeRange(dtype: Dtype): [number, number] {
   }
 }
 
-/** Reads element i as a JS number (int64 through Number: exact up to 2^53). */
-export function getNumber(a: TypedArray, i: number): number {
-  return Number(a[i]);
-}
-
 /** Writes a number into element i, as the dtype stores it. */
 export function setNumber(a: TypedArray, i: number, v: number): void {
   if (a instanceof BigInt64Array) a[i] = BigInt(Math.trunc(v));

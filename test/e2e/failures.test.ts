@@ -17,7 +17,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { describe, it, before, after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { py, tempDir } from '../helpers/files.js';
-import { BIN, dnd, dndJson, ROOT } from '../helpers/run.js';
+import { BIN, dnd, dndJson } from '../helpers/run.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 
 function ranksAlive(): string[] {
@@ -306,5 +306,3 @@ describe('no shell: odd file names are plain names', () => {
   }
 });
 
-// keep ROOT referenced for editors that jump to fixtures
-void ROOT;

@@ -81,7 +81,6 @@ export interface H5DatasetInfo {
   storageSize: number;
 }
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Where a module may be, in order; DND_NATIVE_DIR overrides. */
@@ -157,4 +156,3 @@ export function tryLoadNative(): { binding: NativeBinding | null; h5: H5Binding 
   }
 }
 
-export const nativeSourceDir = here;
