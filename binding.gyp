@@ -13,11 +13,11 @@
     {
       "target_name": "mpi_napi",
       "sources": [
-        "src/runtime/mpi-napi/module.cc",
-        "src/runtime/mpi-napi/errors.cc",
-        "src/runtime/mpi-napi/collectives.cc",
-        "src/runtime/mpi-napi/memory.cc",
-        "src/runtime/mpi-napi/philox.cc"
+        "src/native/module.cc",
+        "src/native/errors.cc",
+        "src/native/collectives.cc",
+        "src/native/memory.cc",
+        "src/native/philox.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags mpi)"],
       "libraries": ["<!@(node scripts/native-flags.mjs libs mpi)"]
@@ -25,9 +25,9 @@
     {
       "target_name": "mpi_h5",
       "sources": [
-        "src/runtime/mpi-napi/h5module.cc",
-        "src/runtime/mpi-napi/errors.cc",
-        "src/runtime/mpi-napi/hdf5.cc"
+        "src/native/h5module.cc",
+        "src/native/errors.cc",
+        "src/native/hdf5.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags)"],
       "libraries": ["<!@(node scripts/native-flags.mjs libs)"]

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 say() { printf '[build] %s\n' "$*" >&2; }
 
 node_bin=build/Release/mpi_napi.node
-if [ ! -f $node_bin ] || [ ! -f build/Release/mpi_h5.node ] || [ -n "$(find binding.gyp scripts/native-flags.mjs src/runtime/mpi-napi -newer $node_bin \( -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) 2>/dev/null | head -1)" ]; then
+if [ ! -f $node_bin ] || [ ! -f build/Release/mpi_h5.node ] || [ -n "$(find binding.gyp scripts/native-flags.mjs src/native -newer $node_bin \( -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) 2>/dev/null | head -1)" ]; then
   say "native binding (node-gyp)"
   npx --no-install node-gyp rebuild --loglevel=error >/dev/null 2>build-native.log || { cat build-native.log >&2; exit 1; }
   rm -f build-native.log
@@ -15,8 +15,13 @@ fi
 stamp=dist/.stamp
 if [ ! -f $stamp ] || [ -n "$(find src bin scripts package.json tsconfig.json tsconfig.build.json -newer $stamp -type f 2>/dev/null | head -1)" ]; then
   say "typescript"
-  rm -rf dist
-  npx --no-install tsc -p tsconfig.build.json
+  # compile beside the old build and swap only on success: a failed compile never
+  # leaves the checkout without a working CLI
+  rm -rf dist.new dist.old
+  npx --no-install tsc -p tsconfig.build.json --outDir dist.new
+  if [ -d dist ]; then mv dist dist.old; fi
+  mv dist.new dist
+  rm -rf dist.old
   say "oclif manifest and man pages"
   node scripts/gen-manifest.mjs
   node scripts/gen-man.mjs

@@ -29,12 +29,12 @@ export {
   type Shape,
   type Split,
 } from './dnd/layout.js';
-export { arange, empty, eye, full, linspace, ones, zeros, type FactoryOptions } from './dnd/factories.js';
+export { arange, empty, eye, fromTensor, full, linspace, ones, zeros, type FactoryOptions } from './dnd/factories.js';
 export { rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
 export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
-export { fromTensor, tfjs, toTensor, type Tensor } from './dnd/tensor.js';
-export { DndNativeError } from './runtime/mpi-napi/errors.js';
+export { tfjs, toTensor, type Tensor } from './dnd/tensor.js';
+export { DndNativeError } from './native/errors.js';
 
 import { Comm } from './dnd/comm.js';
 /** Ends MPI for this process; call once at the end of a script. */

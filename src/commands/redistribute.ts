@@ -6,7 +6,7 @@ import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
 import { resolveSource } from '../cli/source.js';
 import { usageError } from '../dnd/errors.js';
 import { validateCounts } from '../dnd/layout.js';
-import { balancedLayout } from '../dnd/ops/resplit.js';
+import { balancedLayout } from '../dnd/ops/move.js';
 import { dryRun, type DryRunReport } from '../runtime/dry-run.js';
 import type { MoveReport } from '../runtime/jobs/move.js';
 import { planOutput } from '../runtime/output.js';

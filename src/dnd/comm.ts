@@ -3,7 +3,7 @@
  * few collectives the library needs. All methods are collective unless said otherwise:
  * every rank must call them in the same order.
  */
-import { loadNative, type NativeBinding } from '../runtime/mpi-napi/index.js';
+import { loadNative, type NativeBinding } from '../native/index.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -13,7 +13,7 @@ import { countsDispls, isBalancedMap, normalizeSplit, numel, validateCounts, typ
 import { allocate, release } from './memory.js';
 import { toTensor, type Tensor } from './tensor.js';
 import { balanceInPlace, redistributeInPlace } from './ops/redistribute.js';
-import { balancedLayout, moveTo, resplitInPlace, type MoveStats, type Moved } from './ops/resplit.js';
+import { balancedLayout, moveTo, resplitInPlace, type MoveStats, type Moved } from './ops/move.js';
 
 export interface DNDarrayInit {
   comm: Comm;

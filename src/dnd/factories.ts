@@ -8,6 +8,7 @@ import { DNDarray } from './dndarray.js';
 import { dtypeRange, isFloat, setNumber, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
 import { allocate } from './memory.js';
+import { tensorBlock, type Tensor } from './tensor.js';
 import { chunk, globalRuns, lshapeMapFromCounts, normalizeSplit, numel, strides, validateCounts, type Chunk, type Run, type Shape, type Split } from './layout.js';
 
 export interface FactoryOptions {
@@ -146,3 +147,16 @@ export function eye(gshape: Shape, opts: FactoryOptions = {}): DNDarray {
   return byIndex(gshape, opts, 'float32', (g) => (Math.floor(g / st[0]) === g % cols ? 1 : 0));
 }
 
+
+/**
+ * Collective: a DNDarray whose rank p block is rank p's tensor, split along `split`
+ * (blocks may differ along it, as Heat's is_split); or every rank's identical whole
+ * array when split is null.
+ */
+export function fromTensor(t: Tensor, opts: { comm: Comm; split: Split }): DNDarray {
+  const { larray, dtype } = tensorBlock(t);
+  if (opts.split === null) {
+    return new DNDarray({ comm: opts.comm, dtype, gshape: t.shape, split: null, larray, lshape: t.shape, balanced: true });
+  }
+  return DNDarray.fromLocal(opts.comm, larray, t.shape, dtype, opts.split);
+}

@@ -3,7 +3,7 @@
  * transfers). Each rank reads or writes only its own hyperslab: no rank ever holds the
  * whole dataset unless split is none.
  */
-import { loadH5, type H5DatasetInfo } from '../runtime/mpi-napi/index.js';
+import { loadH5, type H5DatasetInfo } from '../native/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
 import { isDtype, type Dtype } from './dtypes.js';

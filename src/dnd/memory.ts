@@ -3,7 +3,7 @@
  * transparent huge pages before first touch: on our machines that made first touch ~30x
  * faster and MPI transfers ~1.9x faster (FACTS.md). Small ones are plain JS memory.
  */
-import { loadNative } from '../runtime/mpi-napi/index.js';
+import { loadNative } from '../native/index.js';
 import { itemsize, typedView, type Dtype, type TypedArray } from './dtypes.js';
 
 const NATIVE_THRESHOLD = 1 << 21;

@@ -7,7 +7,7 @@
  * the global element count (rounded up to a whole Philox block), on every rank alike,
  * without communication — as Heat's counter-based generator does.
  */
-import { loadNative } from '../runtime/mpi-napi/index.js';
+import { loadNative } from '../native/index.js';
 import { DNDarray } from './dndarray.js';
 import { dtypeRange, isFloat, type Dtype } from './dtypes.js';
 import { usageError } from './errors.js';

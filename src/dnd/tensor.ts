@@ -6,11 +6,8 @@
  * libtensorflow themselves, so they are the user's own install), then the pure-JS cpu
  * backend (@tensorflow/tfjs-core + @tensorflow/tfjs-backend-cpu).
  */
-import type { Comm } from './comm.js';
-import { DNDarray } from './dndarray.js';
 import type { Dtype, TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
-import type { Split } from './layout.js';
 
 /** The part of tfjs dnd uses. */
 interface Tf {
@@ -57,7 +54,7 @@ export async function tfjs(): Promise<{ tf: Tf; package: string }> {
 const TF_DTYPE: Partial<Record<Dtype, string>> = { float32: 'float32', int32: 'int32', bool: 'bool' };
 
 /** Not collective: this rank's block as a tensor of shape lshape (a copy, as tfjs owns its data). */
-export async function toTensor(x: DNDarray): Promise<Tensor> {
+export async function toTensor(x: { larray: TypedArray; lshape: number[]; dtype: Dtype }): Promise<Tensor> {
   const dtype = TF_DTYPE[x.dtype];
   if (!dtype) throw usageError(`tfjs has no ${x.dtype}: toTensor works for float32, int32 and bool arrays`);
   const { tf } = await tfjs();
@@ -66,18 +63,11 @@ export async function toTensor(x: DNDarray): Promise<Tensor> {
 
 const FROM_TF: Record<string, Dtype> = { float32: 'float32', int32: 'int32', bool: 'bool' };
 
-/**
- * Collective: a DNDarray whose rank p block is rank p's tensor, split along `split`
- * (blocks may differ along it, as Heat's is_split); or every rank's identical whole
- * array when split is null.
- */
-export function fromTensor(t: Tensor, opts: { comm: Comm; split: Split }): DNDarray {
+/** A tensor's values as a dnd-owned typed array (a copy) and its dtype. */
+export function tensorBlock(t: Tensor): { larray: TypedArray; dtype: Dtype } {
   const dtype = FROM_TF[t.dtype];
   if (!dtype) throw usageError(`a ${t.dtype} tensor cannot become a DNDarray: float32, int32 and bool can`);
   const data = t.dataSync();
   const larray = (dtype === 'bool' ? new Uint8Array(data) : data.slice()) as TypedArray;
-  if (opts.split === null) {
-    return new DNDarray({ comm: opts.comm, dtype, gshape: t.shape, split: null, larray, lshape: t.shape, balanced: true });
-  }
-  return DNDarray.fromLocal(opts.comm, larray, t.shape, dtype, opts.split);
+  return { larray, dtype };
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { chooseLauncher, defaultNprocs, inSlurmAllocation, outerRank, which } from './detect.js';
 import { launch } from './launcher.js';
-import { tryLoadNative } from './mpi-napi/index.js';
+import { tryLoadNative } from '../native/index.js';
 import { srunMpiPlugin } from './slurm.js';
 import { availableTensorBackend } from './tensor.js';
 import type { HelloReport } from './jobs/hello.js';

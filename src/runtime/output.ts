@@ -12,7 +12,7 @@ import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { usageError } from '../dnd/errors.js';
 import { listDatasets, save } from '../dnd/io.js';
-import { loadH5 } from './mpi-napi/index.js';
+import { loadH5 } from '../native/index.js';
 import { testFault } from './test-fault.js';
 
 export const DEFAULT_DATASET = '/data';

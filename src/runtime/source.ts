@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { datasetDtype, listDatasets, resolveDataset, type DatasetInfo } from '../dnd/io.js';
 import type { Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
-import { loadH5 } from './mpi-napi/index.js';
+import { loadH5 } from '../native/index.js';
 import { CREATE_KINDS, type CreateKind } from './job.js';
 
 export type Source =

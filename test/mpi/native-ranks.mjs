@@ -1,6 +1,6 @@
 // Run under mpiexec by test/e2e/native.test.ts. Exercises the binding directly on real
 // ranks; prints one JSON line of findings from rank 0.
-import { loadNative, DndNativeError } from '../../dist/runtime/mpi-napi/index.js';
+import { loadNative, DndNativeError } from '../../dist/native/index.js';
 
 const m = loadNative();
 m.init();

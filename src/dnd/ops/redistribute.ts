@@ -7,7 +7,7 @@
 import type { DNDarray } from '../dndarray.js';
 import { usageError } from '../errors.js';
 import { validateCounts } from '../layout.js';
-import { applyMove, balancedLayout, moveTo, type MoveStats } from './resplit.js';
+import { applyMove, balancedLayout, moveTo, type MoveStats } from './move.js';
 
 /** Collective, in place. */
 export function redistributeInPlace(x: DNDarray, target: readonly number[]): MoveStats {

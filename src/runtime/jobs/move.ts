@@ -6,7 +6,7 @@
 import type { Comm } from '../../dnd/comm.js';
 import { combineDigests, localDigest } from '../../dnd/checksum.js';
 import { countsDispls } from '../../dnd/layout.js';
-import type { MoveStats } from '../../dnd/ops/resplit.js';
+import type { MoveStats } from '../../dnd/ops/move.js';
 import type { MoveJob } from '../job.js';
 import { peakRssBytes, resetPeak, rssBytes } from '../memstat.js';
 import { writeOutput } from '../output.js';

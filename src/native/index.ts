@@ -81,7 +81,7 @@ export interface H5DatasetInfo {
   storageSize: number;
 }
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where a module may be, in order; DND_NATIVE_DIR overrides. */
 function candidates(name: string): string[] {
