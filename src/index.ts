@@ -2,8 +2,8 @@
  * dnd as a library: Heat's DNDarray model on MPI for Node.js.
  *
  *   import * as dnd from 'dnd';
- *   const a = dnd.randn([7, 4, 3], { split: 0 });
- *   console.log(`[${a.rank}/${a.size}]`, a.lshape, a.lshapeMap);
+ *   const a = dnd.random.randn(7, 4, 3, { split: 0 });
+ *   console.log(`[${a.comm.rank}/${a.comm.size}]`, a.lshape, a.lshapeMap);
  *
  * Run such a script with `dnd run script.js -n 4`, or `mpiexec -n 4 node script.js`.
  */
@@ -29,15 +29,23 @@ export {
   type Shape,
   type Split,
 } from './dnd/layout.js';
-export { arange, empty, eye, fromTensor, full, linspace, ones, zeros, type FactoryOptions } from './dnd/factories.js';
-export { rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
+export { arange, arangeOver, array, empty, eye, fromTensor, full, linspace, linspaceOver, ones, zeros, type ArrayOptions, type FactoryOptions } from './dnd/factories.js';
+/** Heat's `ht.random`: randn, rand, randint, normal, seed, getState, setState, RandomState. */
+export * as random from './dnd/random-api.js';
+// the draws also at the top level, as aliases of dnd.random's
+export { normal, rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
+export { FACTORY_KINDS, type FactoryKind } from './dnd/spec.js';
+export { parseScalar, type Scalar } from './dnd/scalar.js';
 export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
 export { tfjs, toTensor, type Tensor } from './dnd/tensor.js';
 export { DndNativeError } from './native/errors.js';
 
 import { Comm } from './dnd/comm.js';
-/** Ends MPI for this process; call once at the end of a script. */
+/**
+ * Ends MPI for this process. Optional, as in mpi4py: MPI ends by itself at exit. Safe to
+ * call anywhere and more than once; under `dnd run` it waits for the job's own end.
+ */
 export function finalize(): void {
   Comm.finalize();
 }

@@ -6,7 +6,7 @@ import * as dnd from '../../dist/index.js';
 
 const [op, rows, cols, reps, target] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]), process.argv[6]];
 const comm = dnd.Comm.world();
-const x = dnd.arange([rows, cols], 0, 1, { split: 0, comm });
+const x = dnd.arangeOver([rows, cols], 0, 1, { split: 0, comm });
 const seconds = [];
 let y = null;
 for (let r = 0; r < reps; r++) {

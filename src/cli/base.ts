@@ -125,7 +125,7 @@ export abstract class DndCommand extends Command {
       comm = Comm.world();
       checkWorldSize(comm, nprocs);
       const result = (await executeJob(envelope)) as T | null;
-      Comm.finalize();
+      Comm.finalizeNow();
       return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
     } catch (e) {
       // one line from the failing rank, then end every rank: nobody hangs in a collective

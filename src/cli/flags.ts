@@ -24,8 +24,8 @@ export const launcherFlag = Flags.option({
   env: 'DND_LAUNCHER',
 })();
 
-export const seedFlag = Flags.custom<number>({
-  summary: 'Seed of the counter-based generator (same seed, same global array, any -n).',
+export const seedFlag = Flags.custom<number | bigint>({
+  summary: 'Seed of the counter-based generator, 0..2^64-1 (same seed, same global array, any -n).',
   default: 0,
   parse: async (s) => parseSeed(s),
 })();

@@ -38,22 +38,13 @@ export function parseAxis(input: string, what = 'split'): number | null {
   return Number(s);
 }
 
-/** A finite number (decimal or exponent notation). */
-export function parseNumber(input: string, what: string): number {
+/** A non-negative integer seed, 0..2^64-1 (a BigInt beyond 2^53, so none is rounded). */
+export function parseSeed(input: string): number | bigint {
   const s = input.trim();
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) && !/^[-+]?(inf|infinity|nan)$/i.test(s)) {
-    throw usageError(`Expected ${what} as a number but received '${input}'`);
+  if (/^\d+$/.test(s)) {
+    const n = Number(s);
+    if (Number.isSafeInteger(n)) return n;
+    if (BigInt(s) < 1n << 64n) return BigInt(s);
   }
-  if (/nan$/i.test(s)) return Number.NaN;
-  if (/inf(inity)?$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-  return Number(s);
-}
-
-/** A non-negative integer seed. */
-export function parseSeed(input: string): number {
-  const s = input.trim();
-  if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) {
-    throw usageError(`Expected --seed as an integer from 0 to ${Number.MAX_SAFE_INTEGER} but received '${input}'`);
-  }
-  return Number(s);
+  throw usageError(`Expected --seed as an integer from 0 to 2^64-1 (18446744073709551615) but received '${input}'`);
 }

@@ -25,7 +25,7 @@ export interface SourceFlags {
   split: number | null;
   counts?: string;
   dtype?: Dtype;
-  seed: number;
+  seed: number | bigint;
 }
 
 /** `memoryFactor`: how many blocks a rank holds at once (2 while data moves). */
@@ -49,10 +49,10 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
       op: 'create',
       kind: parsed.kind,
       gshape: parsed.shape,
-      dtype: flags.dtype ?? (parsed.kind === 'randint' ? 'int64' : 'float32'),
+      dtype: flags.dtype,
       split: flags.split,
       seed: flags.seed,
-      a: parsed.kind === 'full' ? 0 : undefined,
+      value: parsed.kind === 'full' ? 0 : undefined,
       counts,
     },
     nprocs,

@@ -2,10 +2,11 @@ import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { planOutput } from '../runtime/output.js';
-import { parseCounts, parseNumber, parseShape } from '../cli/parse.js';
+import { parseCounts, parseShape } from '../cli/parse.js';
+import { parseScalar } from '../dnd/scalar.js';
 import { renderArrayReport } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
-import { CREATE_KINDS, type CreateJob, type CreateKind } from '../runtime/job.js';
+import { FACTORY_KINDS, type FactoryKind } from '../dnd/spec.js';
 import { validateCreate } from '../runtime/jobs/create.js';
 import type { ArrayReport } from '../runtime/report.js';
 
@@ -19,7 +20,7 @@ rank (host, lshape, offset along the split axis, slices, bytes), the lshape_map,
 Random kinds are counter-based (Philox4x32-10): element i of the global array depends only on
 (--seed, i), so the same seed gives the same global array for any -n and any --split.
 
-KIND is one of: ${CREATE_KINDS.join(', ')}.`;
+KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
 
   static override examples = [
     { description: 'The headline demo: 4 ranks build a 7x4x3 random array split along axis 0.', command: '<%= config.bin %> <%= command.id %> randn 7,4,3 --split 0 -n 4' },
@@ -31,7 +32,7 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
   ];
 
   static override args = {
-    kind: Args.string({ description: `factory: ${CREATE_KINDS.join(', ')}`, required: true, options: [...CREATE_KINDS] }),
+    kind: Args.string({ description: `factory: ${FACTORY_KINDS.join(', ')}`, required: true, options: [...FACTORY_KINDS] }),
     shape: Args.custom<number[]>({ description: 'global shape, comma-separated, e.g. 7,4,3', required: true, parse: async (s) => parseShape(s) })(),
   };
 
@@ -41,7 +42,7 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
     launcher: launcherFlag,
     dtype: dtypeFlag,
     seed: seedFlag,
-    value: Flags.string({ summary: 'full: the fill value.' }),
+    value: Flags.string({ summary: 'full: the fill value (nan, inf, -inf and -0 too; integers of any size for int64).' }),
     start: Flags.string({ summary: 'arange, linspace: the first value (default 0).' }),
     step: Flags.string({ summary: 'arange: the increment (default 1).' }),
     stop: Flags.string({ summary: 'linspace: the last value (default 1).' }),
@@ -57,33 +58,25 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
   async run(): Promise<ArrayReport | undefined> {
     const { args, flags } = await this.parse(Create);
     // parse → validate → plan → launch → render
-    const kind = args.kind as CreateKind;
-    const num = (v: string | undefined, name: string) => (v === undefined ? undefined : parseNumber(v, name));
-    const pick = (...xs: [string | undefined, string][]) => xs.map(([v, n]) => num(v, n));
-    const [value, start, step, stop, low, high] = pick([flags.value, '--value'], [flags.start, '--start'], [flags.step, '--step'], [flags.stop, '--stop'], [flags.low, '--low'], [flags.high, '--high']);
-    const unused: string[] = [];
-    if (value !== undefined && kind !== 'full') unused.push('--value');
-    if ((start !== undefined) && kind !== 'arange' && kind !== 'linspace') unused.push('--start');
-    if (step !== undefined && kind !== 'arange') unused.push('--step');
-    if (stop !== undefined && kind !== 'linspace') unused.push('--stop');
-    if ((low !== undefined || high !== undefined) && kind !== 'randint') unused.push('--low/--high');
-    if (unused.length) throw usageError(`${unused.join(', ')} does not apply to ${kind}`);
+    const scalar = (v: string | undefined, name: string) => (v === undefined ? undefined : parseScalar(v, name));
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const a = kind === 'full' ? value : kind === 'randint' ? (low ?? 0) : start;
-    const b = kind === 'arange' ? step : kind === 'linspace' ? stop : kind === 'randint' ? (high ?? 10) : undefined;
     const job = validateCreate(
       {
         op: 'create',
-        kind,
+        kind: args.kind as FactoryKind,
         gshape: args.shape ?? [],
-        dtype: flags.dtype ?? (kind === 'randint' ? 'int64' : 'float32'),
+        dtype: flags.dtype,
         split: flags.split,
         seed: flags.seed,
-        a,
-        b,
+        value: scalar(flags.value, '--value'),
+        start: scalar(flags.start, '--start'),
+        step: scalar(flags.step, '--step'),
+        stop: scalar(flags.stop, '--stop'),
+        low: scalar(flags.low, '--low'),
+        high: scalar(flags.high, '--high'),
         counts: flags.counts === undefined ? null : parseCounts(flags.counts, '--counts'),
         checksum: flags.checksum,
-      } satisfies CreateJob,
+      },
       nprocs,
     );
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');

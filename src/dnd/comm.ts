@@ -4,6 +4,9 @@
  * every rank must call them in the same order.
  */
 import { loadNative, type NativeBinding } from '../native/index.js';
+import { fromWire, toWire } from './wire.js';
+import { chunk, type Shape, type Split } from './layout.js';
+import { usageError } from './errors.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -28,21 +31,72 @@ export class Comm {
   }
 
   private static worldComm: Comm | null = null;
+  private static finalized = false;
+  /** a runtime (dnd run, px, a dnd job) owns MPI's end: a script's finalize() waits for it */
+  private static managed = false;
 
-  /** MPI_COMM_WORLD, initialising MPI on first use. */
+  /**
+   * MPI_COMM_WORLD, initialising MPI on first use. As mpi4py does, MPI then ends by
+   * itself when the process exits: MPI_Finalize after a clean exit, MPI_Abort with the
+   * exit code after a failing one (a rank that dies with an exception must not leave the
+   * others waiting in a collective, nor wait for them in MPI_Finalize).
+   */
   static world(): Comm {
     if (!Comm.worldComm) {
+      if (Comm.finalized) throw usageError('MPI was already finalized in this process: no MPI call can follow finalize()');
       const native = loadNative();
       native.init();
       Comm.worldComm = new Comm(native);
+      process.once('exit', (code) => Comm.endAtExit(code));
     }
     return Comm.worldComm;
   }
 
-  /** Ends MPI (idempotent). Not collective-safe to call twice from different paths. */
+  private static endAtExit(code: number): void {
+    const c = Comm.worldComm;
+    if (!c || Comm.finalized) return;
+    if (code !== 0 && c.size > 1) c.native.abort(code);
+    Comm.finalizeNow();
+  }
+
+  /**
+   * Ends MPI for this process; safe to call anywhere and more than once. In a script
+   * under `dnd run` (or a px session) the runtime still needs MPI after the script, so
+   * the call only says the script is done with it and MPI ends with the job.
+   */
   static finalize(): void {
-    if (Comm.worldComm) Comm.worldComm.native.finalize();
+    if (Comm.managed) return;
+    Comm.finalizeNow();
+  }
+
+  /** The runtime's own end of MPI (idempotent). @internal */
+  static finalizeNow(): void {
+    if (Comm.worldComm && !Comm.finalized) Comm.worldComm.native.finalize();
+    if (Comm.worldComm) Comm.finalized = true;
     Comm.worldComm = null;
+  }
+
+  /** A runtime takes charge of MPI's end (user finalize() calls defer to it). @internal */
+  static manage(): void {
+    Comm.managed = true;
+  }
+
+  /** Not collective: `Comm(rank 1 of 4)` rather than the binding's function table. */
+  toString(): string {
+    return `Comm(rank ${this.rank} of ${this.size})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /**
+   * Not collective. Heat's `comm.chunk(shape, split)`: this rank's share of an array of
+   * `gshape` split along `split` — [offset, lshape, slices] — or another rank's.
+   */
+  chunk(gshape: Shape, split: Split, rank = this.rank, size = this.size): [number, number[], [number, number][]] {
+    const c = chunk(gshape, split, rank, size);
+    return [c.offset, c.lshape, c.slices];
   }
 
   /** Not collective: the name of the node this rank runs on. */
@@ -94,14 +148,14 @@ export class Comm {
     return lengths.map((len, p) => recv.subarray(displs[p], displs[p] + len));
   }
 
-  /** Every rank's JSON-able value, in rank order, on every rank. */
+  /** Every rank's value (see wire.ts: NaN, ±inf, -0, BigInt survive), in rank order, on every rank. */
   allgatherJSON<T>(value: T): T[] {
-    return this.allgatherBytes(encoder.encode(JSON.stringify(value))).map((b) => JSON.parse(decoder.decode(b)) as T);
+    return this.allgatherBytes(encoder.encode(toWire(value))).map((b) => fromWire<T>(decoder.decode(b)));
   }
 
-  /** Every rank's JSON-able value on `root` (null elsewhere). */
+  /** Every rank's value (see wire.ts: NaN, ±inf, -0, BigInt survive) on `root` (null elsewhere). */
   gatherJSON<T>(value: T, root = 0): T[] | null {
-    const mine = encoder.encode(JSON.stringify(value));
+    const mine = encoder.encode(toWire(value));
     const lengths = this.allgatherNumbers([mine.byteLength]).map((v) => v[0]);
     if (this.rank !== root) {
       this.native.gatherv(mine, null, null, null, root);
@@ -111,16 +165,16 @@ export class Comm {
     for (let p = 1; p < this.size; p++) displs[p] = displs[p - 1] + lengths[p - 1];
     const recv = new Uint8Array(displs[this.size - 1] + lengths[this.size - 1]);
     this.native.gatherv(mine, recv, f64(lengths), displs, root);
-    return lengths.map((len, p) => JSON.parse(decoder.decode(recv.subarray(displs[p], displs[p] + len))) as T);
+    return lengths.map((len, p) => fromWire<T>(decoder.decode(recv.subarray(displs[p], displs[p] + len))));
   }
 
   /** `root`'s JSON-able value on every rank. */
   bcastJSON<T>(value: T | undefined, root = 0): T {
-    const mine = this.rank === root ? encoder.encode(JSON.stringify(value)) : new Uint8Array(0);
+    const mine = this.rank === root ? encoder.encode(toWire(value)) : new Uint8Array(0);
     const len = new Float64Array([mine.byteLength]);
     this.native.bcast(len, root);
     const buf = this.rank === root ? mine : new Uint8Array(len[0]);
     this.native.bcast(buf, root);
-    return JSON.parse(decoder.decode(buf)) as T;
+    return fromWire<T>(decoder.decode(buf));
   }
 }

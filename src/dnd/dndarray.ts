@@ -9,10 +9,10 @@
 import { Comm } from './comm.js';
 import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
-import { countsDispls, isBalancedMap, normalizeSplit, numel, validateCounts, type Shape, type Split } from './layout.js';
+import { countsDispls, isBalancedMap, normalizeSplit, numel, type Shape, type Split } from './layout.js';
 import { allocate, release } from './memory.js';
 import { toTensor, type Tensor } from './tensor.js';
-import { balanceInPlace, redistributeInPlace } from './ops/redistribute.js';
+import { balanceInPlace, redistributeInPlace, targetCounts, type Target } from './ops/redistribute.js';
 import { balancedLayout, moveTo, resplitInPlace, type MoveStats, type Moved } from './ops/move.js';
 
 export interface DNDarrayInit {
@@ -98,11 +98,16 @@ export class DNDarray {
   get larray(): TypedArray {
     return this._larray;
   }
+  /** this process's rank in the communicator (Heat: `x.comm.rank`) */
   get rank(): number {
     return this.comm.rank;
   }
+  /**
+   * Heat's `size`: the number of elements of the global array (not the number of ranks,
+   * which is `comm.size`).
+   */
   get size(): number {
-    return this.comm.size;
+    return numel(this._gshape);
   }
   get isSplit(): boolean {
     return this.split !== null;
@@ -114,17 +119,29 @@ export class DNDarray {
   get itemsize(): number {
     return itemsize(this.dtype);
   }
-  /** elements of the global array */
+  /** elements of the global array (= size, = numel) */
   get gnumel(): number {
     return numel(this._gshape);
   }
-  /** bytes of this rank's block */
-  get nbytes(): number {
-    return this._larray.byteLength;
+  /** elements of the global array, as Heat's `numel` */
+  get numel(): number {
+    return this.gnumel;
   }
-  /** bytes of the global array */
-  get gnbytes(): number {
+  /** elements of this rank's block */
+  get lnumel(): number {
+    return numel(this._lshape);
+  }
+  /** Heat's `nbytes`: bytes of the global array */
+  get nbytes(): number {
     return this.gnumel * this.itemsize;
+  }
+  /** bytes of the global array (= nbytes) */
+  get gnbytes(): number {
+    return this.nbytes;
+  }
+  /** bytes of this rank's block */
+  get lnbytes(): number {
+    return this._larray.byteLength;
   }
 
   /**
@@ -143,6 +160,16 @@ export class DNDarray {
   /** *Collective* (first call). Exclusive prefix sum of counts. */
   get displs(): number[] {
     return countsDispls(this.lshapeMap, this.split).displs;
+  }
+  /**
+   * *Collective* (first call). Heat's `counts_displs()`: rows per rank along the split
+   * axis and their exclusive prefix sum, as one pair; an error for split none.
+   *
+   *     const [counts, displs] = x.countsDispls();
+   */
+  countsDispls(): [number[], number[]] {
+    const { counts, displs } = countsDispls(this.lshapeMap, this.split);
+    return [counts, displs];
   }
   /** *Collective* (first call). First row of this rank's block along split (0 when not split). */
   get offset(): number {
@@ -187,7 +214,7 @@ export class DNDarray {
   resplit(axis: Split): DNDarray {
     const to = normalizeSplit(axis, this.ndim);
     if (to === this.split) return this.copy();
-    return this.fromMove(moveTo(this, balancedLayout(this.gshape, to, this.size)));
+    return this.fromMove(moveTo(this, balancedLayout(this.gshape, to, this.comm.size)));
   }
 
   /** *Collective.* resplit in place: this array's blocks are replaced. */
@@ -198,23 +225,23 @@ export class DNDarray {
   /**
    * *Collective.* A new array whose rank p holds target[p] rows of the split axis
    * (global order kept). target: one non-negative integer per rank, summing to the
-   * axis' extent, else a usage error before anything moves.
+   * axis' extent — or Heat's target map, one lshape per rank — else a usage error
+   * before anything moves.
    */
-  redistribute(target: readonly number[]): DNDarray {
-    if (this.split === null) throw usageError('redistribute needs a split array: with split none every rank holds everything');
-    validateCounts(target, this._gshape[this.split], this.size, 'target');
-    return this.fromMove(moveTo(this, { split: this.split, counts: target }));
+  redistribute(target: Target): DNDarray {
+    const counts = targetCounts(this, target);
+    return this.fromMove(moveTo(this, { split: this.split as number, counts }));
   }
 
-  /** *Collective.* redistribute in place. */
-  redistributeInPlace(target: readonly number[]): MoveStats {
+  /** *Collective.* redistribute in place (Heat's `redistribute_`). */
+  redistributeInPlace(target: Target): MoveStats {
     return redistributeInPlace(this, target);
   }
 
   /** *Collective.* A balanced copy (redistribute to chunk()'s layout). */
   balance(): DNDarray {
     if (this.split === null || this.isBalanced()) return this.copy();
-    return this.fromMove(moveTo(this, balancedLayout(this.gshape, this.split, this.size)));
+    return this.fromMove(moveTo(this, balancedLayout(this.gshape, this.split, this.comm.size)));
   }
 
   /** *Collective* (unless known balanced). Balance in place. */
@@ -249,10 +276,25 @@ export class DNDarray {
     return new DNDarray({ comm: this.comm, dtype: this.dtype, gshape: this._gshape, split: m.layout.split, larray: m.larray, lshape: m.lshape, lshapeMap: m.lshapeMap });
   }
 
-  /** Metadata only, never data; not collective. Like Heat's `[0/4] (2, 4, 3)`. */
+  /**
+   * Metadata only, never data, and not collective (printing on one rank must not hang
+   * the others): the global shape, dtype, split and this rank's block.
+   *
+   *     DNDarray(gshape=(7, 4, 3), dtype=float32, split=0) [1/4] lshape=(2, 4, 3)
+   */
   toString(): string {
     const split = this.split === null ? 'None' : String(this.split);
-    return `DNDarray(gshape=(${this._gshape.join(', ')}), dtype=${this.dtype}, split=${split}) [${this.comm.rank}/${this.comm.size}] lshape=(${this._lshape.join(', ')})`;
+    const tuple = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+    return `DNDarray(gshape=${tuple(this._gshape)}, dtype=${this.dtype}, split=${split}) [${this.comm.rank}/${this.comm.size}] lshape=${tuple(this._lshape)}`;
+  }
+
+  /** console.log(x), util.inspect(x) and the px REPL print the summary, not the fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'DNDarray';
   }
 
 }

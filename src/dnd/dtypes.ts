@@ -92,3 +92,21 @@ export function setNumber(a: TypedArray, i: number, v: number): void {
   if (a instanceof BigInt64Array) a[i] = BigInt(Math.trunc(v));
   else a[i] = v;
 }
+
+/** The dtype a typed array holds (a Uint8Array is uint8; say {dtype: 'bool'} for booleans). */
+export function dtypeOfArray(a: ArrayBufferView): Dtype {
+  const byName: Record<string, Dtype> = {
+    Float32Array: 'float32',
+    Float64Array: 'float64',
+    Int8Array: 'int8',
+    Int16Array: 'int16',
+    Int32Array: 'int32',
+    BigInt64Array: 'int64',
+    Uint8Array: 'uint8',
+    Uint16Array: 'uint16',
+    Uint32Array: 'uint32',
+  };
+  const d = byName[a.constructor.name];
+  if (!d) throw usageError(`a ${a.constructor.name} cannot be a block: use one of ${Object.keys(byName).join(', ')}`);
+  return d;
+}

@@ -2,16 +2,25 @@
  * Factories: each rank allocates and fills only its own block (chunk() of the global
  * shape), so no rank ever holds more than its share. Values depend on the element's
  * global index, never on the rank count.
+ *
+ * Signatures are Heat's: `zeros(shape, {dtype, split})`, `full(shape, value)`,
+ * `arange(start, stop, step)`, `linspace(start, stop, num)`, `eye(n)`. The default split
+ * is Heat's too: none, every rank holds the whole array; pass `{split: 0}` to distribute.
+ * Every option is checked by spec.ts, the same validator the command line uses.
  */
-import { Comm } from './comm.js';
+import { arrayOf, blockFor, localRuns } from './block.js';
+import type { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
-import { dtypeRange, isFloat, setNumber, type Dtype, type TypedArray } from './dtypes.js';
+import { dtypeOfArray, isFloat, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
-import { allocate } from './memory.js';
+import { numel, strides, type Split } from './layout.js';
+import { checkOptions, commOf, dtypeOf, splitOf } from './options.js';
+import { fillScalar, isIntegral, setScalar, toBig, toNum, type Scalar } from './scalar.js';
+import { checkFactorySpec, checkShape, checkSplit, defaultDtype, type FactoryInput, type FactoryKind, type FactorySpec } from './spec.js';
 import { tensorBlock, type Tensor } from './tensor.js';
-import { chunk, globalRuns, lshapeMapFromCounts, normalizeSplit, numel, strides, validateCounts, type Chunk, type Run, type Shape, type Split } from './layout.js';
 
 export interface FactoryOptions {
+  /** the split axis, or null (the default, as in Heat): every rank holds the whole array */
   split?: Split;
   dtype?: Dtype;
   comm?: Comm;
@@ -23,140 +32,214 @@ export interface FactoryOptions {
   counts?: readonly number[] | null;
 }
 
-/** Checks a global shape: non-negative integers. */
-export function checkShape(gshape: Shape): number[] {
-  gshape.forEach((d, i) => {
-    if (!Number.isSafeInteger(d) || d < 0) throw usageError(`shape[${i}] = ${d}: extents must be non-negative integers`);
-  });
-  return [...gshape];
+export const FACTORY_OPTIONS = ['split', 'dtype', 'comm', 'counts'] as const;
+
+/** A shape as Heat takes it: a number (1-D) or a list of extents. */
+export function shapeOf(shape: number | readonly number[], fn: string): number[] {
+  if (typeof shape === 'number') return [shape];
+  if (!Array.isArray(shape)) throw usageError(`${fn}: shape must be a number or an array of numbers, got ${typeof shape}`);
+  return [...shape];
 }
 
-export interface Block {
-  comm: Comm;
-  gs: number[];
-  split: Split;
-  chunk: Chunk;
-  larray: TypedArray;
-  dtype: Dtype;
-  counts: readonly number[] | null;
-}
-
-/** This rank's zero-filled block: chunk()'s, or the one `counts` gives it. @internal */
-export function blockFor(gshape: Shape, opts: FactoryOptions, dtype: Dtype): Block {
-  const gs = checkShape(gshape);
-  const s = normalizeSplit(opts.split === undefined ? 0 : opts.split, gs.length);
-  const c = opts.comm ?? Comm.world();
-  const counts = opts.counts ?? null;
-  let ch: Chunk;
-  if (counts) {
-    if (s === null) throw usageError('counts need a split axis, but split is none');
-    validateCounts(counts, gs[s], c.size, 'counts');
-    const offset = counts.slice(0, c.rank).reduce((a, b) => a + b, 0);
-    const lshape = lshapeMapFromCounts(gs, s, counts)[c.rank];
-    const slices = gs.map((d, i) => (i === s ? [offset, offset + counts[c.rank]] : [0, d]) as [number, number]);
-    ch = { offset, lshape, slices };
-  } else {
-    ch = chunk(gs, s, c.rank, c.size);
-  }
-  return { comm: c, gs, split: s, chunk: ch, larray: allocate(dtype, numel(ch.lshape)), dtype, counts };
-}
-
-/** The DNDarray of a filled block: balanced by construction, or assembled from blocks. @internal */
-export function arrayOf(b: Block): DNDarray {
-  if (b.counts && b.split !== null) return DNDarray.fromLocal(b.comm, b.larray, b.chunk.lshape, b.dtype, b.split);
-  return new DNDarray({ comm: b.comm, dtype: b.dtype, gshape: b.gs, split: b.split, larray: b.larray, lshape: b.chunk.lshape, balanced: true });
-}
-
-/** Checks that `value` can be stored in `dtype` exactly (integers) or at all (range). */
-export function checkValue(value: number, dtype: Dtype, what: string): void {
-  if (Number.isNaN(value) && isFloat(dtype)) return;
-  const [min, max] = dtypeRange(dtype);
-  if (!Number.isFinite(value) && isFloat(dtype)) return;
-  if (!isFloat(dtype) && !Number.isInteger(value)) throw usageError(`${what} ${value} is not an integer, as ${dtype} needs`);
-  if (value < min || value > max) throw usageError(`${what} ${value} does not fit ${dtype} (${min}..${max})`);
-}
-
-function filled(gshape: Shape, value: number, opts: FactoryOptions): DNDarray {
-  const dtype = opts.dtype ?? 'float32';
-  checkValue(value, dtype, 'fill value');
-  const b = blockFor(gshape, opts, dtype);
-  if (value !== 0) {
-    if (b.larray instanceof BigInt64Array) b.larray.fill(BigInt(value));
-    else b.larray.fill(value);
-  }
-  return arrayOf(b);
-}
-
-export function zeros(gshape: Shape, opts: FactoryOptions = {}): DNDarray {
-  return filled(gshape, 0, opts);
-}
-
-export function ones(gshape: Shape, opts: FactoryOptions = {}): DNDarray {
-  return filled(gshape, 1, opts);
-}
-
-export function full(gshape: Shape, value: number, opts: FactoryOptions = {}): DNDarray {
-  return filled(gshape, value, opts);
-}
-
-/** Uninitialised in Heat; here zero-filled, since fresh memory is zero anyway. */
-export function empty(gshape: Shape, opts: FactoryOptions = {}): DNDarray {
-  return filled(gshape, 0, opts);
-}
-
-/** The block's runs in the global array. @internal */
-export function localRuns(b: Block): Run[] {
-  return globalRuns(b.gs, b.split, b.chunk.offset, b.split === null ? 0 : b.chunk.lshape[b.split]);
+/** Checks a library call's options and makes its spec (spec.ts), on `comm`. */
+export function librarySpec(fn: string, input: Omit<FactoryInput, 'split' | 'dtype' | 'counts'>, opts: FactoryOptions, allowed: readonly string[] = FACTORY_OPTIONS, dtype?: Dtype): { spec: FactorySpec; comm: Comm } {
+  checkOptions(opts, allowed, fn);
+  const comm = commOf(opts);
+  const spec = checkFactorySpec({ ...input, dtype: dtypeOf(opts.dtype, dtype ?? defaultDtype(input.kind)), split: splitOf(opts.split), counts: opts.counts ? [...opts.counts] : null }, comm.size);
+  return { spec, comm };
 }
 
 /** Fills each element from its global flat index. */
-function byIndex(gshape: Shape, opts: FactoryOptions, dtypeDefault: Dtype, f: (g: number) => number): DNDarray {
-  const dtype = opts.dtype ?? dtypeDefault;
-  const b = blockFor(gshape, opts, dtype);
+function byIndex(spec: FactorySpec, comm: Comm, f: (g: number) => Scalar): DNDarray {
+  const b = blockFor(spec, comm);
   for (const run of localRuns(b)) {
-    for (let i = 0; i < run.length; i++) setNumber(b.larray, run.local + i, f(run.global + i));
+    for (let i = 0; i < run.length; i++) setScalar(b.larray, run.local + i, f(run.global + i));
   }
   return arrayOf(b);
 }
 
-/** start, start + step, ... over the global flat index (1-D, or any shape read row-major). */
-export function arange(gshape: Shape, start = 0, step = 1, opts: FactoryOptions = {}): DNDarray {
-  if (!Number.isFinite(start) || !Number.isFinite(step)) throw usageError(`arange needs finite start and step, got ${start}, ${step}`);
-  const dtype = opts.dtype ?? 'float32';
-  const n = numel(gshape);
-  if (n > 0) {
-    checkValue(start, dtype, 'arange start');
-    checkValue(start + (n - 1) * step, dtype, 'arange end');
+/** start + g*step, exactly: in BigInt where an int64 value could pass 2^53. */
+function arangeValue(spec: FactorySpec): (g: number) => Scalar {
+  const start = spec.start ?? 0;
+  const step = spec.step ?? 1;
+  const n = numel(spec.gshape);
+  const exactInts = !isFloat(spec.dtype) && isIntegral(start) && isIntegral(step);
+  const reach = Math.abs(toNum(start)) + n * Math.abs(toNum(step));
+  if (exactInts && reach > Number.MAX_SAFE_INTEGER) {
+    const s = toBig(start);
+    const d = toBig(step);
+    return (g) => s + BigInt(g) * d;
   }
-  return byIndex(gshape, opts, 'float32', (g) => start + g * step);
+  const s = toNum(start);
+  const d = toNum(step);
+  return (g) => s + g * d;
 }
 
-/** numel(gshape) evenly spaced values from start to stop inclusive. */
-export function linspace(gshape: Shape, start: number, stop: number, opts: FactoryOptions = {}): DNDarray {
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw usageError(`linspace needs finite start and stop, got ${start}, ${stop}`);
-  const n = numel(gshape);
-  const step = n > 1 ? (stop - start) / (n - 1) : 0;
-  return byIndex(gshape, opts, 'float32', (g) => (g === n - 1 && n > 1 ? stop : start + g * step));
+/**
+ * Builds a checked spec of a deterministic kind (everything but the random ones, which
+ * random.ts draws). Collective only when `counts` asks for an assembled layout.
+ */
+export function fillDeterministic(spec: FactorySpec, comm: Comm): DNDarray {
+  switch (spec.kind) {
+    case 'zeros':
+    case 'empty':
+      return arrayOf(blockFor(spec, comm));
+    case 'ones':
+    case 'full': {
+      const b = blockFor(spec, comm);
+      const v = spec.kind === 'ones' ? 1 : (spec.value as Scalar);
+      if (!(v === 0 && !Object.is(v, -0))) fillScalar(b.larray, v);
+      return arrayOf(b);
+    }
+    case 'arange':
+      return byIndex(spec, comm, arangeValue(spec));
+    case 'linspace': {
+      const n = numel(spec.gshape);
+      const start = toNum(spec.start ?? 0);
+      const stop = toNum(spec.stop ?? 1);
+      const step = n > 1 ? (stop - start) / (n - 1) : 0;
+      return byIndex(spec, comm, (g) => (g === n - 1 && n > 1 ? stop : start + g * step));
+    }
+    case 'eye': {
+      const cols = spec.gshape[1];
+      const st = strides(spec.gshape);
+      return byIndex(spec, comm, (g) => (Math.floor(g / st[0]) === g % cols ? 1 : 0));
+    }
+    default:
+      throw new Error(`${spec.kind} is a random kind: draw it with random.ts`);
+  }
 }
 
-/** 2-D identity: ones where row == column. */
-export function eye(gshape: Shape, opts: FactoryOptions = {}): DNDarray {
-  if (gshape.length !== 2) throw usageError(`eye needs a 2-D shape (rows,cols), got ${gshape.length}-D`);
-  const [, cols] = gshape;
-  const st = strides(gshape);
-  return byIndex(gshape, opts, 'float32', (g) => (Math.floor(g / st[0]) === g % cols ? 1 : 0));
+function simple(kind: FactoryKind, fn: string, shape: number | readonly number[], opts: FactoryOptions, extra: Partial<FactoryInput> = {}): DNDarray {
+  const { spec, comm } = librarySpec(fn, { kind, gshape: shapeOf(shape, fn), ...extra }, opts);
+  return fillDeterministic(spec, comm);
 }
 
+/** Heat's `zeros(shape, dtype, split)`. */
+export function zeros(shape: number | readonly number[], opts: FactoryOptions = {}): DNDarray {
+  return simple('zeros', 'zeros', shape, opts);
+}
+
+/** Heat's `ones(shape, dtype, split)`. */
+export function ones(shape: number | readonly number[], opts: FactoryOptions = {}): DNDarray {
+  return simple('ones', 'ones', shape, opts);
+}
+
+/** Heat's `full(shape, fill_value, dtype, split)`; an int64 value beyond 2^53 as a BigInt. */
+export function full(shape: number | readonly number[], value: Scalar, opts: FactoryOptions = {}): DNDarray {
+  return simple('full', 'full', shape, opts, { value });
+}
+
+/** Uninitialised in Heat; here zero-filled, since fresh memory is zero anyway. */
+export function empty(shape: number | readonly number[], opts: FactoryOptions = {}): DNDarray {
+  return simple('empty', 'empty', shape, opts);
+}
+
+/** Heat's `eye(shape)`: n×n for a number, rows×cols for a pair; ones where row == column. */
+export function eye(shape: number | readonly [number, number], opts: FactoryOptions = {}): DNDarray {
+  const s = typeof shape === 'number' ? [shape, shape] : shapeOf(shape, 'eye');
+  return simple('eye', 'eye', s, opts);
+}
+
+/**
+ * Heat's `arange([start,] stop[, step], dtype, split)`: values from start (default 0)
+ * up to but not including stop, `step` apart; a trailing object holds the options. The
+ * dtype is int32 when every argument is an integer, else float32, as in Heat.
+ *
+ *     dnd.arange(10, { split: 0 });   dnd.arange(1, 2, 0.25);
+ */
+export function arange(...args: (number | FactoryOptions)[]): DNDarray {
+  const opts = (typeof args[args.length - 1] === 'object' ? args.pop() : {}) as FactoryOptions;
+  const nums = args as number[];
+  if (nums.length < 1 || nums.length > 3 || nums.some((v) => typeof v !== 'number')) {
+    throw usageError('arange takes (stop), (start, stop) or (start, stop, step) numbers, then an optional options object');
+  }
+  const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step)) throw usageError(`arange needs finite start, stop and step, got ${start}, ${stop}, ${step}`);
+  if (step === 0) throw usageError('arange step must not be 0');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const dtype = nums.every(Number.isInteger) ? 'int32' : 'float32';
+  const { spec, comm } = librarySpec('arange', { kind: 'arange', gshape: [n], start, step }, opts, FACTORY_OPTIONS, dtype);
+  return fillDeterministic(spec, comm);
+}
+
+/**
+ * Heat's `linspace(start, stop, num=50, endpoint=True, dtype, split)`: `num` evenly
+ * spaced values from start to stop (stop included unless `endpoint` is false).
+ */
+export function linspace(start: number, stop: number, num = 50, opts: FactoryOptions & { endpoint?: boolean } = {}): DNDarray {
+  if (!Number.isSafeInteger(num) || num < 0) throw usageError(`linspace num must be a non-negative integer, got ${num}`);
+  const { endpoint = true, ...rest } = opts;
+  checkOptions(opts, [...FACTORY_OPTIONS, 'endpoint'], 'linspace');
+  const last = endpoint || num === 0 ? stop : start + ((num - 1) * (stop - start)) / num;
+  const { spec, comm } = librarySpec('linspace', { kind: 'linspace', gshape: [num], start, stop: last }, rest);
+  return fillDeterministic(spec, comm);
+}
+
+/**
+ * start, start + step, … over the global flat index of any shape, read row-major (what
+ * `dnd create arange SHAPE` makes; Heat would write `arange(n).reshape(shape)`).
+ */
+export function arangeOver(shape: number | readonly number[], start: Scalar = 0, step: Scalar = 1, opts: FactoryOptions = {}): DNDarray {
+  return simple('arange', 'arangeOver', shape, opts, { start, step });
+}
+
+/** numel(shape) evenly spaced values from start to stop inclusive, over any shape (`dnd create linspace`). */
+export function linspaceOver(shape: number | readonly number[], start: number, stop: number, opts: FactoryOptions = {}): DNDarray {
+  return simple('linspace', 'linspaceOver', shape, opts, { start, stop });
+}
 
 /**
  * Collective: a DNDarray whose rank p block is rank p's tensor, split along `split`
  * (blocks may differ along it, as Heat's is_split); or every rank's identical whole
  * array when split is null.
  */
-export function fromTensor(t: Tensor, opts: { comm: Comm; split: Split }): DNDarray {
+export function fromTensor(t: Tensor, opts: { comm?: Comm; split?: Split } = {}): DNDarray {
+  checkOptions(opts, ['comm', 'split'], 'fromTensor');
+  const comm = commOf(opts);
   const { larray, dtype } = tensorBlock(t);
-  if (opts.split === null) {
-    return new DNDarray({ comm: opts.comm, dtype, gshape: t.shape, split: null, larray, lshape: t.shape, balanced: true });
+  const split = splitOf(opts.split);
+  if (split === null) {
+    return new DNDarray({ comm, dtype, gshape: t.shape, split: null, larray, lshape: t.shape, balanced: true });
   }
-  return DNDarray.fromLocal(opts.comm, larray, t.shape, dtype, opts.split);
+  return DNDarray.fromLocal(comm, larray, t.shape, dtype, split);
+}
+
+export interface ArrayOptions {
+  /** the blocks are already split along this axis (Heat's is_split): used as they are */
+  isSplit?: number | null;
+  /** every rank passes the whole array; each keeps chunk()'s share along this axis */
+  split?: Split;
+  /** shape of the given data (default: 1-D, its length) */
+  shape?: readonly number[];
+  /** how to read the data: default the typed array's own type; 'bool' for a Uint8Array of 0/1 */
+  dtype?: Dtype;
+  comm?: Comm;
+}
+
+/**
+ * Heat's `array(obj, is_split=…, split=…)` for typed arrays; the dtype comes from the
+ * array (Float64Array → float64, BigInt64Array → int64, …).
+ *
+ *     dnd.array(myRows, { isSplit: 0, shape: [myRows.length / 3, 3] });  // collective
+ */
+export function array(data: TypedArray, opts: ArrayOptions = {}): DNDarray {
+  checkOptions(opts, ['isSplit', 'split', 'shape', 'dtype', 'comm'], 'array');
+  const comm = commOf(opts);
+  const own = dtypeOfArray(data);
+  const dtype = opts.dtype ?? own;
+  if (dtype !== own && !(dtype === 'bool' && own === 'uint8')) throw usageError(`array: dtype ${dtype} does not match the data's ${own}`);
+  const shape = opts.shape ? checkShape(opts.shape, 'array shape') : [data.length];
+  if (numel(shape) !== data.length) throw usageError(`array: shape (${shape.join(', ')}) needs ${numel(shape)} elements, the data has ${data.length}`);
+  if (opts.isSplit !== undefined && opts.isSplit !== null && opts.split !== undefined && opts.split !== null) throw usageError('array: give split or isSplit, not both');
+  if (opts.isSplit !== undefined && opts.isSplit !== null) {
+    const axis = checkSplit(opts.isSplit, shape.length);
+    if (axis === null) return new DNDarray({ comm, dtype, gshape: shape, split: null, larray: data, lshape: shape, balanced: true });
+    return DNDarray.fromLocal(comm, data, shape, dtype, axis);
+  }
+  const split = checkSplit(splitOf(opts.split), shape.length);
+  if (split === null) return new DNDarray({ comm, dtype, gshape: shape, split: null, larray: data, lshape: shape, balanced: true });
+  const b = blockFor({ gshape: shape, split, dtype, counts: null }, comm);
+  for (const run of localRuns(b)) (b.larray as Float64Array).set((data as Float64Array).subarray(run.global, run.global + run.length), run.local);
+  return arrayOf(b);
 }

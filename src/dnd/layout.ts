@@ -30,8 +30,12 @@ export function normalizeAxis(axis: number, ndim: number): number {
   return axis < 0 ? axis + ndim : axis;
 }
 
-/** Normalises a split (null stays null). */
+/**
+ * Normalises a split: null stays null, negative axes count from the end, and a 0-d
+ * array is never split whatever was asked (Heat's sanitize_axis: a scalar is unsplit).
+ */
 export function normalizeSplit(split: Split, ndim: number): Split {
+  if (ndim === 0 && (split === null || Number.isInteger(split))) return null;
   return split === null ? null : normalizeAxis(split, ndim);
 }
 

@@ -1,18 +1,24 @@
 /**
- * Counter-based random arrays (Philox4x32-10 in the native kernel).
+ * Counter-based random arrays (Philox4x32-10 in the native kernel), as Heat's
+ * `ht.random`: `randn`, `rand`, `randint`, `normal`, `seed`, `getState`, `setState`.
  *
  * Element e of a draw depends only on (seed, stream position + e), where e is the
  * element's global flat index. So the same seed gives bit-identical global arrays for
  * any number of ranks and any split, for every draw: each draw advances the stream by
  * the global element count (rounded up to a whole Philox block), on every rank alike,
  * without communication — as Heat's counter-based generator does.
+ *
+ * Shapes as Heat takes them: `randn(7, 4, 3, {split: 0})` or `randn([7, 4, 3], {split: 0})`.
  */
 import { loadNative } from '../native/index.js';
-import { DNDarray } from './dndarray.js';
-import { dtypeRange, isFloat, type Dtype } from './dtypes.js';
+import { arrayOf, blockFor, localRuns } from './block.js';
+import type { Comm } from './comm.js';
+import type { DNDarray } from './dndarray.js';
 import { usageError } from './errors.js';
-import { numel, type Shape } from './layout.js';
-import { arrayOf, blockFor, localRuns, type FactoryOptions } from './factories.js';
+import { numel } from './layout.js';
+import { FACTORY_OPTIONS, librarySpec, type FactoryOptions } from './factories.js';
+import { toNum, type Scalar } from './scalar.js';
+import { checkSeed, type FactorySpec } from './spec.js';
 
 const KIND = { uniform: 0, normal: 1, integer: 2 } as const;
 
@@ -21,13 +27,8 @@ export class RandomState {
   seed: bigint;
   position: bigint;
   constructor(seed: number | bigint = 0) {
-    this.seed = RandomState.checkSeed(seed);
+    this.seed = checkSeed(seed);
     this.position = 0n;
-  }
-  static checkSeed(seed: number | bigint): bigint {
-    const s = typeof seed === 'bigint' ? seed : Number.isSafeInteger(seed) ? BigInt(seed) : -1n;
-    if (s < 0n || s >= 1n << 64n) throw usageError(`seed must be an integer in 0..2^64-1, got ${seed}`);
-    return s;
   }
   /** Reserves `count` elements of the stream and returns where they start. */
   take(count: number): bigint {
@@ -40,10 +41,25 @@ export class RandomState {
 /** The process-wide state, as in Heat's `ht.random.seed()`. */
 export const defaultState = new RandomState(0);
 
-/** Restarts the default stream at `seed`. */
-export function seed(value: number | bigint): void {
-  defaultState.seed = RandomState.checkSeed(value);
+/** Heat's `seed(x)`: restarts the default stream at `x` (0..2^64-1). */
+export function seed(value: number | bigint = 0): void {
+  defaultState.seed = checkSeed(value);
   defaultState.position = 0n;
+}
+
+/** Heat's `get_state()`: the generator's name, seed and counter (and two unused fields, as Heat). */
+export function getState(): ['Philox', bigint, bigint, 0, 0.0] {
+  return ['Philox', defaultState.seed, defaultState.position, 0, 0.0];
+}
+
+/** Heat's `set_state(state)`: a tuple from getState(); the stream goes on from its counter. */
+export function setState(state: readonly [string, number | bigint, number | bigint, ...unknown[]]): void {
+  if (!Array.isArray(state) || state.length < 3) throw usageError('setState takes the tuple getState() returns: [name, seed, counter, …]');
+  if (state[0] !== 'Philox') throw usageError(`setState: dnd's generator is Philox, got '${state[0]}'`);
+  const position = typeof state[2] === 'bigint' ? state[2] : Number.isSafeInteger(state[2]) && state[2] >= 0 ? BigInt(state[2]) : -1n;
+  if (position < 0n) throw usageError(`setState: the counter must be a non-negative integer, got ${state[2]}`);
+  defaultState.seed = checkSeed(state[1]);
+  defaultState.position = position;
 }
 
 export interface RandomOptions extends FactoryOptions {
@@ -51,10 +67,15 @@ export interface RandomOptions extends FactoryOptions {
   state?: RandomState;
 }
 
-function draw(kind: 0 | 1 | 2, gshape: Shape, opts: RandomOptions, low: number, high: number, dtype: Dtype): DNDarray {
-  const state = opts.state ?? defaultState;
-  const b = blockFor(gshape, opts, dtype);
-  const start = state.take(numel(b.gs));
+const RANDOM_OPTIONS = [...FACTORY_OPTIONS, 'state'] as const;
+
+/** Draws a checked random spec from `state` (the command line's way in, and the library's). */
+export function drawSpec(spec: FactorySpec, comm: Comm, state: RandomState): DNDarray {
+  const b = blockFor(spec, comm);
+  const start = state.take(numel(spec.gshape));
+  const kind = spec.kind === 'randn' ? KIND.normal : spec.kind === 'rand' ? KIND.uniform : KIND.integer;
+  const low = spec.kind === 'randint' ? toNum(spec.low as Scalar) : 0;
+  const high = spec.kind === 'randint' ? toNum(spec.high as Scalar) : 0;
   const native = loadNative();
   for (const run of localRuns(b)) {
     native.philoxFill(b.larray.subarray(run.local, run.local + run.length), kind, state.seed, start + BigInt(run.global), low, high);
@@ -62,28 +83,51 @@ function draw(kind: 0 | 1 | 2, gshape: Shape, opts: RandomOptions, low: number, 
   return arrayOf(b);
 }
 
-function floatDtype(dtype: Dtype | undefined, what: string): Dtype {
-  const d = dtype ?? 'float32';
-  if (!isFloat(d)) throw usageError(`${what} makes floating-point values: dtype must be float32 or float64, got ${d}`);
-  return d;
+type ShapeArgs = (number | readonly number[] | RandomOptions | undefined)[];
+
+/** `(7, 4, 3, opts)` or `([7, 4, 3], opts)` → shape and options. */
+function shapeAndOptions(args: ShapeArgs, fn: string): { shape: number[]; opts: RandomOptions } {
+  const last = args[args.length - 1];
+  const opts = (last !== undefined && typeof last === 'object' && !Array.isArray(last) ? args.pop() : (args.length && last === undefined ? (args.pop(), {}) : {})) as RandomOptions;
+  if (args.length === 1 && Array.isArray(args[0])) return { shape: [...(args[0] as number[])], opts };
+  if (args.every((a) => typeof a === 'number')) return { shape: args as number[], opts };
+  throw usageError(`${fn} takes a shape as numbers (7, 4, 3) or one array ([7, 4, 3]), then an optional options object`);
 }
 
-/** Samples of N(0, 1). */
-export function randn(gshape: Shape, opts: RandomOptions = {}): DNDarray {
-  return draw(KIND.normal, gshape, opts, 0, 0, floatDtype(opts.dtype, 'randn'));
+function drawLibrary(fn: string, kind: 'rand' | 'randn' | 'randint', shape: number[], opts: RandomOptions, extra: { low?: Scalar; high?: Scalar } = {}): DNDarray {
+  const { state, ...rest } = opts;
+  if (state !== undefined && !(state instanceof RandomState)) throw usageError(`${fn}: state must be a RandomState`);
+  const { spec, comm } = librarySpec(fn, { kind, gshape: shape, ...extra }, rest as FactoryOptions, RANDOM_OPTIONS);
+  return drawSpec(spec, comm, state ?? defaultState);
 }
 
-/** Samples of U[0, 1). */
-export function rand(gshape: Shape, opts: RandomOptions = {}): DNDarray {
-  return draw(KIND.uniform, gshape, opts, 0, 0, floatDtype(opts.dtype, 'rand'));
+/** Heat's `randn(d0, d1, …, dtype, split)`: samples of N(0, 1). */
+export function randn(...args: ShapeArgs): DNDarray {
+  const { shape, opts } = shapeAndOptions(args, 'randn');
+  return drawLibrary('randn', 'randn', shape, opts);
 }
 
-/** Integers uniform in [low, high). Default dtype int64, as in Heat. */
-export function randint(low: number, high: number, gshape: Shape, opts: RandomOptions = {}): DNDarray {
-  const dtype = opts.dtype ?? 'int64';
-  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) throw usageError(`randint bounds must be integers, got low=${low} high=${high}`);
-  if (high <= low) throw usageError(`randint needs low < high, got low=${low} high=${high}`);
-  const [min, max] = dtypeRange(dtype);
-  if (low < min || high - 1 > max) throw usageError(`randint range [${low}, ${high}) does not fit ${dtype} (${min}..${max})`);
-  return draw(KIND.integer, gshape, { ...opts, dtype }, low, high, dtype);
+/** Heat's `rand(d0, d1, …, dtype, split)`: samples of U[0, 1). */
+export function rand(...args: ShapeArgs): DNDarray {
+  const { shape, opts } = shapeAndOptions(args, 'rand');
+  return drawLibrary('rand', 'rand', shape, opts);
+}
+
+/**
+ * Heat's `randint(low, high=None, size=None, dtype, split)`: integers uniform in
+ * [low, high); with one bound, [0, low). Default dtype int64, as in Heat.
+ */
+export function randint(low: number, high?: number | null, size?: number | readonly number[], opts: RandomOptions = {}): DNDarray {
+  const [lo, hi] = high === undefined || high === null ? [0, low] : [low, high];
+  const shape = size === undefined ? [] : typeof size === 'number' ? [size] : [...size];
+  return drawLibrary('randint', 'randint', shape, opts, { low: lo, high: hi });
+}
+
+/** Heat's `normal(mean, std, shape, dtype, split)`: samples of N(mean, std²). */
+export function normal(mean = 0, std = 1, shape: number | readonly number[] = [], opts: RandomOptions = {}): DNDarray {
+  if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) throw usageError(`normal needs a finite mean and a finite std ≥ 0, got ${mean} and ${std}`);
+  const x = drawLibrary('normal', 'randn', typeof shape === 'number' ? [shape] : [...shape], opts);
+  const l = x.larray as Float32Array | Float64Array;
+  for (let i = 0; i < l.length; i++) l[i] = mean + std * l[i];
+  return x;
 }

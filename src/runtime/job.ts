@@ -7,25 +7,14 @@
  * on stderr before MPI_Abort. The per-job random token keeps user output that happens to
  * look similar from being taken for a record. Every other line passes through.
  */
-import type { Dtype } from '../dnd/dtypes.js';
+import type { FactorySpec } from '../dnd/spec.js';
+import { fromWire, toWire } from '../dnd/wire.js';
 import type { Split } from '../dnd/layout.js';
 import type { OutputPlan } from './output.js';
 
-export const CREATE_KINDS = ['zeros', 'ones', 'full', 'empty', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint'] as const;
-export type CreateKind = (typeof CREATE_KINDS)[number];
-
-export interface CreateJob {
+/** `create`: every rank builds its block of a checked factory array (see dnd/spec.ts). */
+export interface CreateJob extends FactorySpec {
   op: 'create';
-  kind: CreateKind;
-  gshape: number[];
-  dtype: Dtype;
-  split: Split;
-  seed: number;
-  /** full: the value; arange: start; linspace: start; randint: low */
-  a?: number;
-  /** arange: step; linspace: stop; randint: high */
-  b?: number;
-  counts?: number[] | null;
   checksum?: boolean;
   out?: OutputPlan | null;
 }
@@ -106,13 +95,23 @@ export interface RankFailure {
 }
 
 export function encodeEnvelope(e: JobEnvelope): string {
-  return Buffer.from(JSON.stringify(e), 'utf8').toString('base64url');
+  return Buffer.from(toWire(e), 'utf8').toString('base64url');
 }
 
 export function decodeEnvelope(s: string): JobEnvelope {
-  const e = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as JobEnvelope;
+  const e = fromWire<JobEnvelope>(Buffer.from(s, 'base64url').toString('utf8'));
   if (e.v !== 1 || typeof e.token !== 'string' || !e.job) throw new Error('not a dnd job envelope (was it made by another dnd version?)');
   return e;
+}
+
+/** One record line: the prefix, then the value in the wire format (NaN, ±inf, BigInt survive). */
+export function formatRecord(token: string, kind: 'result' | 'error' | 'progress', value: unknown): string {
+  return `${recordPrefix(token, kind)}${toWire(value)}\n`;
+}
+
+/** The value of a record line that starts at `at` with `prefix`. */
+export function parseRecord<T>(line: string, at: number, prefix: string): T {
+  return fromWire<T>(line.slice(at + prefix.length));
 }
 
 export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress'): string {

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chooseLauncher, inSlurmAllocation, which, type Env, type LauncherChoice } from './detect.js';
 import { describeFailure, InterruptedError, JobError } from './failure.js';
-import { encodeEnvelope, recordPrefix, type JobEnvelope, type JobSpec, type RankFailure } from './job.js';
+import { encodeEnvelope, parseRecord, recordPrefix, type JobEnvelope, type JobSpec, type RankFailure } from './job.js';
 import { executeJob } from './execute.js';
 import { Comm } from '../dnd/comm.js';
 import { failureOf } from './failure.js';
@@ -87,7 +87,7 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   try {
     const result = (await executeJob(envelope)) as T;
-    Comm.finalize();
+    Comm.finalizeNow();
     return result;
   } catch (e) {
     const f = failureOf(e, 0);
@@ -158,13 +158,13 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     onLines(child.stdout, (line) => {
       const at = line.indexOf(resultPrefix);
       const pr = progress ? line.indexOf(progressPrefix) : -1;
-      if (at >= 0) got = { value: JSON.parse(line.slice(at + resultPrefix.length)) as T };
-      else if (pr >= 0) progress?.update(JSON.parse(line.slice(pr + progressPrefix.length)) as PhaseEvent);
+      if (at >= 0) got = { value: parseRecord<T>(line, at, resultPrefix) };
+      else if (pr >= 0) progress?.update(parseRecord<PhaseEvent>(line, pr, progressPrefix));
       else process.stdout.write(`${line}\n`);
     });
     onLines(child.stderr, (line) => {
       const at = line.indexOf(errorPrefix);
-      if (at >= 0) failures.push(JSON.parse(line.slice(at + errorPrefix.length)) as RankFailure);
+      if (at >= 0) failures.push(parseRecord<RankFailure>(line, at, errorPrefix));
       else stderrLines.push(line);
     });
 

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { Comm } from '../dnd/comm.js';
 import { executeJob } from './execute.js';
 import { failureOf } from './failure.js';
-import { decodeEnvelope, recordPrefix, type JobEnvelope } from './job.js';
+import { decodeEnvelope, formatRecord, type JobEnvelope } from './job.js';
 import { setProgressSink } from './progress.js';
 
 function rankGuess(): number {
@@ -27,8 +27,7 @@ function fail(envelope: JobEnvelope | null, e: unknown): never {
   } catch {
     // MPI itself is what failed; report what we know
   }
-  const record = JSON.stringify(failureOf(e, rank, host));
-  if (envelope) process.stderr.write(`${recordPrefix(envelope.token, 'error')}${record}\n`);
+  if (envelope) process.stderr.write(formatRecord(envelope.token, 'error', failureOf(e, rank, host)));
   else process.stderr.write(`dnd rank ${rank}: ${(e as Error).message ?? e}\n`);
   if (process.env.DND_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   if (comm) comm.abort(3);
@@ -42,14 +41,14 @@ async function main(): Promise<void> {
     const env = envelope;
     process.on('uncaughtException', (e) => fail(env, e));
     if (envelope.progress && rankGuess() <= 0) {
-      const prefix = recordPrefix(envelope.token, 'progress');
-      setProgressSink((e) => process.stdout.write(`${prefix}${JSON.stringify(e)}\n`));
+      const token = envelope.token;
+      setProgressSink((e) => process.stdout.write(formatRecord(token, 'progress', e)));
     }
     const result = await executeJob(envelope);
     if (result !== null && result !== undefined) {
-      process.stdout.write(`${recordPrefix(envelope.token, 'result')}${JSON.stringify(result)}\n`);
+      process.stdout.write(formatRecord(envelope.token, 'result', result));
     }
-    Comm.finalize();
+    Comm.finalizeNow();
   } catch (e) {
     fail(envelope, e);
   }

@@ -67,7 +67,7 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     lshape: x.lshape,
     offset,
     slices: x.lshape.map((d, i) => (i === split ? [offset, offset + d] : [0, d]) as [number, number]),
-    lnbytes: x.nbytes,
+    lnbytes: x.lnbytes,
   };
   if (digest) {
     mine.checksum = digestHex(digest);

@@ -8,18 +8,18 @@ import { datasetDtype, listDatasets, resolveDataset, type DatasetInfo } from '..
 import type { Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
 import { loadH5 } from '../native/index.js';
-import { CREATE_KINDS, type CreateKind } from './job.js';
+import { FACTORY_KINDS, type FactoryKind } from '../dnd/spec.js';
 
 export type Source =
   | { type: 'file'; file: string; dataset: string | null }
-  | { type: 'generator'; kind: CreateKind; shape: number[] };
+  | { type: 'generator'; kind: FactoryKind; shape: number[] };
 
-const GENERATOR = new RegExp(`^(${CREATE_KINDS.join('|')}):(\\d+(?:,\\d+)*)$`);
+const GENERATOR = new RegExp(`^(${FACTORY_KINDS.join('|')}):(\\d+(?:,\\d+)*)$`);
 
 export function parseSource(s: string): Source {
   if (s.trim() === '') throw usageError('Expected a source (FILE.h5[:/dataset] or KIND:SHAPE like randn:7,4,3) but received an empty string');
   const g = GENERATOR.exec(s);
-  if (g && !existsSync(s)) return { type: 'generator', kind: g[1] as CreateKind, shape: g[2].split(',').map(Number) };
+  if (g && !existsSync(s)) return { type: 'generator', kind: g[1] as FactoryKind, shape: g[2].split(',').map(Number) };
   // FILE:/dataset — the dataset part starts with '/'; a file name may contain ':' itself
   const at = s.lastIndexOf(':/');
   if (at > 0 && !existsSync(s)) return { type: 'file', file: s.slice(0, at), dataset: s.slice(at + 1) };

@@ -110,10 +110,10 @@ describe('the library', () => {
     const lib = (await import(`${ROOT}dist/index.js`)) as Record<string, unknown>;
     const names = Object.keys(lib).sort();
     const documented = [
-      'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'RandomState', 'arange', 'balancedLshapeMap', 'chunk', 'chunkRows', 'combineDigests',
-      'countsDispls', 'empty', 'eye', 'finalize', 'fromTensor', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'load',
-      'localDigest', 'lshapeMapFromCounts', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'rand', 'randint', 'randn', 'save', 'seed',
-      'strides', 'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
+      'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'FACTORY_KINDS', 'RandomState', 'arange', 'arangeOver', 'array', 'balancedLshapeMap', 'chunk',
+      'chunkRows', 'combineDigests', 'countsDispls', 'empty', 'eye', 'finalize', 'fromTensor', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype',
+      'itemsize', 'linspace', 'linspaceOver', 'load', 'localDigest', 'lshapeMapFromCounts', 'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones',
+      'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides', 'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');

@@ -36,10 +36,19 @@ for (const split of [0, 1, -1, null]) {
   valuesAre(dnd.full(shape, -7.25, { split, dtype: 'float64' }), () => -7.25, `full split ${split}`);
   valuesAre(dnd.full(shape, 200, { split, dtype: 'uint8' }), () => 200, `full uint8 split ${split}`);
   valuesAre(dnd.empty(shape, { split }), () => 0, `empty split ${split}`);
-  valuesAre(dnd.arange(shape, 3, 0.5, { split, dtype: 'float64' }), (g) => 3 + g * 0.5, `arange split ${split}`);
-  valuesAre(dnd.arange([20], 0, 1, { split: split === null ? null : 0, dtype: 'int64' }), (g) => g, `arange int64 split ${split}`);
-  valuesAre(dnd.linspace([11], 0, 1, { split: split === null ? null : 0, dtype: 'float64' }), (g) => g / 10, `linspace split ${split}`);
+  valuesAre(dnd.arangeOver(shape, 3, 0.5, { split, dtype: 'float64' }), (g) => 3 + g * 0.5, `arange split ${split}`);
+  valuesAre(dnd.arangeOver([20], 0, 1, { split: split === null ? null : 0, dtype: 'int64' }), (g) => g, `arange int64 split ${split}`);
+  valuesAre(dnd.linspace(0, 1, 11, { split: split === null ? null : 0, dtype: 'float64' }), (g) => g / 10, `linspace split ${split}`);
   valuesAre(dnd.eye(shape, { split }), (g) => (Math.floor(g / 4) === g % 4 ? 1 : 0), `eye split ${split}`);
+  // Heat's signatures: arange(start, stop, step) with Heat's dtype rule, linspace without the end point
+  const ar = dnd.arange(2, 9, 3, { split: split === null ? null : 0 });
+  check(ar.dtype === 'int32' && ar.gshape.join() === '3', `arange(2, 9, 3) is int32 of 3 elements split ${split}`);
+  valuesAre(ar, (g) => 2 + 3 * g, `arange(2, 9, 3) values split ${split}`);
+  valuesAre(dnd.arange(1, 2, 0.25, { split: split === null ? null : 0 }), (g) => 1 + 0.25 * g, `arange float split ${split}`);
+  valuesAre(dnd.linspace(0, 1, 4, { split: split === null ? null : 0, endpoint: false, dtype: 'float64' }), (g) => g / 4, `linspace endpoint false split ${split}`);
+  valuesAre(dnd.full(shape, 2n ** 62n + 1n, { split, dtype: 'int64' }), () => Number(2n ** 62n + 1n), `full int64 beyond 2^53 split ${split}`);
+  const big = dnd.full([3], 2n ** 62n + 1n, { split: split === null ? null : 0, dtype: 'int64' });
+  check(big.larray.every((v) => v === 2n ** 62n + 1n), `full int64 keeps every bit split ${split}`);
   const b = dnd.randint(0, 2, shape, { split, dtype: 'bool', state: new dnd.RandomState(1) });
   let inRange = true;
   eachGlobal(b, (l) => (inRange &&= b.larray[l] === 0 || b.larray[l] === 1));
@@ -74,9 +83,54 @@ const gathered = draws.map((x) => {
 // --counts: exactly the requested layout
 const counts = Array.from({ length: size }, (_, p) => (p === 0 ? 3 : p === size - 1 ? 2 : 0));
 if (size === 1) counts[0] = 5;
-const c = dnd.arange([5, 2], 0, 1, { split: 0, counts, dtype: 'int32' });
+const c = dnd.arangeOver([5, 2], 0, 1, { split: 0, counts, dtype: 'int32' });
 check(JSON.stringify(c.counts) === JSON.stringify(counts) && c.balanced === dnd.isBalancedMap(c.lshapeMap, [5, 2], 0), `counts ${counts}`);
 valuesAre(c, (g) => g, 'arange with counts');
+
+// options nobody understands are errors, never ignored
+for (const [what, f] of [
+  ['randn seed', () => dnd.randn([4], { seed: 1 })],
+  ['zeros typo', () => dnd.zeros([4], { spilt: 0 })],
+  ['random.randn seed', () => dnd.random.randn(4, { seed: 1 })],
+]) {
+  let refused = false;
+  try {
+    f();
+  } catch (e) {
+    refused = dnd.isDndError(e) && /unknown option/.test(e.message);
+  }
+  check(refused, `${what} refused`);
+}
+// dnd.random as ht.random: varargs shapes, seed/getState/setState replay the same draw
+dnd.random.seed(7);
+const s0 = dnd.random.getState();
+const d1 = dnd.random.randn(6, 2, { split: 0 });
+dnd.random.setState(s0);
+const d2 = dnd.random.randn([6, 2], { split: 0 });
+check(d1.larray.every((v, i) => v === d2.larray[i]) && s0[0] === 'Philox' && s0[1] === 7n, 'setState(getState()) replays a draw');
+const nrm = dnd.random.normal(10, 0.001, [1000], { split: 0, dtype: 'float64' });
+check(nrm.larray.every((v) => Math.abs(v - 10) < 0.01), 'normal(10, 0.001)');
+// Heat's default split is none
+check(dnd.zeros([5, 2]).split === null && dnd.random.rand(3).split === null, 'library default split is none');
+// Heat's names: size is the element count, nbytes global, lnbytes local
+const h = dnd.zeros([7, 4, 3], { split: 0, dtype: 'float32' });
+check(h.size === 84 && h.gnumel === 84 && h.nbytes === 336 && h.lnbytes === h.lnumel * 4 && h.ndim === 3, 'size/nbytes/lnbytes as Heat');
+const [cc, dd] = h.countsDispls();
+check(JSON.stringify(cc) === JSON.stringify(h.counts) && JSON.stringify(dd) === JSON.stringify(h.displs), 'countsDispls()');
+const [off, lsh] = comm.chunk([7, 4, 3], 0);
+check(off === h.offset && lsh.join() === h.lshape.join(), 'comm.chunk');
+check(String(h).startsWith('DNDarray(gshape=(7, 4, 3), dtype=float32, split=0)'), `String(x): ${String(h)}`);
+// dnd.array infers the dtype; isSplit assembles blocks
+const mine = new Float64Array(2 * (rank + 1)).fill(rank);
+const arr = dnd.array(mine, { isSplit: 0, shape: [rank + 1, 2] });
+check(arr.dtype === 'float64' && arr.gshape[0] === (size * (size + 1)) / 2 && arr.gshape[1] === 2, 'array(isSplit)');
+const whole = dnd.array(Int16Array.from({ length: 10 }, (_, i) => i), { split: 0 });
+valuesAre(whole, (g) => g, 'array(split) keeps its chunk');
+// Heat's 2-D target map for redistribute
+const tmap = Array.from({ length: size }, (_, p) => [p === 0 ? 7 : 0, 4, 3]);
+check(JSON.stringify(h.redistribute(tmap).counts) === JSON.stringify(tmap.map((r) => r[0])), 'redistribute(target map)');
+// a 0-d array is never split
+check(dnd.zeros([], { split: 0 }).split === null, '0-d is unsplit');
 
 if (rank === 0) process.stdout.write(JSON.stringify({ size, cases, failures, draws: gathered }) + '\n');
 dnd.finalize();

@@ -1,6 +1,6 @@
 /* global dnd, comm, rank, size -- set by dnd run */
 // Run by test/e2e/px.test.ts through `dnd run`: tensors from blocks and back.
-const a = dnd.arange([7, 3], 0, 1, { split: 0, dtype: 'float32' });
+const a = dnd.arangeOver([7, 3], 0, 1, { split: 0, dtype: 'float32' });
 const t = await a.toTensor();
 const back = dnd.fromTensor(t, { comm, split: 0 });
 const { package: pkg } = await dnd.tfjs();

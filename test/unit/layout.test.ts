@@ -9,6 +9,7 @@ import {
   isBalancedMap,
   lshapeMapFromCounts,
   normalizeAxis,
+  normalizeSplit,
   numel,
   validateCounts,
 } from '../../src/dnd/layout.js';
@@ -93,12 +94,23 @@ describe('chunk()', () => {
   });
 
   it('rejects axes outside [-ndim, ndim) and bad ranks/sizes with usage errors', () => {
-    for (const [shape, split] of [[[3, 4], 2], [[3, 4], -3], [[5], 1], [[], 0]] as [number[], number][]) {
+    for (const [shape, split] of [[[3, 4], 2], [[3, 4], -3], [[5], 1]] as [number[], number][]) {
       assert.throws(() => chunk(shape, split, 0, 1), (e) => isDndError(e) && e.tag === 'usage' && /out of range/.test(e.message));
     }
     assert.throws(() => chunk([4], 0, 4, 4), /rank must be in 0..3/);
     assert.throws(() => chunk([4], 0, 0, 0), /size must be a positive integer/);
     assert.throws(() => normalizeAxis(1.5, 3), /integer/);
+  });
+});
+
+describe('0-d arrays (scalars) are never split, as Heat\'s sanitize_axis', () => {
+  it('any split of a 0-d shape is none: every rank holds the one element', () => {
+    for (const split of [0, -1, 3, null]) {
+      for (let size = 1; size <= 4; size++) {
+        for (let rank = 0; rank < size; rank++) assert.deepEqual(chunk([], split, rank, size), { offset: 0, lshape: [], slices: [] });
+      }
+      assert.equal(normalizeSplit(split, 0), null);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAxis, parseCounts, parseNumber, parseSeed, parseShape } from '../../src/cli/parse.js';
+import { parseAxis, parseCounts, parseSeed, parseShape } from '../../src/cli/parse.js';
+import { parseScalar } from '../../src/dnd/scalar.js';
 import { colorLevel } from '../../src/cli/color.js';
 import { exitPlan } from '../../src/cli/exit.js';
 import { usageError } from '../../src/dnd/errors.js';
@@ -25,7 +26,7 @@ describe('parseShape', () => {
   });
 });
 
-describe('parseAxis / parseCounts / parseNumber / parseSeed', () => {
+describe('parseAxis / parseCounts / parseScalar / parseSeed', () => {
   it('axes', () => {
     assert.equal(parseAxis('none'), null);
     assert.equal(parseAxis('-2'), -2);
@@ -35,15 +36,21 @@ describe('parseAxis / parseCounts / parseNumber / parseSeed', () => {
     assert.deepEqual(parseCounts('4,0,2,1'), [4, 0, 2, 1]);
     assert.throws(() => parseCounts('4,-1'), /non-negative integers/);
   });
-  it('numbers', () => {
-    assert.equal(parseNumber('-2.5e3', '--value'), -2500);
-    assert.equal(parseNumber('inf', '--value'), Infinity);
-    assert.ok(Number.isNaN(parseNumber('nan', '--value')));
-    assert.throws(() => parseNumber('1,2', '--value'), /Expected --value as a number/);
+  it('numbers: nan, ±inf, -0 kept; integers beyond 2^53 become exact BigInts', () => {
+    assert.equal(parseScalar('-2.5e3', '--value'), -2500);
+    assert.equal(parseScalar('inf', '--value'), Infinity);
+    assert.equal(parseScalar('-Infinity', '--value'), -Infinity);
+    assert.ok(Number.isNaN(parseScalar('nan', '--value')));
+    assert.ok(Object.is(parseScalar('-0', '--value'), -0));
+    assert.equal(parseScalar('9007199254740991', '--value'), 9007199254740991);
+    assert.equal(parseScalar('9007199254740993', '--value'), 9007199254740993n);
+    assert.equal(parseScalar('-9223372036854775808', '--value'), -(2n ** 63n));
+    assert.throws(() => parseScalar('1,2', '--value'), /Expected --value as a number/);
   });
-  it('seeds', () => {
+  it('seeds: 0..2^64-1, exact', () => {
     assert.equal(parseSeed('42'), 42);
-    for (const bad of ['-1', '1.5', 'x', '99999999999999999999']) assert.throws(() => parseSeed(bad), /Expected --seed/);
+    assert.equal(parseSeed('18446744073709551615'), 2n ** 64n - 1n);
+    for (const bad of ['-1', '1.5', 'x', '18446744073709551616', '99999999999999999999']) assert.throws(() => parseSeed(bad), /Expected --seed/);
   });
 });
 

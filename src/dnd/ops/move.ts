@@ -41,8 +41,8 @@ export interface Moved extends MoveStats {
 export function moveTo(x: DNDarray, to: Layout): Moved {
   const from = currentLayout(x);
   const gshape = x.gshape;
-  const plan = exchangePlan(gshape, from, to, x.rank, x.size);
-  const lshapeMap = Array.from({ length: x.size }, (_, p) => region(gshape, to, p).extent);
+  const plan = exchangePlan(gshape, from, to, x.rank, x.comm.size);
+  const lshapeMap = Array.from({ length: x.comm.size }, (_, p) => region(gshape, to, p).extent);
   if (from.split === null && to.split !== null) {
     // everyone holds everything: keep my chunk, no communication
     const larray = copyBox(x, plan.sends[x.rank], plan.newLshape);
@@ -88,5 +88,5 @@ function copyBox(x: DNDarray, box: Box, lshape: number[]): TypedArray {
 export function resplitInPlace(x: DNDarray, axis: Split): MoveStats {
   const to = normalizeSplit(axis, x.ndim);
   if (to === x.split) return { method: 'none', sentBytes: 0, recvBytes: 0 };
-  return applyMove(x, moveTo(x, balancedLayout(x.gshape, to, x.size)));
+  return applyMove(x, moveTo(x, balancedLayout(x.gshape, to, x.comm.size)));
 }

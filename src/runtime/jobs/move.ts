@@ -47,7 +47,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     balanced: x.balanced,
   };
   const digestBefore = job.checksum ? comm.gatherJSON(localDigest(x, x.offset), 0) : null;
-  const oldBytes = x.nbytes;
+  const oldBytes = x.lnbytes;
 
   testFault('op', comm.rank);
   phase(job.op === 'resplit' ? 'exchanging (resplit)' : 'exchanging (redistribute)', x.gnbytes);
@@ -73,10 +73,10 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     sent_bytes: stats.sentBytes,
     recv_bytes: stats.recvBytes,
     old_bytes: oldBytes,
-    new_bytes: x.nbytes,
+    new_bytes: x.lnbytes,
     baseline_rss: baseline,
     peak_rss: peak,
-    peak_ratio: peak !== null && baseline !== null && Math.max(oldBytes, x.nbytes) > 0 ? (peak - baseline) / Math.max(oldBytes, x.nbytes) : null,
+    peak_ratio: peak !== null && baseline !== null && Math.max(oldBytes, x.lnbytes) > 0 ? (peak - baseline) / Math.max(oldBytes, x.lnbytes) : null,
   };
   const ranks = comm.gatherJSON(mine, 0);
   const report = describeArray(x, { command: job.op, checksum: job.checksum, opSeconds });

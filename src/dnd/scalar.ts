@@ -1,0 +1,86 @@
+/**
+ * Scalars given by a user (fill values, ranges, bounds): a number, or a BigInt where an
+ * integer is beyond 2^53 and a number would lose its low bits (int64). Checked against a
+ * dtype here, once, for the library and the command line alike.
+ */
+import { isFloat, type Dtype, type TypedArray } from './dtypes.js';
+import { usageError } from './errors.js';
+
+export type Scalar = number | bigint;
+
+/** Exact integer ranges of the integer dtypes (int64's ends are not numbers). */
+const INT_RANGE: Partial<Record<Dtype, [bigint, bigint]>> = {
+  int8: [-128n, 127n],
+  int16: [-32768n, 32767n],
+  int32: [-2147483648n, 2147483647n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint8: [0n, 255n],
+  uint16: [0n, 65535n],
+  uint32: [0n, 4294967295n],
+  bool: [0n, 1n],
+};
+
+const FLOAT_MAX: Partial<Record<Dtype, number>> = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
+
+/**
+ * Text as a scalar: decimal or exponent notation, nan, inf, -inf. An integer literal
+ * beyond 2^53 becomes a BigInt, so `--value 9007199254740993 --dtype int64` is exact.
+ */
+export function parseScalar(input: string, what: string): Scalar {
+  const s = input.trim();
+  if (/^[-+]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^[-+]?nan$/i.test(s)) return Number.NaN;
+  if (/^[-+]?\d+$/.test(s)) {
+    const n = Number(s);
+    return Number.isSafeInteger(n) ? n : BigInt(s.replace(/^\+/, ''));
+  }
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) {
+    throw usageError(`Expected ${what} as a number (e.g. 1.5, -2, 1e-3, nan, inf) but received '${input}'`);
+  }
+  return Number(s);
+}
+
+export function isIntegral(v: Scalar): boolean {
+  return typeof v === 'bigint' || Number.isInteger(v);
+}
+
+/** `v` as a BigInt; only for integral values. */
+export function toBig(v: Scalar): bigint {
+  return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+/** `v` as a number (a BigInt rounds to the nearest double). */
+export function toNum(v: Scalar): number {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+/**
+ * Checks that `value` can be stored in `dtype`: exactly for integer dtypes, within the
+ * finite range (or non-finite on purpose) for floats. `what` names the option in the
+ * caller's words ("--value", "fill value").
+ */
+export function checkScalar(value: Scalar, dtype: Dtype, what: string): void {
+  if (isFloat(dtype)) {
+    const v = toNum(value);
+    const max = FLOAT_MAX[dtype] as number;
+    if (Number.isFinite(v) && Math.abs(v) > max) throw usageError(`${what} ${value} does not fit ${dtype} (largest finite value ${max.toExponential(7)})`);
+    return;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) throw usageError(`${what} ${value} cannot be stored in ${dtype}: only float32 and float64 hold nan and inf`);
+  if (!isIntegral(value)) throw usageError(`${what} ${value} is not an integer, as ${dtype} needs`);
+  const [lo, hi] = INT_RANGE[dtype] as [bigint, bigint];
+  const b = toBig(value);
+  if (b < lo || b > hi) throw usageError(`${what} ${value} does not fit ${dtype} (${lo}..${hi})`);
+}
+
+/** Writes `v` into element i exactly as the dtype stores it. */
+export function setScalar(a: TypedArray, i: number, v: Scalar): void {
+  if (a instanceof BigInt64Array) a[i] = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+  else a[i] = toNum(v);
+}
+
+/** Fills a whole block with `v`, exactly. */
+export function fillScalar(a: TypedArray, v: Scalar): void {
+  if (a instanceof BigInt64Array) a.fill(typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
+  else a.fill(toNum(v));
+}
