@@ -5,7 +5,10 @@
  */
 import type { Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
-import { normalizeSplit, validateCounts, type Split } from '../dnd/layout.js';
+import { normalizeSplit, type Split } from '../dnd/layout.js';
+import { balancedLayout } from '../dnd/ops/move.js';
+import type { Layout } from '../dnd/ops/plan.js';
+import { checkCounts } from '../dnd/spec.js';
 import type { SourceSpec } from '../runtime/job.js';
 import { validateCreate } from '../runtime/jobs/create.js';
 import { checkFitsInMemory } from '../runtime/memory-check.js';
@@ -28,8 +31,8 @@ export interface SourceFlags {
   seed: number | bigint;
 }
 
-/** `memoryFactor`: how many blocks a rank holds at once (2 while data moves). */
-export function resolveSource(source: string, flags: SourceFlags, nprocs: number, memoryFactor = 1): ResolvedSource {
+/** Resolves and checks a source (the move commands then check their peak memory themselves). */
+export function resolveSource(source: string, flags: SourceFlags, nprocs: number): ResolvedSource {
   const parsed = parseSource(source);
   const counts = flags.counts === undefined ? null : parseCounts(flags.counts, '--counts');
   if (parsed.type === 'file') {
@@ -37,11 +40,8 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
     const facts = inspectFileSource(parsed.file, parsed.dataset);
     const gshape = facts.dataset.shape;
     const split = normalizeSplit(flags.split, gshape.length);
-    if (counts) {
-      if (split === null) throw usageError('--counts needs a split axis, but --split is none');
-      validateCounts(counts, gshape[split], nprocs, '--counts');
-    }
-    checkFitsInMemory(gshape, split, facts.dtype, nprocs, memoryFactor);
+    if (counts) checkCounts(counts, gshape, split, nprocs, '--counts');
+    checkFitsInMemory(gshape, split, facts.dtype, nprocs);
     return { spec: { type: 'file', file: facts.file, dataset: facts.dataset.path }, gshape, dtype: facts.dtype, split, counts, facts };
   }
   const create = validateCreate(
@@ -57,6 +57,10 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
     },
     nprocs,
   );
-  checkFitsInMemory(create.gshape, create.split, create.dtype, nprocs, memoryFactor);
   return { spec: { type: 'generator', create }, gshape: create.gshape, dtype: create.dtype, split: create.split, counts, facts: null };
+}
+
+/** The layout the source starts in: --counts as given, else chunk()'s. */
+export function startLayout(src: ResolvedSource, nprocs: number): Layout {
+  return src.counts && src.split !== null ? { split: src.split, counts: src.counts } : balancedLayout(src.gshape, src.split, nprocs);
 }

@@ -3,9 +3,10 @@ import { DndCommand } from '../cli/base.js';
 import { moveFlags } from '../cli/flags.js';
 import { parseCounts } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
-import { resolveSource } from '../cli/source.js';
+import { resolveSource, startLayout } from '../cli/source.js';
+import { checkMoveFitsInMemory } from '../runtime/memory-check.js';
 import { usageError } from '../dnd/errors.js';
-import { validateCounts } from '../dnd/layout.js';
+import { checkCounts } from '../dnd/spec.js';
 import { balancedLayout } from '../dnd/ops/move.js';
 import { dryRun, type DryRunReport } from '../runtime/dry-run.js';
 import type { MoveReport } from '../runtime/jobs/move.js';
@@ -42,18 +43,19 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     const { args, flags } = await this.parse(Redistribute);
     if (!flags.target && !flags.balance) throw usageError('give --target c0,c1,... (rows per rank) or --balance');
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const src = resolveSource(args.source ?? '', flags, nprocs, 2);
+    const src = resolveSource(args.source ?? '', flags, nprocs);
     if (src.split === null) throw usageError('redistribute moves rows along the split axis, but --split is none');
     const target = flags.target ? parseCounts(flags.target, '--target') : null;
-    if (target) validateCounts(target, src.gshape[src.split], nprocs, '--target');
+    if (target) checkCounts(target, src.gshape, src.split, nprocs, '--target');
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
+    const from = startLayout(src, nprocs);
+    const to = target ? { split: src.split, counts: target } : balancedLayout(src.gshape, src.split, nprocs);
     if (flags['dry-run']) {
-      const from = src.counts ? { split: src.split, counts: src.counts } : balancedLayout(src.gshape, src.split, nprocs);
-      const to = target ? { split: src.split, counts: target } : balancedLayout(src.gshape, src.split, nprocs);
       const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
       return plan;
     }
+    checkMoveFitsInMemory('redistribute', src.gshape, src.dtype, from, to, nprocs);
     const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
     const run = await this.runJob<MoveReport>(
       { op: 'redistribute', source: src.spec, split: src.split, counts: src.counts, target: target ?? 'balance', checksum: flags.checksum, out },

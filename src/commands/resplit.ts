@@ -3,7 +3,8 @@ import { DndCommand } from '../cli/base.js';
 import { moveFlags } from '../cli/flags.js';
 import { parseAxis } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
-import { resolveSource } from '../cli/source.js';
+import { resolveSource, startLayout } from '../cli/source.js';
+import { checkMoveFitsInMemory } from '../runtime/memory-check.js';
 import { usageError } from '../dnd/errors.js';
 import { normalizeSplit } from '../dnd/layout.js';
 import { balancedLayout } from '../dnd/ops/move.js';
@@ -41,16 +42,17 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
   async run(): Promise<MoveReport | DryRunReport | undefined> {
     const { args, flags } = await this.parse(Resplit);
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const src = resolveSource(args.source ?? '', flags, nprocs, 2);
+    const src = resolveSource(args.source ?? '', flags, nprocs);
     const axis = normalizeSplit(flags.axis ?? null, src.gshape.length);
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
+    const from = startLayout(src, nprocs);
+    const to = axis === src.split ? from : balancedLayout(src.gshape, axis, nprocs);
     if (flags['dry-run']) {
-      const from = src.counts && src.split !== null ? { split: src.split, counts: src.counts } : balancedLayout(src.gshape, src.split, nprocs);
-      const to = axis === src.split ? from : balancedLayout(src.gshape, axis, nprocs);
       const plan = dryRun('resplit', src.gshape, src.dtype, from, to, nprocs);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
       return plan;
     }
+    checkMoveFitsInMemory(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.dtype, from, to, nprocs);
     const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
     const run = await this.runJob<MoveReport>({ op: 'resplit', source: src.spec, split: src.split, counts: src.counts, axis, checksum: flags.checksum, out }, nprocs, flags.launcher, flags.timeout);
     if (!run.result) return undefined;

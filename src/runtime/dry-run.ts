@@ -34,6 +34,12 @@ function view(gshape: number[], l: Layout, size: number): LayoutView {
   return { split: l.split, lshape_map, ...(l.split === null ? { counts: null, displs: null } : countsDispls(lshape_map, l.split)) };
 }
 
+/** Each rank's old and new block in bytes: O(size), cheap even for thousands of ranks. */
+export function blockBytes(gshape: number[], dtype: Dtype, from: Layout, to: Layout, size: number): { old: number; new: number }[] {
+  const item = itemsize(dtype);
+  return Array.from({ length: size }, (_, p) => ({ old: numel(region(gshape, from, p).extent) * item, new: numel(region(gshape, to, p).extent) * item }));
+}
+
 export function dryRun(command: 'resplit' | 'redistribute', gshape: number[], dtype: Dtype, from: Layout, to: Layout, size: number): DryRunReport {
   const item = itemsize(dtype);
   const traffic = trafficMatrix(gshape, from, to, size, item);

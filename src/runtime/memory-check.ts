@@ -10,6 +10,8 @@ import { itemsize, type Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
 import { chunk, numel, type Split } from '../dnd/layout.js';
 import { inSlurmAllocation } from './detect.js';
+import type { Layout } from '../dnd/ops/plan.js';
+import { blockBytes } from './dry-run.js';
 
 function bytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -34,5 +36,24 @@ export function checkFitsInMemory(gshape: number[], split: Split, dtype: Dtype, 
   if (local > avail) {
     const what = inSlurmAllocation() ? `one rank's block needs ${bytes(largest)}` : `the blocks of ${nprocs} rank(s) need ${bytes(local)}`;
     throw usageError(`array of ${gshape.join(',')} ${dtype} does not fit: ${what} but this machine has ${bytes(avail)} available (${bytes(totalmem())} total)`);
+  }
+}
+
+/**
+ * Refuses, before launch, a resplit or redistribute whose peak does not fit: while data
+ * moves a rank holds its old block and its new one (the exchange needs no packing
+ * buffer), so locally the sum of both over all ranks must fit, and inside an allocation
+ * the largest rank's pair must fit one node.
+ */
+export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dtype, from: Layout, to: Layout, nprocs: number): void {
+  const blocks = blockBytes(gshape, dtype, from, to, nprocs);
+  const peaks = blocks.map((b) => b.old + b.new);
+  const largest = Math.max(0, ...peaks);
+  const local = inSlurmAllocation() ? largest : peaks.reduce((a, b) => a + b, 0);
+  const avail = availableMemory();
+  if (local > avail) {
+    const per = `${bytes(largest)} on the largest rank (old block + new block)`;
+    const where = inSlurmAllocation() ? `one node has ${bytes(avail)} available` : `${nprocs} rank(s) need ${bytes(local)} on this machine, which has ${bytes(avail)} available (${bytes(totalmem())} total)`;
+    throw usageError(`${what} of ${gshape.join(',')} ${dtype} does not fit: ${per}; ${where}. Use more nodes, fewer ranks per node, or --dry-run to see the plan`);
   }
 }

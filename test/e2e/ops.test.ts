@@ -93,6 +93,9 @@ describe('dnd resplit / redistribute', () => {
       [['redistribute', 'randn:7,2', '--split', 'none', '--balance', '-n', '2'], /--split is none/],
       [['resplit', 'randn:7,2', '--axis', '2', '-n', '2'], /axis 2 is out of range for 2-D shape/],
       [['resplit', 'randn:7,2', '-n', '2'], /Missing required flag axis|--axis/],
+      // the target must fit too, not only the source: 4 ranks each holding 9 GiB whole
+      [['resplit', 'randn:49152,49152', '--axis', 'none', '-n', '4'], /resplit to --axis none of 49152,49152 float32 does not fit: 11\.3 GiB on the largest rank .* 4 rank\(s\) need 45\.0 GiB/],
+      [['redistribute', 'zeros:400000,10000', '--target', '400000,0,0', '-n', '3'], /redistribute of 400000,10000 float32 does not fit: 19\.4 GiB on the largest rank/],
     ];
     for (const [args, re] of cases) {
       const r = dnd(args);
@@ -100,6 +103,11 @@ describe('dnd resplit / redistribute', () => {
       assert.match(r.stderr, re);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     }
+  });
+
+  it('a move that cannot fit is refused before launch, but its --dry-run still shows the plan', () => {
+    const plan = dndJson<DryRunReport>(['resplit', 'randn:49152,49152', '--axis', 'none', '-n', '4', '--dry-run'], { env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(plan.ranks[0].peak_estimate_bytes, (49152 * 49152 * 4) / 4 + 49152 * 49152 * 4);
   });
 
   it('writes the result with --out: h5py reads the resplit array exactly', () => {
