@@ -37,9 +37,10 @@ export class Comm {
 
   /**
    * MPI_COMM_WORLD, initialising MPI on first use. As mpi4py does, MPI then ends by
-   * itself when the process exits: MPI_Finalize after a clean exit, MPI_Abort with the
-   * exit code after a failing one (a rank that dies with an exception must not leave the
-   * others waiting in a collective, nor wait for them in MPI_Finalize).
+   * itself when the process exits cleanly (MPI_Finalize). After a failing exit it does
+   * not finalize: MPI_Finalize waits for every rank, and the others may be waiting in a
+   * collective for this one; the launcher sees a rank end without finalizing and ends
+   * the rest (mpiexec and srun both do), with this rank's own error message intact.
    */
   static world(): Comm {
     if (!Comm.worldComm) {
@@ -54,8 +55,7 @@ export class Comm {
 
   private static endAtExit(code: number): void {
     const c = Comm.worldComm;
-    if (!c || Comm.finalized) return;
-    if (code !== 0 && c.size > 1) c.native.abort(code);
+    if (!c || Comm.finalized || code !== 0) return;
     Comm.finalizeNow();
   }
 
