@@ -1,7 +1,7 @@
 /**
  * The ranks' side of `dnd px`. Rank 0 connects to the launcher's Unix socket and relays
  * each cell to every rank (MPI_Bcast); every rank evaluates it in its own persistent
- * context (Node's REPL evaluator: let/const persist, top-level await works) with the dnd
+ * context (a vm context: declarations persist, top-level await works as in the node REPL) with the dnd
  * library ready; outputs are gathered to rank 0 and sent back as one line of JSON.
  *
  * Cells run on every rank in the same order, so collective calls inside them (a.resplit,
@@ -19,6 +19,7 @@ import { inspect } from 'node:util';
 import type { Comm } from '../../dnd/comm.js';
 import type { PxJob } from '../job.js';
 import { installSessionGlobals } from './session-globals.js';
+import { asyncCellSource } from './cell-await.js';
 
 export interface CellOutput {
   rank: number;
@@ -27,23 +28,6 @@ export interface CellOutput {
 }
 
 type Message = { cell: string } | { exit: true };
-
-/**
- * Top-level declarations of a cell that uses await become assignments to the context's
- * globals (so they outlive the async wrapper), and the last expression is returned.
- */
-export function asyncCellSource(code: string): string {
-  const lines = code.replace(/^(\s*)(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/gm, '$1globalThis.$2 =').split('\n');
-  let last = lines.length - 1;
-  while (last >= 0 && lines[last].trim() === '') last--;
-  if (last >= 0) {
-    const l = lines[last].trim().replace(/;$/, '');
-    if (l && !/^(return|if|for|while|do|switch|try|throw|class|function|async function|}|\/\/)/.test(l) && !l.endsWith('{') && !l.includes(';')) {
-      lines[last] = `return (${l});`;
-    }
-  }
-  return `(async () => {\n${lines.join('\n')}\n})()`;
-}
 
 class Evaluator {
   private buffer = '';
@@ -86,13 +70,14 @@ class Evaluator {
     });
     stop.catch(() => undefined);
     try {
-      let script: Script;
+      // a cell with a top-level await runs in an async wrapper (see cell-await.ts)
+      let rewritten: string | null = null;
       try {
-        script = new Script(code, { filename: 'cell' });
-      } catch (e) {
-        if (!(e instanceof SyntaxError && /await is only valid|Unexpected reserved word/.test(e.message))) throw e;
-        script = new Script(asyncCellSource(code), { filename: 'cell' });
+        rewritten = asyncCellSource(code);
+      } catch {
+        // not parseable: let vm report the SyntaxError in its own words
       }
+      const script = new Script(rewritten ?? code, { filename: 'cell' });
       // breakOnSigint: a SIGINT from the launcher stops even a busy synchronous loop
       let value = script.runInContext(this.context, { breakOnSigint: true });
       if (value && typeof (value as Promise<unknown>).then === 'function') value = await Promise.race([value as Promise<unknown>, stop]);
