@@ -31,7 +31,8 @@ export {
 } from './dnd/layout.js';
 export { arange, empty, eye, fromTensor, full, linspace, ones, zeros, type FactoryOptions } from './dnd/factories.js';
 export { rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
-export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
+export { finishFingerprint, globalFingerprint, localLanes, type Lanes } from './dnd/checksum.js';
+export { globalMoments, globalStats, localMoments, type Moments, type Stats } from './dnd/stats.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
 export { tfjs, toTensor, type Tensor } from './dnd/tensor.js';
 export { DndNativeError } from './native/errors.js';

@@ -110,9 +110,9 @@ describe('the library', () => {
     const lib = (await import(`${ROOT}dist/index.js`)) as Record<string, unknown>;
     const names = Object.keys(lib).sort();
     const documented = [
-      'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'RandomState', 'arange', 'balancedLshapeMap', 'chunk', 'chunkRows', 'combineDigests',
+      'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'RandomState', 'arange', 'balancedLshapeMap', 'chunk', 'chunkRows',
       'countsDispls', 'empty', 'eye', 'finalize', 'fromTensor', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'load',
-      'localDigest', 'lshapeMapFromCounts', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'rand', 'randint', 'randn', 'save', 'seed',
+      'finishFingerprint', 'globalFingerprint', 'localLanes', 'globalMoments', 'globalStats', 'localMoments', 'lshapeMapFromCounts', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'rand', 'randint', 'randn', 'save', 'seed',
       'strides', 'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);
