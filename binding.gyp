@@ -1,7 +1,7 @@
 {
   # Flags come from the installed MPI and parallel HDF5 (scripts/native-flags.mjs asks
   # mpicc --showme / pkg-config / h5pcc), so a cluster's `module load` build works too.
-  # Two modules: mpi_napi (MPI, memory, random) is what every rank loads; mpi_h5 (parallel
+  # Two modules: mpi_napi (MPI, memory, random, reductions) is what every rank loads; mpi_h5 (parallel
   # HDF5) is loaded only by jobs that touch files, since libhdf5 and its dependencies
   # (curl, ssl, ldap) cost each rank's start-up about 20 ms (FACTS.md).
   "target_defaults": {
@@ -17,7 +17,8 @@
         "src/native/errors.cc",
         "src/native/collectives.cc",
         "src/native/memory.cc",
-        "src/native/philox.cc"
+        "src/native/philox.cc",
+        "src/native/reduce.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags mpi)"],
       "libraries": ["<!@(node scripts/native-flags.mjs libs mpi)"]

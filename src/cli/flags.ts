@@ -58,7 +58,7 @@ export const moveFlags = {
   launcher: launcherFlag,
   dtype: dtypeFlag,
   seed: seedFlag,
-  checksum: Flags.boolean({ summary: 'Fingerprint the global contents before and after (they must be equal).' }),
+  checksum: Flags.boolean({ summary: 'Fingerprint the array before and after; a difference fails the job (exit 3) before anything is written.' }),
   'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data.' }),
   out: outFlag,
   force: forceFlag,

@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { ArrayReport } from '../runtime/report.js';
 import type { ChunkReport } from '../runtime/jobs/chunk.js';
+import { showReal } from '../runtime/json-real.js';
 
 export function tuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -60,7 +61,7 @@ export function rankTable(r: ArrayReport, c: ChalkInstance): string {
     const count = r.split === null ? '-' : String(k.lshape[r.split]);
     const empty = k.lshape.some((d) => d === 0);
     const row = [String(k.rank), k.host, tuple(k.lshape), String(k.offset), count, slices(k.slices), bytes(k.lnbytes)];
-    if (withSum) row.push(k.checksum ?? '', k.lsum === undefined ? '' : String(Number(k.lsum.toPrecision(8))));
+    if (withSum) row.push(k.checksum ?? '', k.lsum === undefined ? '' : showReal(k.lsum));
     t.push(empty ? row.map((x) => c.dim(x)) : row);
   }
   return t.toString();
@@ -75,7 +76,7 @@ export function layoutLines(r: { lshape_map: number[][]; counts: number[] | null
 
 export function renderArrayReport(r: ArrayReport, c: ChalkInstance): string {
   const lines = [arrayHeader(r, c), rankTable(r, c), ...layoutLines(r, c)];
-  if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${r.sum === undefined ? '' : String(Number(r.sum.toPrecision(10)))}`);
+  if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${r.sum === undefined ? '' : showReal(r.sum, 10)}`);
   if (r.out) lines.push(`${c.bold('written')} ${r.out.file}:${r.out.dataset}${r.timing.write_s !== undefined ? ` in ${seconds(r.timing.write_s)} (${rate(r.gnbytes, r.timing.write_s)})` : ''}`);
   lines.push(c.dim(`time ${seconds(r.timing.total_s)} total, ${seconds(r.timing.op_s)} in the operation (slowest rank)`));
   return lines.join('\n');

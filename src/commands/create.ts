@@ -49,7 +49,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     low: Flags.string({ summary: 'randint: lowest value, inclusive (default 0).' }),
     high: Flags.string({ summary: 'randint: highest value, exclusive (default 10).' }),
     counts: Flags.string({ summary: 'Rows of the split axis per rank, e.g. 4,0,2,1: an unbalanced layout on purpose.' }),
-    checksum: Flags.boolean({ summary: 'Add each rank\'s local sum and a fingerprint of the global contents (independent of -n and --split).' }),
+    checksum: Flags.boolean({ summary: 'Add a fingerprint of shape, dtype and every bit of the values, and their sum (same for any -n and --split), with each rank\'s share.' }),
     out: outFlag,
     force: forceFlag,
     timeout: timeoutFlag,

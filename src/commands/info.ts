@@ -6,6 +6,7 @@ import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
 import type { InfoReport } from '../runtime/jobs/info.js';
 import type { FileFacts } from '../runtime/source.js';
+import { showReal, type JsonReal } from '../runtime/json-real.js';
 
 export default class Info extends DndCommand {
   static override summary = 'Load a dataset (or build a generated array) on N ranks and show its layout, file facts and statistics.';
@@ -16,8 +17,14 @@ collective parallel HDF5 I/O, distributed along --split.
 
 Shows the file and dataset (path, shape, stored type, layout, chunks, filters, size on disk),
 one row per rank, the lshape_map, counts and displs, and one bar per rank proportional to its
-share. --stats adds the global min, max, mean and standard deviation, computed in parallel
-(float64, Chan's pairwise merging of per-rank moments; NaNs are counted and left out).
+share. --stats adds the global min, max, mean, standard deviation (ddof 0), sum and NaN
+count, computed in parallel in one pass per rank, with numpy's rules: a NaN makes min, max,
+mean, std and sum NaN; infinities count (the mean of [1, inf] is inf, the std of anything
+holding an infinity is NaN); an empty array has count 0 and no min, max, mean or std (null).
+The results are the same for every -n and --split (double-double sums, rounded once).
+--json writes NaN and infinities as the strings "nan", "inf" and "-inf".
+--checksum adds a fingerprint of (shape, dtype, every bit of every value), the same for
+every -n and --split; -0 and +0 differ, as do NaNs with different payloads.
 Inspecting never changes the data or its layout.`;
 
   static override examples = [
@@ -34,8 +41,8 @@ Inspecting never changes the data or its layout.`;
     nprocs: nprocsFlag,
     split: splitFlag,
     launcher: launcherFlag,
-    stats: Flags.boolean({ summary: 'Add global min, max, mean and std (computed in parallel).' }),
-    checksum: Flags.boolean({ summary: 'Add a fingerprint of the global contents (independent of -n and --split).' }),
+    stats: Flags.boolean({ summary: 'Add global count, min, max, mean, std, sum and NaN count (numpy rules; same for any -n and --split).' }),
+    checksum: Flags.boolean({ summary: 'Add a fingerprint of shape, dtype and every bit of the values, and their sum (same for any -n and --split).' }),
     dtype: dtypeFlag,
     seed: seedFlag,
     timeout: timeoutFlag,
@@ -71,10 +78,11 @@ Inspecting never changes the data or its layout.`;
     }
     lines.push(arrayHeader(r, c), rankTable(r, c), ...layoutLines(r, c), distributionBars(r, c));
     if (r.stats) {
-      const f = (v: number | null) => (v === null ? '-' : String(Number(v.toPrecision(8))));
-      lines.push(`${c.bold('stats')}    min ${f(r.stats.min)}  max ${f(r.stats.max)}  mean ${f(r.stats.mean)}  std ${f(r.stats.std)}  (${r.stats.count} values${r.stats.nan_count ? `, ${r.stats.nan_count} NaN left out` : ''})`);
+      const s = r.stats;
+      const f = (v: JsonReal | null) => showReal(v);
+      lines.push(`${c.bold('stats')}    min ${f(s.min)}  max ${f(s.max)}  mean ${f(s.mean)}  std ${f(s.std)}  sum ${showReal(s.sum, 10)}  (${s.count} values${s.nan_count ? `, ${s.nan_count} NaN` : ''})`);
     }
-    if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}`);
+    if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${showReal(r.sum, 10)}`);
     lines.push(c.dim(`time ${seconds(r.timing.total_s)} total, ${seconds(r.timing.op_s)} loading (slowest rank)${r.timing.stats_s !== undefined ? `, ${seconds(r.timing.stats_s)} stats` : ''}`));
     return lines.join('\n');
   }

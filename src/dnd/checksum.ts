@@ -1,15 +1,33 @@
 /**
- * A fingerprint of a DNDarray's global contents that does not depend on how it is
- * distributed: each element's bits are hashed together with its global flat index and
- * the hashes are summed (mod 2^32, two independent lanes). Ranks hash their own blocks;
- * the sums combine in any order. Equal fingerprints across rank counts and splits show
- * that the same global array was built, bit for bit.
+ * A fingerprint of a DNDarray: a function of (gshape, dtype, values) only, the same for
+ * every rank count and split. Equal fingerprints show that the same global array was
+ * built, bit for bit.
+ *
+ * Definition (the native kernel in src/native/reduce.h computes the lanes; the unit
+ * tests hold a plain JS copy of this definition and compare the two):
+ *
+ *   For each element at global flat index g (row-major) take one 32-bit word w of its
+ *   bits: the element itself zero-extended for 1-, 2- and 4-byte types; for 8-byte types
+ *   fmix32(lo) ^ hi of its little-endian halves. With gi = fmix32(lo32(g) ^
+ *   fmix32(hi32(g) + 0x9e3779b9)), two lanes sum, mod 2^32,
+ *       A += fmix32(w ^ gi)        B += fmix32((w ^ 0x27d4eb2f) + gi)
+ *   (fmix32 is MurmurHash3's finaliser). Sums commute, so ranks add their own blocks in
+ *   any order. An array that is not split (split none) is counted once, from rank 0's
+ *   copy: every rank holds all of it.
+ *   The fingerprint is hex8(fmix32(A ^ H)) + hex8(fmix32(B ^ fmix32(H ^ 0x165667b1))),
+ *   where H hashes the dtype's name and the global shape (headerHash below), so a
+ *   (2, 6) and a (3, 4) array, or float32 and int32 arrays of the same bits, differ.
+ *
+ * Bit for bit means: -0 and +0 differ, NaNs with different payloads differ, and a
+ * float64 1.0 differs from a float32 1.0. That is what "the same array" means for data
+ * moved or stored (resplit, redistribute, HDF5 round trips), where any changed bit is a
+ * fault; compare --stats for numerical equality.
  */
 import type { DNDarray } from './dndarray.js';
-import type { TypedArray } from './dtypes.js';
-import { globalRuns } from './layout.js';
+import type { Dtype, TypedArray } from './dtypes.js';
+import { globalRuns, type Shape } from './layout.js';
 
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -18,55 +36,64 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Unsigned integer words of each element: one for items of up to 4 bytes, two for 8. */
-function words(a: TypedArray): { view: Uint8Array | Uint16Array | Uint32Array; perItem: number } {
-  const { buffer, byteOffset, byteLength } = a;
-  if (a.BYTES_PER_ELEMENT === 1) return { view: new Uint8Array(buffer, byteOffset, byteLength), perItem: 1 };
-  if (a.BYTES_PER_ELEMENT === 2) return { view: new Uint16Array(buffer, byteOffset, byteLength / 2), perItem: 1 };
-  return { view: new Uint32Array(buffer, byteOffset, byteLength / 4), perItem: a.BYTES_PER_ELEMENT / 4 };
+/** Two lanes of hash sums (uint32): a block's share of a fingerprint. */
+export type Lanes = [number, number];
+
+export function addLanes(a: Lanes, b: Lanes): Lanes {
+  return [(a[0] + b[0]) >>> 0, (a[1] + b[1]) >>> 0];
 }
 
-export interface LocalDigest {
-  /** two lanes of the hash sum of this rank's elements */
-  lanes: [number, number];
-  /** float64 sum of this rank's values */
-  sum: number;
-}
-
-/** Not collective: digest of this rank's block, given its first row along split. */
-export function localDigest(x: DNDarray, offset: number): LocalDigest {
-  const { view, perItem } = words(x.larray);
-  let a = 0;
-  let b = 0;
-  const rows = x.split === null ? 0 : x.lshape[x.split];
-  for (const run of globalRuns(x.gshape, x.split, offset, rows)) {
-    for (let i = 0; i < run.length; i++) {
-      const g = run.global + i;
-      const gi = fmix32((g >>> 0) ^ fmix32(Math.floor(g / 4294967296) + 0x9e3779b9));
-      let w = view[(run.local + i) * perItem];
-      if (perItem === 2) w = fmix32(w) ^ view[(run.local + i) * 2 + 1];
-      a = (a + fmix32(w ^ gi)) >>> 0;
-      b = (b + fmix32(w ^ fmix32(gi ^ 0x27d4eb2f))) >>> 0;
-    }
+/** Hash of the dtype's name and the global shape (dimensions as two 32-bit halves). */
+export function headerHash(gshape: Shape, dtype: Dtype): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < dtype.length; i++) h = fmix32(h ^ dtype.charCodeAt(i));
+  h = fmix32(h ^ gshape.length);
+  for (const d of gshape) {
+    h = fmix32(h ^ d % 4294967296);
+    h = fmix32(h ^ Math.floor(d / 4294967296));
   }
-  let sum = 0;
-  const l = x.larray;
-  for (let i = 0; i < l.length; i++) sum += Number(l[i]);
-  return { lanes: [a, b], sum };
+  return h;
 }
 
-/** Combines per-rank digests (in any order) into the global fingerprint, 16 hex digits. */
-export function combineDigests(digests: readonly LocalDigest[]): string {
-  let a = 0;
-  let b = 0;
-  for (const d of digests) {
-    a = (a + d.lanes[0]) >>> 0;
-    b = (b + d.lanes[1]) >>> 0;
-  }
+/** The fingerprint of lanes summed over the whole array, as 16 hex digits. */
+export function finishFingerprint(lanes: Lanes, gshape: Shape, dtype: Dtype): string {
+  const h = headerHash(gshape, dtype);
+  const a = fmix32((lanes[0] ^ h) >>> 0);
+  const b = fmix32((lanes[1] ^ fmix32((h ^ 0x165667b1) >>> 0)) >>> 0);
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
-/** Per-rank fingerprint as hex. */
-export function digestHex(d: LocalDigest): string {
-  return combineDigests([d]);
+/** Flat (local, global, length) triples of a block's runs, for the native kernel. */
+function runsOf(x: DNDarray, offset: number): Float64Array {
+  const rows = x.split === null ? 0 : x.lshape[x.split];
+  const runs = globalRuns(x.gshape, x.split, offset, rows);
+  const flat = new Float64Array(runs.length * 3);
+  runs.forEach((r, i) => flat.set([r.local, r.global, r.length], 3 * i));
+  return flat;
+}
+
+/**
+ * Not collective: the lanes of this rank's block, given its first row along split. One
+ * native pass over the block.
+ */
+export function localLanes(x: DNDarray, offset: number): Lanes {
+  const a: TypedArray = x.larray;
+  if (a.length === 0) return [0, 0];
+  return x.comm.native.fingerprintLanes(a, runsOf(x, offset));
+}
+
+/** Does this rank's block count towards global sums? (split none: rank 0's copy only) */
+export function countsGlobally(x: DNDarray): boolean {
+  return x.split !== null || x.comm.rank === 0;
+}
+
+/**
+ * Collective: the fingerprint of the global array, on every rank. `mine` may be given
+ * when the caller already has this rank's lanes.
+ */
+export function globalFingerprint(x: DNDarray, mine: Lanes = localLanes(x, x.offset)): string {
+  const counted: Lanes = countsGlobally(x) ? mine : [0, 0];
+  const all = x.comm.allgatherNumbers(counted);
+  const total = all.reduce<Lanes>((acc, l) => addLanes(acc, [l[0], l[1]]), [0, 0]);
+  return finishFingerprint(total, x.gshape, x.dtype);
 }

@@ -35,6 +35,7 @@ void InitErrors(Napi::Env env, Napi::Object exports);
 void InitCollectives(Napi::Env env, Napi::Object exports);
 void InitMemory(Napi::Env env, Napi::Object exports);
 void InitPhilox(Napi::Env env, Napi::Object exports);
+void InitReduce(Napi::Env env, Napi::Object exports);
 void InitHdf5(Napi::Env env, Napi::Object exports);
 
 }  // namespace mpinapi

@@ -45,6 +45,13 @@ export interface NativeBinding {
   release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
+  /**
+   * One pass over a block (reduce.cc): [NaN count, +inf count, -inf count, min, max (NaN
+   * left out), sum hi, sum lo, sum of squares hi, lo] (double-double sums of the finite values)
+   */
+  momentSums(array: Bytes): Float64Array;
+  /** fingerprint lanes of (local, global, length) runs of elements: two uint32 sums */
+  fingerprintLanes(array: Bytes, runs: Float64Array): [number, number];
 }
 
 /** The parallel HDF5 module (mpi_h5), loaded only by jobs that touch files. */

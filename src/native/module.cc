@@ -1,4 +1,4 @@
-// Entry point of the mpi_napi module (MPI, memory, random): registers each part's functions.
+// Entry point of the mpi_napi module (MPI, memory, random, reductions): registers each part's functions.
 #include "common.h"
 
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
@@ -6,6 +6,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   mpinapi::InitCollectives(env, exports);
   mpinapi::InitMemory(env, exports);
   mpinapi::InitPhilox(env, exports);
+  mpinapi::InitReduce(env, exports);
   return exports;
 }
 

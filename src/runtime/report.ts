@@ -2,9 +2,11 @@
  * What a job returns for an array: its layout gathered from the ranks (DESIGN.md §4).
  * Collective: every rank calls describeArray; rank 0 gets the report, the others null.
  */
-import { combineDigests, digestHex, localDigest, type LocalDigest } from '../dnd/checksum.js';
+import { finishFingerprint, globalFingerprint, localLanes, type Lanes } from '../dnd/checksum.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import type { Dtype } from '../dnd/dtypes.js';
+import { finishSum, globalMoments, localMoments, type Moments } from '../dnd/stats.js';
+import { jsonReal, type JsonReal } from './json-real.js';
 
 export interface RankReport {
   rank: number;
@@ -13,9 +15,9 @@ export interface RankReport {
   offset: number;
   slices: [number, number][];
   lnbytes: number;
-  /** with --checksum: fingerprint and float64 sum of this rank's block */
+  /** with --checksum: fingerprint and sum of this rank's block (its share, not global) */
   checksum?: string;
-  lsum?: number;
+  lsum?: JsonReal;
 }
 
 export interface Timing {
@@ -37,9 +39,9 @@ export interface ArrayReport {
   displs: number[] | null;
   gnbytes: number;
   ranks: RankReport[];
-  /** with --checksum: distribution-independent fingerprint and sum of the global array */
+  /** with --checksum: fingerprint and sum of the global array (independent of -n and split) */
   checksum?: string;
-  sum?: number;
+  sum?: JsonReal;
   /** with --out: where the array was written */
   out?: { file: string; dataset: string };
   timing: Timing;
@@ -50,6 +52,10 @@ export interface DescribeOptions {
   checksum?: boolean;
   /** seconds this rank spent in the operation; the report shows the slowest rank */
   opSeconds: number;
+  /** this rank's moments when the caller has them already (info --stats) */
+  moments?: Moments;
+  /** this rank's fingerprint lanes when the caller has them already (resplit --checksum) */
+  lanes?: Lanes;
 }
 
 export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | null {
@@ -60,7 +66,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
   const displs = split === null ? null : x.displs;
   const offset = displs ? displs[comm.rank] : 0;
   const balanced = x.balanced;
-  const digest: LocalDigest | null = o.checksum ? localDigest(x, offset) : null;
+  const lanes = o.checksum ? (o.lanes ?? localLanes(x, offset)) : null;
+  const moments = o.checksum ? (o.moments ?? localMoments(x)) : null;
   const mine: RankReport = {
     rank: comm.rank,
     host: comm.host(),
@@ -69,12 +76,13 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     slices: x.lshape.map((d, i) => (i === split ? [offset, offset + d] : [0, d]) as [number, number]),
     lnbytes: x.lnbytes,
   };
-  if (digest) {
-    mine.checksum = digestHex(digest);
-    mine.lsum = digest.sum;
+  if (lanes && moments) {
+    mine.checksum = finishFingerprint(lanes, x.gshape, x.dtype);
+    mine.lsum = jsonReal(finishSum(moments));
   }
   const opMax = comm.allreduceNumber(o.opSeconds, 'max');
-  const digests = o.checksum ? comm.gatherJSON(digest, 0) : null;
+  const fingerprint = lanes ? globalFingerprint(x, lanes) : null;
+  const sum = moments ? finishSum(globalMoments(x, moments)) : null;
   const ranks = comm.gatherJSON(mine, 0);
   if (!ranks) return null;
   const report: ArrayReport = {
@@ -92,10 +100,9 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     ranks,
     timing: { total_s: 0, op_s: opMax },
   };
-  if (digests) {
-    const all = digests as LocalDigest[];
-    report.checksum = combineDigests(all);
-    report.sum = all.reduce((a, d) => a + d.sum, 0);
+  if (fingerprint !== null && sum !== null) {
+    report.checksum = fingerprint;
+    report.sum = jsonReal(sum);
   }
   return report;
 }

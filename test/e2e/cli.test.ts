@@ -111,9 +111,10 @@ describe('the library', () => {
     const names = Object.keys(lib).sort();
     const documented = [
       'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'FACTORY_KINDS', 'RandomState', 'arange', 'arangeOver', 'array', 'balancedLshapeMap', 'chunk',
-      'chunkRows', 'combineDigests', 'countsDispls', 'empty', 'eye', 'finalize', 'fromTensor', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype',
-      'itemsize', 'linspace', 'linspaceOver', 'load', 'localDigest', 'lshapeMapFromCounts', 'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones',
-      'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides', 'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
+      'chunkRows', 'countsDispls', 'empty', 'eye', 'finalize', 'finishFingerprint', 'fromTensor', 'full', 'globalFingerprint', 'globalMoments', 'globalRuns',
+      'globalStats', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'linspaceOver', 'load', 'localLanes', 'localMoments', 'lshapeMapFromCounts',
+      'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides',
+      'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');

@@ -59,8 +59,8 @@ describe('dnd create on 1-4 ranks', () => {
         check(r, c.shape, c.split, n, c.dtype === 'float32' ? 4 : 8);
         if (c.split !== null) {
           assert.equal(r.checksum, one.checksum, `n=${n}: same global contents as n=1`);
-          const lsums = r.ranks.reduce((a, k) => a + (k.lsum ?? 0), 0);
-          assert.ok(Math.abs(lsums - (one.sum ?? 0)) <= 1e-4 * Math.max(1, Math.abs(one.sum ?? 0)), `n=${n}: local sums add up to the whole (${lsums} vs ${one.sum})`);
+          const lsums = r.ranks.reduce((a, k) => a + Number(k.lsum ?? 0), 0);
+          assert.ok(Math.abs(lsums - Number(one.sum ?? 0)) <= 1e-4 * Math.max(1, Math.abs(Number(one.sum ?? 0))), `n=${n}: local sums add up to the whole (${lsums} vs ${one.sum})`);
         } else {
           // every rank holds the whole array: each rank's fingerprint is the whole one
           for (const k of r.ranks) assert.equal(k.checksum, one.checksum);

@@ -66,7 +66,7 @@ describe('Slurm batch scripts, on a real Slurm', { skip }, () => {
     assert.equal(out.nprocs, 2, 'SLURM_NTASKS');
     assert.deepEqual(out.lshape_map, balancedLshapeMap([64, 8], 0, 2));
     assert.equal(py<{ shape: number[] }>('read_back.py', [`${dir}/data.h5`, '/data']).shape.join(','), '64,8');
-    assert.ok(Math.abs(py<{ sum: number }>('read_back.py', [`${dir}/data.h5`, '/data']).sum - (out.sum ?? NaN)) < 1e-3);
+    assert.ok(Math.abs(py<{ sum: number }>('read_back.py', [`${dir}/data.h5`, '/data']).sum - Number(out.sum ?? NaN)) < 1e-3);
   });
 
   it('resplit: srun dnd … runs as the ranks, rank 0 prints once', () => {

@@ -10,11 +10,11 @@ const failures = [];
 let cases = 0;
 
 function fingerprint(x) {
-  const all = comm.allgatherJSON(dnd.localDigest(x, x.offset));
-  if (x.split !== null) return dnd.combineDigests(all);
-  // every rank holds the whole array: each rank's digest is the whole fingerprint
-  const each = all.map((d) => dnd.combineDigests([d]));
-  return each.every((h) => h === each[0]) ? each[0] : `ranks disagree: ${each.join(',')}`;
+  const global = dnd.globalFingerprint(x);
+  if (x.split !== null) return global;
+  // every rank holds the whole array: each rank's own copy must give the whole fingerprint
+  const each = comm.allgatherJSON(dnd.finishFingerprint(dnd.localLanes(x, 0), x.gshape, x.dtype));
+  return each.every((h) => h === global) ? global : `ranks disagree: ${each.join(',')}`;
 }
 
 function expect(ok, what) {

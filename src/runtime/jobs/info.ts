@@ -1,15 +1,31 @@
 /** The `info` job: load (or build) the array in parallel and describe it; stats on demand. */
 import type { Comm } from '../../dnd/comm.js';
-import { globalStats, type Stats } from '../../dnd/stats.js';
+import { globalStats, localMoments, type Stats } from '../../dnd/stats.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import type { InfoJob } from '../job.js';
+import { jsonReal, jsonRealOrNull, type JsonReal } from '../json-real.js';
 import { openSource } from './source.js';
 import { phase } from '../progress.js';
+
+/** Stats as --json prints them: non-finite values as "nan", "inf", "-inf". */
+export interface StatsReport {
+  count: number;
+  min: JsonReal | null;
+  max: JsonReal | null;
+  mean: JsonReal | null;
+  std: JsonReal | null;
+  sum: JsonReal;
+  nan_count: number;
+}
 
 export interface InfoReport extends ArrayReport {
   file?: string;
   dataset?: Record<string, unknown>;
-  stats?: Stats;
+  stats?: StatsReport;
+}
+
+export function statsReport(s: Stats): StatsReport {
+  return { count: s.count, min: jsonRealOrNull(s.min), max: jsonRealOrNull(s.max), mean: jsonRealOrNull(s.mean), std: jsonRealOrNull(s.std), sum: jsonReal(s.sum), nan_count: s.nan_count };
 }
 
 export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
@@ -19,12 +35,14 @@ export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   const loadSeconds = comm.wtime() - t0;
   if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();
-  const stats = job.stats ? globalStats(x) : undefined;
+  // one pass over the block serves --stats and the sum of --checksum
+  const moments = job.stats ? localMoments(x) : undefined;
+  const stats = job.stats ? globalStats(x, moments) : undefined;
   const statsSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
-  const report: InfoReport | null = describeArray(x, { command: 'info', checksum: job.checksum, opSeconds: loadSeconds });
+  const report: InfoReport | null = describeArray(x, { command: 'info', checksum: job.checksum, opSeconds: loadSeconds, moments });
   if (!report) return null; // only rank 0 reports; every collective is above this line
   if (stats) {
-    report.stats = stats;
+    report.stats = statsReport(stats);
     report.timing.stats_s = statsSeconds;
   }
   return report;

@@ -4,7 +4,8 @@
  * and after, bytes moved, time, and each rank's peak resident memory during the move.
  */
 import type { Comm } from '../../dnd/comm.js';
-import { combineDigests, localDigest } from '../../dnd/checksum.js';
+import { finishFingerprint, globalFingerprint, localLanes } from '../../dnd/checksum.js';
+import { DndError } from '../../dnd/errors.js';
 import { countsDispls } from '../../dnd/layout.js';
 import type { MoveStats } from '../../dnd/ops/move.js';
 import type { MoveJob } from '../job.js';
@@ -12,7 +13,7 @@ import { peakRssBytes, resetPeak, rssBytes } from '../memstat.js';
 import { writeOutput } from '../output.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
-import { testFault } from '../test-fault.js';
+import { testCorrupt, testFault } from '../test-fault.js';
 import { phase } from '../progress.js';
 
 export interface MoveRank {
@@ -46,7 +47,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     split: beforeSplit,
     balanced: x.balanced,
   };
-  const digestBefore = job.checksum ? comm.gatherJSON(localDigest(x, x.offset), 0) : null;
+  const fingerprintBefore = job.checksum ? globalFingerprint(x) : null;
   const oldBytes = x.lnbytes;
 
   testFault('op', comm.rank);
@@ -60,6 +61,21 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   else stats = x.redistributeInPlace(job.target);
   const opSeconds = comm.wtime() - t0;
   const peak = measured ? peakRssBytes() : null;
+  testCorrupt(comm.rank, x.larray);
+
+  // The move must not change a bit: with --checksum a difference fails the job on every
+  // rank (the fingerprints are global), before anything is written. Split none: every
+  // rank's copy must be the whole array, not only rank 0's (which the fingerprint counts).
+  const lanesAfter = job.checksum ? localLanes(x, x.offset) : undefined;
+  if (fingerprintBefore !== null && lanesAfter) {
+    const after = globalFingerprint(x, lanesAfter);
+    const copies = x.split === null ? comm.allgatherNumbers(lanesAfter).map((l) => finishFingerprint([l[0], l[1]], x.gshape, x.dtype)) : [];
+    const bad = copies.flatMap((f, p) => (f === fingerprintBefore ? [] : [p]));
+    if (after !== fingerprintBefore || bad.length) {
+      const where = bad.length ? ` (the copies on rank${bad.length > 1 ? 's' : ''} ${bad.join(', ')} differ)` : '';
+      throw new DndError('job', `internal data error: the ${job.op} changed the array (fingerprint ${fingerprintBefore} before, ${after} after${where}); nothing was written`);
+    }
+  }
 
   let writeSeconds = 0;
   if (job.out) {
@@ -79,10 +95,10 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     peak_ratio: peak !== null && baseline !== null && Math.max(oldBytes, x.lnbytes) > 0 ? (peak - baseline) / Math.max(oldBytes, x.lnbytes) : null,
   };
   const ranks = comm.gatherJSON(mine, 0);
-  const report = describeArray(x, { command: job.op, checksum: job.checksum, opSeconds });
+  const report = describeArray(x, { command: job.op, checksum: job.checksum, opSeconds, lanes: lanesAfter });
   if (!report || !ranks) return null;
   const moveReport = report as MoveReport;
-  moveReport.before = digestBefore ? { ...before, checksum: combineDigests(digestBefore) } : before;
+  moveReport.before = fingerprintBefore !== null ? { ...before, checksum: fingerprintBefore } : before;
   const bytes = ranks.reduce((a, r) => a + r.sent_bytes, 0);
   moveReport.moved = { method: stats.method, bytes, throughput_bytes_per_s: report.timing.op_s > 0 ? bytes / report.timing.op_s : 0, ranks };
   const ratios = ranks.map((r) => r.peak_ratio).filter((v): v is number => v !== null);

@@ -1,0 +1,274 @@
+// One-pass reductions over a typed block: statistics moments and the fingerprint lanes.
+// Kept apart from the N-API glue (reduce.cc) so the kernels can be timed and checked by a
+// plain C++ program too (bench/c/reduce.cc includes this header).
+//
+// Statistics: count of NaN, +inf and -inf, min and max over the non-NaN values, and the
+// sums of the finite values and of their squares as double-double numbers (hi + lo):
+// Ogita-Rump-Oishi's Sum2 (TwoSum on the high part, the errors summed apart) with the
+// square split exactly by an FMA. Results are as accurate as if computed in about 106-bit
+// arithmetic, which is what lets the TypeScript side promise the same mean and std for
+// every rank count and split (src/dnd/stats.ts explains the argument and its limit).
+//
+// Fingerprint: the definition lives in src/dnd/checksum.ts (its doc comment); this is the
+// same arithmetic, element by element, checked against a JS reference in the unit tests.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace dndreduce {
+
+struct MomentSums {
+  uint64_t nan = 0, pinf = 0, ninf = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  double s1hi = 0, s1lo = 0, s2hi = 0, s2lo = 0;
+};
+
+// Independent accumulators: enough to hide the adders' latency, few enough to stay in
+// vector registers (16 doubles: two AVX-512 or four AVX2 registers per quantity).
+constexpr int kLanes = 16;
+// Elements per block: a block stays in L1 while its partial sums are checked.
+constexpr size_t kBlock = 2048;
+// Bytes ahead of the current element to prefetch.
+constexpr size_t kPrefetch = 4096;
+
+#define DND_INLINE inline __attribute__((always_inline))
+
+DND_INLINE void TwoSum(double& s, double x, double& err) {
+  double t = s + x;
+  double bp = t - s;
+  err += (s - (t - bp)) + (x - bp);
+  s = t;
+}
+
+// Every value as one double, exactly (ints up to 32 bits, float32, float64).
+template <typename T>
+DND_INLINE double AsDouble(T v) {
+  return static_cast<double>(v);
+}
+
+// One element, the careful way: counts NaN and infinities, leaves them out of the sums.
+DND_INLINE void AddOne(double x, MomentSums& m) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (x != x) {
+    m.nan++;
+    return;
+  }
+  if (x < m.min) m.min = x;
+  if (x > m.max) m.max = x;
+  if (x == inf) {
+    m.pinf++;
+    return;
+  }
+  if (x == -inf) {
+    m.ninf++;
+    return;
+  }
+  TwoSum(m.s1hi, x, m.s1lo);
+  double q = x * x;
+  m.s2lo += __builtin_fma(x, x, -q);
+  TwoSum(m.s2hi, q, m.s2lo);
+}
+
+// The fast path of a block, assuming every value finite: the lanes' sums turn NaN or
+// infinite when one is not (or when a square overflows), and the caller then redoes the
+// block with AddOne. Returns false in that case. A square needs no error term when the
+// product of two such doubles is exact (float32: 24-bit significands; 8/16-bit ints).
+template <typename T>
+DND_INLINE bool FastBlock(const T* p, size_t n, MomentSums& out) {
+  constexpr bool exactSquare = sizeof(T) <= 2 || (sizeof(T) == 4 && std::numeric_limits<T>::is_iec559);
+  double mn[kLanes], mx[kLanes], s1[kLanes], e1[kLanes], s2[kLanes], e2[kLanes];
+  for (int j = 0; j < kLanes; ++j) {
+    mn[j] = std::numeric_limits<double>::infinity();
+    mx[j] = -std::numeric_limits<double>::infinity();
+    s1[j] = e1[j] = s2[j] = e2[j] = 0;
+  }
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    // the hardware prefetcher alone falls behind this much arithmetic per byte
+    // (measured: 1.7 ns/element from memory against 0.4 from L2, without this)
+    for (size_t k = 0; k < sizeof(T) * kLanes; k += 64) __builtin_prefetch(reinterpret_cast<const char*>(p + i) + kPrefetch + k);
+    for (int j = 0; j < kLanes; ++j) {
+      double x = AsDouble(p[i + j]);
+      mn[j] = x < mn[j] ? x : mn[j];
+      mx[j] = x > mx[j] ? x : mx[j];
+      TwoSum(s1[j], x, e1[j]);
+      double q = x * x;
+      if (!exactSquare) e2[j] += __builtin_fma(x, x, -q);
+      TwoSum(s2[j], q, e2[j]);
+    }
+  }
+  double check = 0;
+  for (int j = 0; j < kLanes; ++j) check += s1[j] + e1[j] + s2[j] + e2[j];
+  if (!(std::fabs(check) <= std::numeric_limits<double>::max())) return false;
+  MomentSums m = out;
+  for (int j = 0; j < kLanes; ++j) {  // lanes fold in a fixed order
+    if (mn[j] < m.min) m.min = mn[j];
+    if (mx[j] > m.max) m.max = mx[j];
+    TwoSum(m.s1hi, s1[j], m.s1lo);
+    m.s1lo += e1[j];
+    TwoSum(m.s2hi, s2[j], m.s2lo);
+    m.s2lo += e2[j];
+  }
+  for (; i < n; ++i) AddOne(AsDouble(p[i]), m);
+  out = m;
+  return true;
+}
+
+template <typename T>
+DND_INLINE void MomentsKernel(const T* p, size_t n, MomentSums& out) {
+  for (size_t b = 0; b < n; b += kBlock) {
+    size_t len = n - b < kBlock ? n - b : kBlock;
+    if (!FastBlock(p + b, len, out))
+      for (size_t i = 0; i < len; ++i) AddOne(AsDouble(p[b + i]), out);
+  }
+}
+
+// int64 values above 2^53 do not fit one double: each is split into a high part (its
+// value with the low 11 bits cleared, exact in 53 bits) and the low 11 bits, and both
+// parts (and the three terms of the square) go into the double-double sums. Min and max
+// are found exactly and rounded once, at the end, to the nearest double.
+DND_INLINE void MomentsInt64(const int64_t* p, size_t n, MomentSums& out) {
+  if (n == 0) return;
+  int64_t mn = p[0], mx = p[0];
+  for (size_t i = 0; i < n; ++i) {
+    int64_t v = p[i];
+    mn = v < mn ? v : mn;
+    mx = v > mx ? v : mx;
+    double h = static_cast<double>(v & ~int64_t{0x7ff});
+    double l = static_cast<double>(v & int64_t{0x7ff});
+    TwoSum(out.s1hi, h, out.s1lo);
+    TwoSum(out.s1hi, l, out.s1lo);
+    double hh = h * h;
+    out.s2lo += __builtin_fma(h, h, -hh);
+    TwoSum(out.s2hi, hh, out.s2lo);
+    double hl = 2 * h * l;
+    out.s2lo += __builtin_fma(2 * h, l, -hl);
+    TwoSum(out.s2hi, hl, out.s2lo);
+    TwoSum(out.s2hi, l * l, out.s2lo);  // l * l < 2^22: exact
+  }
+  if (static_cast<double>(mn) < out.min) out.min = static_cast<double>(mn);
+  if (static_cast<double>(mx) > out.max) out.max = static_cast<double>(mx);
+}
+
+// ---- fingerprint ----
+
+DND_INLINE uint32_t Fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+// The 32-bit word an element contributes (see src/dnd/checksum.ts).
+template <typename T>
+DND_INLINE uint32_t Word(const T* p, size_t i) {
+  if constexpr (sizeof(T) == 8) {
+    uint64_t u;
+    __builtin_memcpy(&u, p + i, 8);
+    return Fmix32(static_cast<uint32_t>(u)) ^ static_cast<uint32_t>(u >> 32);
+  } else if constexpr (sizeof(T) == 4) {
+    uint32_t u;
+    __builtin_memcpy(&u, p + i, 4);
+    return u;
+  } else if constexpr (sizeof(T) == 2) {
+    uint16_t u;
+    __builtin_memcpy(&u, p + i, 2);
+    return u;
+  } else {
+    uint8_t u;
+    __builtin_memcpy(&u, p + i, 1);
+    return u;
+  }
+}
+
+// Adds the hashes of `len` elements starting at local element `local`, whose global flat
+// indices start at `global`, into lanes a and b (mod 2^32).
+template <typename T>
+DND_INLINE void FingerprintRun(const T* p, size_t local, uint64_t global, size_t len, uint32_t& a, uint32_t& b) {
+  size_t done = 0;
+  while (done < len) {
+    uint64_t g = global + done;
+    // the high word of the index is fixed within a segment that does not cross 2^32
+    uint64_t room = (uint64_t{1} << 32) - (g & 0xffffffffu);
+    size_t seg = static_cast<size_t>(room < len - done ? room : len - done);
+    uint32_t hiMix = Fmix32(static_cast<uint32_t>(g >> 32) + 0x9e3779b9u);
+    uint32_t lo0 = static_cast<uint32_t>(g);
+    const T* q = p + local + done;
+    uint32_t sa = 0, sb = 0;
+    constexpr size_t kChunk = 256;  // elements between prefetches (see FastBlock)
+    for (size_t c = 0; c < seg; c += kChunk) {
+      for (size_t k = 0; k < sizeof(T) * kChunk; k += 64) __builtin_prefetch(reinterpret_cast<const char*>(q + c) + kPrefetch + k);
+      size_t e = seg - c < kChunk ? seg : c + kChunk;
+      for (size_t i = c; i < e; ++i) {
+        uint32_t gi = Fmix32((lo0 + static_cast<uint32_t>(i)) ^ hiMix);
+        uint32_t w = Word(q, i);
+        sa += Fmix32(w ^ gi);
+        sb += Fmix32((w ^ 0x27d4eb2fu) + gi);
+      }
+    }
+    a += sa;
+    b += sb;
+    done += seg;
+  }
+}
+
+// ---- dispatch: the same kernels compiled for AVX-512, AVX2+FMA and the baseline ----
+// (the binding is built on one machine and may run on another of a cluster; the CPU is
+// asked at run time, so no -march flag is needed)
+
+#define DND_KERNELS(TARGET, SUFFIX)                                                                    \
+  template <typename T>                                                                               \
+  TARGET void Moments##SUFFIX(const T* p, size_t n, MomentSums& m) {                                     \
+    MomentsKernel(p, n, m);                                                                           \
+  }                                                                                                   \
+  template <typename T>                                                                               \
+  TARGET void Fingerprint##SUFFIX(const T* p, size_t local, uint64_t global, size_t len, uint32_t& a, \
+                                  uint32_t& b) {                                                      \
+    FingerprintRun(p, local, global, len, a, b);                                                      \
+  }
+
+DND_KERNELS(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))), Avx512)
+DND_KERNELS(__attribute__((target("avx2,fma"))), Avx2)
+DND_KERNELS(, Base)
+
+enum class Isa { kAvx512, kAvx2, kBase };
+
+inline Isa DetectIsa() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw"))
+    return Isa::kAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
+  return Isa::kBase;
+}
+
+inline Isa CurrentIsa() {
+  static const Isa isa = DetectIsa();
+  return isa;
+}
+
+template <typename T>
+void ComputeMoments(const T* p, size_t n, MomentSums& m) {
+  switch (CurrentIsa()) {
+    case Isa::kAvx512: return MomentsAvx512(p, n, m);
+    case Isa::kAvx2: return MomentsAvx2(p, n, m);
+    default: return MomentsBase(p, n, m);
+  }
+}
+
+template <typename T>
+void ComputeFingerprint(const T* p, size_t local, uint64_t global, size_t len, uint32_t& a, uint32_t& b) {
+  switch (CurrentIsa()) {
+    case Isa::kAvx512: return FingerprintAvx512(p, local, global, len, a, b);
+    case Isa::kAvx2: return FingerprintAvx2(p, local, global, len, a, b);
+    default: return FingerprintBase(p, local, global, len, a, b);
+  }
+}
+
+}  // namespace dndreduce

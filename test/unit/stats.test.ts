@@ -1,0 +1,245 @@
+/**
+ * The pure parts of statistics and fingerprints, and the native one-pass kernels
+ * (src/native/reduce.h) they rest on: no MPI needed (the kernels do not call it).
+ * - fingerprint lanes from the native kernel = the JS reference of the definition, for
+ *   every dtype, odd run layouts and global indices across 2^32;
+ * - stats = numpy's verdicts (NaN, ±inf, empty) and exact arithmetic (fractions) otherwise;
+ * - cutting an array into blocks in any way gives bit-identical stats, sums and lanes.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, describe, it } from 'node:test';
+import { addLanes, finishFingerprint, headerHash, type Lanes } from '../../src/dnd/checksum.js';
+import { typedView, type Dtype, type TypedArray } from '../../src/dnd/dtypes.js';
+import { globalRuns, numel, type Run } from '../../src/dnd/layout.js';
+import { EMPTY_MOMENTS, finishStats, mergeMoments, momentsOf, type Moments, type Stats } from '../../src/dnd/stats.js';
+import { loadNative } from '../../src/native/index.js';
+import { jsonReal, jsonRealOrNull } from '../../src/runtime/json-real.js';
+import { referenceLanes } from '../helpers/fingerprint-ref.js';
+import { ROOT } from '../helpers/run.js';
+
+const native = loadNative();
+const pass = (a: TypedArray) => native.momentSums(a);
+const flatRuns = (runs: readonly Run[]) => Float64Array.from(runs.flatMap((r) => [r.local, r.global, r.length]));
+
+/** a small deterministic generator (xorshift32) */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+const DT: Dtype[] = ['float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'bool'];
+
+/** random contents, with NaN (several payloads), ±inf, -0 and extremes sprinkled in for floats */
+function fill(dtype: Dtype, n: number, r: () => number, special = true): TypedArray {
+  const bytes = new Uint8Array(n * (dtype === 'float64' || dtype === 'int64' ? 8 : dtype === 'float32' || dtype.endsWith('32') ? 4 : dtype.endsWith('16') ? 2 : 1));
+  const a = typedView(dtype, bytes.buffer);
+  for (let i = 0; i < n; i++) {
+    if (dtype === 'float32' || dtype === 'float64') {
+      const u = r();
+      if (special && u < 0.03) a[i] = [NaN, Infinity, -Infinity, -0, 0][Math.floor(r() * 5)];
+      else a[i] = (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4);
+    } else if (dtype === 'int64') {
+      (a as BigInt64Array)[i] = BigInt.asIntN(64, (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32)));
+    } else if (dtype === 'bool') {
+      a[i] = r() < 0.5 ? 1 : 0;
+    } else {
+      a[i] = Math.floor(r() * 2 ** 32) | 0; // wraps into the dtype
+    }
+  }
+  if (special && dtype === 'float64' && n > 2) new DataView(bytes.buffer).setUint32(8 * 1 + 0, 0x1234, true); // a denormal
+  if (special && dtype === 'float32' && n > 3) new DataView(bytes.buffer).setUint32(4 * 3, 0x7fc01234, true); // NaN with a payload
+  return a;
+}
+
+const hex = (a: TypedArray) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+
+describe('fingerprint lanes: native kernel = the JS definition', () => {
+  it('every dtype, blocks cut along every axis, global indices across 2^32', () => {
+    const r = rng(7);
+    for (const dtype of DT) {
+      for (const shape of [[5], [3, 4], [2, 3, 5], [1, 7, 1], [4, 0, 3]]) {
+        const a = fill(dtype, numel(shape), r);
+        for (let split = 0; split < shape.length; split++) {
+          const n = shape[split];
+          for (let off = 0; off <= n; off++) {
+            for (let rows = 0; off + rows <= n; rows++) {
+              const runs = globalRuns(shape, split, off, rows);
+              // a block of `rows` rows starting at `off` is local elements 0.. of its runs; use
+              // the array's first elements as its contents (only the words and indices matter)
+              assert.deepEqual(native.fingerprintLanes(a, flatRuns(runs)), referenceLanes(a, runs), `${dtype} ${shape} split ${split} off ${off} rows ${rows}`);
+            }
+          }
+        }
+      }
+      // indices that cross 2^32 and 2^33 inside one run
+      const big = fill(dtype, 300, r);
+      const runs: Run[] = [
+        { local: 0, global: 2 ** 32 - 100, length: 200 },
+        { local: 200, global: 2 ** 33 - 37, length: 100 },
+      ];
+      assert.deepEqual(native.fingerprintLanes(big, flatRuns(runs)), referenceLanes(big, runs), `${dtype} across 2^32`);
+    }
+  });
+
+  it('a long run (vectorised loop, prefetch, tails) matches too', () => {
+    const a = fill('float32', 100003, rng(3));
+    const runs = [{ local: 0, global: 12345, length: a.length }];
+    assert.deepEqual(native.fingerprintLanes(a, flatRuns(runs)), referenceLanes(a, runs));
+  });
+
+  it('lanes of any cut add up to the whole', () => {
+    const shape = [6, 5, 4];
+    const a = fill('float64', numel(shape), rng(11));
+    const whole = native.fingerprintLanes(a, flatRuns(globalRuns(shape, null, 0, 0)));
+    for (let split = 0; split < 3; split++) {
+      for (const cut of [[6, 5, 4], [0, 1, 2, 3], [1, 0, 0, 5]].map((c) => c.slice(0, shape[split] + 1))) {
+        // rows [0, c) and [c, n) of the split axis, copied out as their own blocks
+        const n = shape[split];
+        const c = Math.min(cut[0], n);
+        let sum: Lanes = [0, 0];
+        for (const [off, rows] of [[0, c], [c, n - c]]) {
+          const block = blockOf(a, shape, split, off, rows);
+          sum = addLanes(sum, native.fingerprintLanes(block, flatRuns(globalRuns(shape, split, off, rows))));
+        }
+        assert.deepEqual(sum, whole, `split ${split} cut ${c}`);
+      }
+    }
+  });
+
+  it('the header: shape and dtype are part of the fingerprint', () => {
+    const lanes: Lanes = [123, 456];
+    const fps = new Set([
+      finishFingerprint(lanes, [2, 6], 'float32'),
+      finishFingerprint(lanes, [3, 4], 'float32'),
+      finishFingerprint(lanes, [12], 'float32'),
+      finishFingerprint(lanes, [2, 6], 'int32'),
+      finishFingerprint(lanes, [2, 6, 1], 'float32'),
+      finishFingerprint(lanes, [2 ** 32 + 2, 6], 'float32'),
+    ]);
+    assert.equal(fps.size, 6);
+    assert.match(finishFingerprint(lanes, [2, 6], 'float32'), /^[0-9a-f]{16}$/);
+    assert.notEqual(headerHash([0], 'float32'), headerHash([], 'float32'));
+  });
+
+  it('bit for bit: -0 and +0, and NaN payloads, give different lanes', () => {
+    const runs = flatRuns([{ local: 0, global: 0, length: 1 }]);
+    const z = native.fingerprintLanes(Float64Array.of(0), runs);
+    assert.notDeepEqual(native.fingerprintLanes(Float64Array.of(-0), runs), z);
+    const n1 = new Float32Array(new Uint32Array([0x7fc00000]).buffer);
+    const n2 = new Float32Array(new Uint32Array([0x7fc00001]).buffer);
+    assert.notDeepEqual(native.fingerprintLanes(n1, runs), native.fingerprintLanes(n2, runs));
+  });
+});
+
+/** Copy of rows [off, off+rows) along `split` of a row-major array, as its own block. */
+function blockOf(a: TypedArray, shape: number[], split: number, off: number, rows: number): TypedArray {
+  const pre = numel(shape.slice(0, split));
+  const post = numel(shape.slice(split + 1));
+  const n = shape[split];
+  const C = a.constructor as new (len: number) => TypedArray;
+  const out = new C(pre * rows * post);
+  for (let o = 0; o < pre; o++) {
+    const src = a.subarray((o * n + off) * post, (o * n + off + rows) * post) as TypedArray;
+    (out as Float64Array).set(src as Float64Array, o * rows * post);
+  }
+  return out;
+}
+
+interface RefStats {
+  count: number;
+  nan_count: number;
+  min: number | string | null;
+  max: number | string | null;
+  mean: number | string | null;
+  std: number | string | null;
+  sum: number | string;
+}
+
+function statsOf(a: TypedArray): Stats {
+  return finishStats(mergeMoments({ ...EMPTY_MOMENTS }, momentsOf(a, pass)));
+}
+
+/** ulps between two doubles */
+function ulps(a: number, b: number): number {
+  if (a === b) return 0;
+  const ulp = Math.max(Number.MIN_VALUE, Math.abs(b) * Number.EPSILON);
+  return Math.abs(a - b) / ulp;
+}
+
+describe('statistics', () => {
+  const dir = mkdtempSync(`${tmpdir()}/dnd-stats-`);
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('agree with numpy (NaN, ±inf, empty) and with exact arithmetic (finite)', () => {
+    const r = rng(5);
+    const arrays: TypedArray[] = [];
+    for (const dtype of DT) {
+      for (const n of [0, 1, 2, 7, 100, 3001]) arrays.push(fill(dtype, n, r, n !== 3001));
+    }
+    arrays.push(Float32Array.of(1, Infinity, 2, 3), Float64Array.of(1, NaN, 2, 3), Float64Array.of(Infinity, -Infinity), Float64Array.of(-0, 0));
+    arrays.push(Float64Array.of(1e8 + 1, 1e8 + 2, 1e8 + 3), Float64Array.of(1e300, 1, -1e300), Float64Array.of(-Infinity, 5));
+    arrays.push(BigInt64Array.of(2n ** 62n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 3n));
+    const dtypeOf = (a: TypedArray) =>
+      a instanceof Float32Array ? 'float32' : a instanceof Float64Array ? 'float64' : a instanceof BigInt64Array ? 'int64' : a instanceof Int8Array ? 'int8' : a instanceof Int16Array ? 'int16' : a instanceof Int32Array ? 'int32' : a instanceof Uint16Array ? 'uint16' : a instanceof Uint32Array ? 'uint32' : 'uint8';
+    const file = `${dir}/cases.json`;
+    writeFileSync(file, JSON.stringify(arrays.map((a) => ({ dtype: dtypeOf(a), hex: hex(a) }))));
+    const py = spawnSync('/usr/bin/python3', [`${ROOT}test/py/stats_ref.py`, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(py.status, 0, py.stderr);
+    const refs = JSON.parse(py.stdout) as RefStats[];
+    arrays.forEach((a, k) => {
+      const s = statsOf(a);
+      const ref = refs[k];
+      const what = `case ${k} (${dtypeOf(a)}, ${a.length} elements)`;
+      assert.equal(s.count, ref.count, `${what} count`);
+      assert.equal(s.nan_count, ref.nan_count, `${what} nan_count`);
+      // signed zeros compare equal (numpy's min of [-0, 0] may be either)
+      const z = (v: unknown) => (v === 0 ? 0 : v);
+      assert.deepEqual([z(jsonRealOrNull(s.min)), z(jsonRealOrNull(s.max))], [z(ref.min), z(ref.max)], `${what} min/max`);
+      for (const key of ['mean', 'std', 'sum'] as const) {
+        const got = key === 'sum' ? jsonReal(s.sum) : jsonRealOrNull(s[key]);
+        const want = ref[key];
+        if (typeof want === 'number' && typeof got === 'number') {
+          // exact reference: our mean and sum are rounded at most twice, std a few times
+          assert.ok(ulps(got, want) <= (key === 'std' ? 4 : 2) || Math.abs(got - want) < 1e-300, `${what} ${key}: ${got} vs ${want}`);
+        } else {
+          assert.equal(got, want, `${what} ${key}`);
+        }
+      }
+    });
+  });
+
+  it('cutting an array into blocks in any way changes nothing, bit for bit', () => {
+    const r = rng(9);
+    for (const dtype of ['float32', 'float64', 'int32', 'int64'] as Dtype[]) {
+      const a = fill(dtype, 5000, r, false);
+      // an offset of 1e6 makes std a small difference of large sums (a hard case)
+      if (dtype === 'float64') for (let i = 0; i < a.length; i++) (a as Float64Array)[i] += 1e6;
+      const whole = statsOf(a);
+      for (let trial = 0; trial < 20; trial++) {
+        const cuts = [0, ...Array.from({ length: 1 + Math.floor(r() * 6) }, () => Math.floor(r() * a.length)).sort((x, y) => x - y), a.length];
+        let m: Moments = { ...EMPTY_MOMENTS };
+        for (let i = 0; i + 1 < cuts.length; i++) m = mergeMoments(m, momentsOf(a.subarray(cuts[i], cuts[i + 1]) as TypedArray, pass));
+        assert.deepEqual(finishStats(m), whole, `${dtype} cuts ${cuts.join(',')}`);
+      }
+    }
+  });
+
+  it('empty arrays: count 0, sum 0, no min/max/mean/std', () => {
+    assert.deepEqual(finishStats({ ...EMPTY_MOMENTS }), { count: 0, min: null, max: null, mean: null, std: null, sum: 0, nan_count: 0 });
+  });
+
+  it('JSON form of non-finite numbers', () => {
+    assert.deepEqual([NaN, Infinity, -Infinity, -0, 1.5].map(jsonReal), ['nan', 'inf', '-inf', -0, 1.5]);
+    assert.equal(jsonRealOrNull(null), null);
+  });
+});
