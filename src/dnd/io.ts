@@ -8,7 +8,7 @@ import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
 import { isDtype, type Dtype } from './dtypes.js';
 import { DndError, usageError } from './errors.js';
-import { chunk, normalizeSplit, type Split } from './layout.js';
+import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
 
 export type DatasetInfo = H5DatasetInfo;
@@ -46,7 +46,25 @@ export function datasetDtype(info: DatasetInfo, file: string): Dtype {
     throw usageError(`${file}:${info.path} stores ${info.storedType} values, which dnd cannot load: supported are float32/64, int8/16/32/64, uint8/16/32 and bool`);
   }
   if (info.scalar) throw usageError(`${file}:${info.path} is a scalar dataset: there is no axis to distribute`);
+  checkReadable(info, file);
   return info.dtype;
+}
+
+/** Storage dnd cannot read in parallel: refused before any rank opens the file. */
+export function checkReadable(info: DatasetInfo, file: string): void {
+  const where = `${file}:${info.path}`;
+  if (info.unavailableFilters.length > 0) {
+    const names = info.unavailableFilters.join(', ');
+    throw usageError(`${where} is compressed with ${names}, a filter this HDF5 library does not have: rewrite it with gzip or no compression (h5repack -f GZIP=4), or put the filter plugin on HDF5_PLUGIN_PATH`);
+  }
+  if (info.layout === 'virtual') throw usageError(`${where} is a virtual dataset (its values live in other files): dnd reads only datasets stored in the file itself; copy it to a real one (h5repack -l CONTI)`);
+  if (info.externalFiles > 0) throw usageError(`${where} keeps its values in ${info.externalFiles} external file(s), which parallel HDF5 cannot read: copy it into the file (h5repack -l CONTI)`);
+}
+
+/** MPI-IO (ROMIO) reads text before a colon as a file-system prefix (`nfs:`, `lustre:`);
+ * `ufs:` says "the ordinary POSIX driver" explicitly, so `a:b.h5` is the file a:b.h5. */
+export function mpioName(file: string): string {
+  return file.includes(':') ? `ufs:${file}` : file;
 }
 
 export interface LoadOptions {
@@ -61,14 +79,21 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // No try/finally: closing is collective, and a rank that failed in the middle of a
   // collective call must not enter another one (the others are still in the first:
   // that is a deadlock). A failure here is fatal for the job; the caller aborts it.
-  const fid = native.h5Open(file, 'r', true);
+  const fid = native.h5Open(mpioName(file), 'r', true);
   const info = native.h5Describe(fid, dataset);
   if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
   const dtype = datasetDtype(info, file);
   const split = normalizeSplit(opts.split === undefined ? 0 : opts.split, info.shape.length);
   const ch = chunk(info.shape, split, comm.rank, comm.size);
   const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
-  native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, true);
+  // Decided from global facts only, so every rank takes the same branch: an empty array
+  // has no storage to read (HDF5 fails with "addr overflow"), and a dataset never written
+  // holds only its fill value (a collective read of it with an empty block spins forever
+  // inside HDF5 1.10). A chunked dataset with only some chunks written is read with
+  // independent transfers: HDF5 1.10's collective chunk read fails there with
+  // MPI_ERR_TYPE on a rank whose chunks are all missing.
+  if (info.allocated === 'none') native.h5Fill(fid, info.path, larray, dtype);
+  else if (numel(info.shape) > 0) native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
   native.h5Close(fid);
   return new DNDarray({ comm, dtype, gshape: info.shape, split, larray, lshape: ch.lshape, balanced: true });
 }
@@ -78,6 +103,8 @@ export interface SaveOptions {
   mode: 'create' | 'append';
   /** with append: replace a dataset of the same name */
   replace?: boolean;
+  /** flush and sync the file to stable storage before closing it (default true) */
+  durable?: boolean;
 }
 
 /**
@@ -86,13 +113,15 @@ export interface SaveOptions {
  */
 export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptions): void {
   const native = loadH5();
-  const fid = native.h5Open(file, opts.mode === 'create' ? 'create' : 'rw', true);
+  const fid = native.h5Open(mpioName(file), opts.mode === 'create' ? 'create' : 'rw', true);
   if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
     if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);
     native.h5Delete(fid, dataset);
   }
   native.h5Create(fid, dataset, x.dtype, x.gshape);
-  if (x.split === null && x.rank !== 0) {
+  if (x.gnumel === 0) {
+    // nothing to write, and no storage to write it to (see load); every rank knows it
+  } else if (x.split === null && x.rank !== 0) {
     // every rank holds the whole array: rank 0 writes it, the others take part empty
     native.h5Write(fid, dataset, x.larray.subarray(0, 0), x.dtype, x.gshape.map(() => 0), x.gshape.map(() => 0), true);
   } else {
@@ -100,5 +129,6 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
     const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
     native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
   }
+  if (opts.durable !== false) native.h5Flush(fid);
   native.h5Close(fid);
 }

@@ -7,6 +7,7 @@
 // message is the innermost HDF5 error and whose h5Stack holds the whole stack.
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -160,6 +161,7 @@ Napi::Object DescribeDataset(const Napi::Env& env, hid_t ds, const std::string& 
   }
   int nfilters = H5Pget_nfilters(dcpl);
   Napi::Array filters = Napi::Array::New(env);
+  Napi::Array missing = Napi::Array::New(env);
   for (int i = 0; i < nfilters; ++i) {
     unsigned flags = 0, cd[8];
     size_t ncd = 8;
@@ -168,10 +170,21 @@ Napi::Object DescribeDataset(const Napi::Env& env, hid_t ds, const std::string& 
     std::string label = fname[0] ? fname : ("filter " + std::to_string(id));
     if (id == H5Z_FILTER_DEFLATE && ncd > 0) label = "gzip level " + std::to_string(cd[0]);
     filters.Set(filters.Length(), label);
+    // a filter this library cannot run (lzf, szip, a plugin not on HDF5_PLUGIN_PATH):
+    // reading would fail inside the job, so the launcher refuses it up front
+    if (H5Zfilter_avail(id) <= 0) missing.Set(missing.Length(), (fname[0] ? std::string(fname) : "unnamed") + " (id " + std::to_string(id) + ")");
+    H5Eclear2(H5E_DEFAULT);
   }
   o.Set("filters", filters);
+  o.Set("unavailableFilters", missing);
+  int nexternal = H5Pget_external_count(dcpl);
+  o.Set("externalFiles", Napi::Number::New(env, nexternal > 0 ? nexternal : 0));
   H5Pclose(dcpl);
   o.Set("storageSize", Napi::Number::New(env, static_cast<double>(H5Dget_storage_size(ds))));
+  // h5py allocates storage late: a dataset created but never written has none at all
+  H5D_space_status_t status = H5D_SPACE_STATUS_ERROR;
+  H5Dget_space_status(ds, &status);
+  o.Set("allocated", status == H5D_SPACE_STATUS_ALLOCATED ? "all" : status == H5D_SPACE_STATUS_PART_ALLOCATED ? "part" : "none");
   return o;
 }
 
@@ -406,6 +419,48 @@ static Napi::Value Transfer(const Napi::CallbackInfo& info, bool write) {
   return env.Undefined();
 }
 
+// h5Fill(fid, path, array, dtype): fills array with the dataset's fill value (zeros when
+// it has none). Local, no I/O: for datasets whose storage was never allocated.
+static Napi::Value H5Fill(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  hid_t f = ToId(info[0]);
+  std::string path = info[1].As<Napi::String>();
+  Bytes buf;
+  if (!ToBytes(env, info[2], &buf, "array")) return env.Undefined();
+  std::string dtype = info[3].As<Napi::String>();
+  hid_t mem_type = MemType(dtype);
+  if (mem_type < 0) {
+    Napi::TypeError::New(env, "unknown dtype " + dtype).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  size_t item = H5Tget_size(mem_type);
+  std::vector<unsigned char> value(item, 0);
+  hid_t ds = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+  if (ds < 0) {
+    H5Tclose(mem_type);
+    ThrowH5(env, "cannot open dataset " + path);
+    return env.Undefined();
+  }
+  hid_t dcpl = H5Dget_create_plist(ds);
+  H5D_fill_value_t defined = H5D_FILL_VALUE_UNDEFINED;
+  H5Pfill_value_defined(dcpl, &defined);
+  if (defined != H5D_FILL_VALUE_UNDEFINED && H5Pget_fill_value(dcpl, mem_type, value.data()) < 0) std::fill(value.begin(), value.end(), 0);
+  H5Eclear2(H5E_DEFAULT);
+  H5Pclose(dcpl);
+  H5Dclose(ds);
+  H5Tclose(mem_type);
+  for (size_t off = 0; off + item <= buf.length; off += item) std::memcpy(reinterpret_cast<unsigned char*>(buf.data) + off, value.data(), item);
+  return env.Undefined();
+}
+
+// h5Flush(fid): collective with the MPI-IO driver; HDF5 then calls MPI_File_sync, which
+// asks every rank's file system client to put its writes on stable storage (fsync)
+static Napi::Value H5Flush(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (H5Fflush(ToId(info[0]), H5F_SCOPE_GLOBAL) < 0) ThrowH5(env, "flushing the file to disk failed");
+  return env.Undefined();
+}
+
 // h5Read(fid, path, array, dtype, start[], count[], collective)
 static Napi::Value H5Read(const Napi::CallbackInfo& info) { return Transfer(info, false); }
 // h5Write(fid, path, array, dtype, start[], count[], collective)
@@ -422,6 +477,8 @@ void InitHdf5(Napi::Env env, Napi::Object exports) {
   exports.Set("h5Create", Napi::Function::New(env, H5Create));
   exports.Set("h5Delete", Napi::Function::New(env, H5Delete));
   exports.Set("h5Read", Napi::Function::New(env, H5Read));
+  exports.Set("h5Fill", Napi::Function::New(env, H5Fill));
+  exports.Set("h5Flush", Napi::Function::New(env, H5Flush));
   exports.Set("h5Write", Napi::Function::New(env, H5Write));
 }
 

@@ -72,6 +72,10 @@ export interface H5Binding {
   /** one hyperslab per rank; with collective, every rank must call (empty blocks too) */
   h5Read(fid: bigint, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
   h5Write(fid: bigint, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
+  /** fills array with the dataset's fill value (zeros if it has none); local, no I/O */
+  h5Fill(fid: bigint, path: string, array: Bytes, dtype: string): void;
+  /** collective when parallel: flush and sync the file to stable storage (MPI_File_sync) */
+  h5Flush(fid: bigint): void;
 }
 
 /** A dataset as HDF5 describes it; dtype is null when dnd cannot hold the stored type. */
@@ -85,7 +89,13 @@ export interface H5DatasetInfo {
   layout: 'contiguous' | 'chunked' | 'compact' | 'virtual';
   chunks: number[] | null;
   filters: string[];
+  /** filters this HDF5 library cannot run, named (lzf, szip, a missing plugin) */
+  unavailableFilters: string[];
+  /** how many external raw-data files the dataset keeps its values in (0: none) */
+  externalFiles: number;
   storageSize: number;
+  /** whether storage was ever allocated: a dataset created but never written has none */
+  allocated: 'none' | 'part' | 'all';
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
