@@ -4,6 +4,7 @@
 // cannot drift from --help. Run by scripts/build.sh; the test suite checks that the
 // committed pages match.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -27,10 +28,21 @@ const para = (text) =>
 const example = (e) => (typeof e === 'string' ? { command: e } : e);
 const fill = (s, id) => String(s).replace(/<%= config.bin %>/g, bin).replace(/<%= command.id %>/g, id);
 
+/**
+ * A default as the reader should see it: a path under the builder's home is written
+ * with ~, since the pages are committed and read by other users (a flag should say so
+ * itself through defaultHelp; this keeps a forgotten one from baking /root into them).
+ */
+const home = homedir();
+const shownDefault = (v) => {
+  const s = String(v);
+  return home.length > 1 && (s === home || s.startsWith(`${home}/`)) ? `~${s.slice(home.length)}` : s;
+};
+
 function flagLine(name, f) {
   const short = f.char ? `\\fB\\-${f.char}\\fR, ` : '';
   const value = f.type === 'option' ? ` \\fI${f.options ? f.options.join('|') : 'VALUE'}\\fR` : '';
-  return `.TP\n${short}\\fB\\-\\-${esc(name)}\\fR${value}\n${esc(f.summary ?? f.description ?? '')}${f.default !== undefined && f.type === 'option' ? ` Default: ${esc(String(f.default))}.` : ''}${f.env ? ` Environment: ${esc(f.env)}.` : ''}`;
+  return `.TP\n${short}\\fB\\-\\-${esc(name)}\\fR${value}\n${esc(f.summary ?? f.description ?? '')}${f.default !== undefined && f.type === 'option' ? ` Default: ${esc(shownDefault(f.default))}.` : ''}${f.env ? ` Environment: ${esc(f.env)}.` : ''}`;
 }
 
 function commandPage(id, c) {
@@ -84,7 +96,7 @@ function mainPage(ids) {
     `.B ${bin} COMMAND [ARGS] [FLAGS]`,
     '.SH DESCRIPTION',
     para(
-      `${bin} starts an MPI job whose ranks build or load DNDarrays (a global N-D array cut along one split axis into one block per rank, as in the Python library Heat), do the operation with MPI collectives, and gather the layout to rank 0, which prints it as a table or, with --json, as one JSON object.\n\nOutside a job, ${bin} starts the ranks itself (mpiexec, or srun inside a Slurm allocation). Started as a rank by an outside launcher (mpiexec -n 4 ${bin} ..., srun ${bin} ...), it runs the operation directly and rank 0 prints.`,
+      `${bin} starts an MPI job whose ranks build or load DNDarrays (a global N-D array cut along one split axis into one block per rank, as in the Python library Heat), do the operation with MPI collectives, and gather the layout to rank 0, which prints it as a table or, with --json, as one JSON object.\n\nOutside a job, ${bin} starts the ranks itself (mpiexec, or srun inside a Slurm allocation). Started as a rank by an outside launcher (mpiexec -n 4 ${bin} ..., srun ${bin} ...), it runs the operation directly and rank 0 prints.\n\n${bin} help COMMAND (or ${bin} COMMAND --help, -h) explains a command, ${bin} commands lists them, and ${bin} autocomplete sets up shell completion.`,
     ),
     '.SH COMMANDS',
     ...ids.map((id) => `.TP\n\\fB${esc(id)}\\fR\n${esc(manifest.commands[id].summary ?? '')} See \\fB${bin}\\-${id.replace(/ /g, '\\-')}\\fR(1).`),

@@ -7,20 +7,15 @@ import type { ChalkInstance } from 'chalk';
 import type { ArrayReport } from '../runtime/report.js';
 import type { ChunkReport } from '../runtime/jobs/chunk.js';
 import { showReal } from '../runtime/json-real.js';
+import { formatBytes, formatRate } from '../runtime/units.js';
 
 export function tuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
+/** Sizes and rates: one formatter for the whole CLI (src/runtime/units.ts). */
 export function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
+  return formatBytes(n);
 }
 
 export function seconds(s: number): string {
@@ -83,7 +78,7 @@ export function renderArrayReport(r: ArrayReport, c: ChalkInstance): string {
 }
 
 export function rate(nbytes: number, s: number): string {
-  return s > 0 ? `${bytes(nbytes / s)}/s` : '-';
+  return formatRate(nbytes, s);
 }
 
 /** One bar per rank, proportional to its share of the split axis. */

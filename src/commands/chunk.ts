@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { launcherFlag, nprocsFlag, splitFlag } from '../cli/flags.js';
 import { parseShape } from '../cli/parse.js';
 import { renderChunkReport } from '../cli/render.js';
@@ -10,7 +11,7 @@ import { planChunks, type ChunkReport } from '../runtime/jobs/chunk.js';
 export default class Chunk extends DndCommand {
   static override summary = 'Show which rank gets which slice of an array (Heat\'s chunk()).';
 
-  static override description = `Computed here with the same pure function the ranks use, without starting any rank, so it works on
+  static override description = prose`Computed here with the same pure function the ranks use, without starting any rank, so it works on
 a login node where mpirun is not allowed. With n = shape[split], q = n / ranks, r = n % ranks:
 ranks below r hold q + 1 rows starting at rank * (q + 1), the others q rows starting at
 rank * q + r. Non-split axes are whole; with --split none every rank holds everything.

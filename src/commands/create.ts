@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
@@ -13,7 +14,7 @@ import type { ArrayReport } from '../runtime/report.js';
 export default class Create extends DndCommand {
   static override summary = 'Create a distributed array on N ranks and show how it is laid out.';
 
-  static override description = `Every rank allocates and fills only its own block (Heat's chunk() of the global shape), then the
+  static override description = prose`Every rank allocates and fills only its own block (Heat's chunk() of the global shape), then the
 layout is gathered from the ranks with MPI collectives and rank 0's view is printed: one row per
 rank (host, lshape, offset along the split axis, slices, bytes), the lshape_map, counts and displs.
 

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { launcherFlag } from '../cli/flags.js';
 import { bytes, seconds } from '../cli/render.js';
 import { runDoctor, type DoctorReport } from '../runtime/doctor.js';
@@ -7,7 +8,7 @@ import { runDoctor, type DoctorReport } from '../runtime/doctor.js';
 export default class Doctor extends DndCommand {
   static override summary = 'Is my MPI actually working? Report MPI, HDF5, launcher, Slurm and tensor backend, then start a real job.';
 
-  static override description = `Shows the MPI library and standard, the mpiexec on PATH, whether dnd's native binding loads,
+  static override description = prose`Shows the MPI library and standard, the mpiexec on PATH, whether dnd's native binding loads,
 whether HDF5 is a parallel build, which launcher dnd would use and why (mpiexec locally, srun
 inside a Slurm allocation, and which --mpi plugin), your OMPI_MCA_* settings, and the tfjs
 backend that would be used. Then it starts a small real job (-n ranks, default 2) that runs an

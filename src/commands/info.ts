@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
@@ -11,7 +12,7 @@ import { showReal, type JsonReal } from '../runtime/json-real.js';
 export default class Info extends DndCommand {
   static override summary = 'Load a dataset (or build a generated array) on N ranks and show its layout, file facts and statistics.';
 
-  static override description = `SOURCE is FILE.h5[:/path/to/dataset] (the dataset may be omitted when the file holds exactly one)
+  static override description = prose`SOURCE is FILE.h5[:/path/to/dataset] (the dataset may be omitted when the file holds exactly one)
 or a generator KIND:SHAPE such as randn:1000,30. Each rank reads only its own hyperslab with
 collective parallel HDF5 I/O, distributed along --split.
 

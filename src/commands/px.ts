@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { launcherFlag, nprocsFlag } from '../cli/flags.js';
 import { isIncomplete, renderCell } from '../cli/px-view.js';
 import { usageError } from '../dnd/errors.js';
@@ -19,7 +20,7 @@ const NAMES = ['dnd.', 'dnd.randn(', 'dnd.rand(', 'dnd.zeros(', 'dnd.ones(', 'dn
 export default class Px extends DndCommand {
   static override summary = 'An interactive session on N ranks: each line you type runs on every rank.';
 
-  static override description = `Starts a job and opens a REPL. Each line or block you enter is sent to every rank and evaluated
+  static override description = prose`Starts a job and opens a REPL. Each line or block you enter is sent to every rank and evaluated
 there (JavaScript with top-level await) in a context where the dnd library is ready as \`dnd\`,
 with \`comm\`, \`rank\` and \`size\`. Output is shown in rank order, each line prefixed [r/N];
 identical output from every rank is shown once as [all]. An error on some ranks is shown with
@@ -39,7 +40,8 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
   static override flags = {
     nprocs: nprocsFlag,
     launcher: launcherFlag,
-    history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history') }),
+    // described, not computed, in --help and the man page: $HOME differs per user
+    history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history'), defaultHelp: async () => '~/.dnd_px_history' }),
   };
 
   async run(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { moveFlags } from '../cli/flags.js';
 import { parseCounts } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
@@ -15,7 +16,7 @@ import { planOutput } from '../runtime/output.js';
 export default class Redistribute extends DndCommand {
   static override summary = 'Move rows along the split axis so that each rank holds a given number of them.';
 
-  static override description = `Opens SOURCE (FILE.h5[:/dataset] or KIND:SHAPE) distributed along --split (balanced, or as --counts
+  static override description = prose`Opens SOURCE (FILE.h5[:/dataset] or KIND:SHAPE) distributed along --split (balanced, or as --counts
 says), then moves data along the split axis only so that rank p holds target[p] rows, keeping the
 global order. One collective exchange computed from the overlap of the old and new row intervals,
 not a chain of sends. --balance moves to chunk()'s layout.

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { moveFlags } from '../cli/flags.js';
 import { parseAxis } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
@@ -15,7 +16,7 @@ import { planOutput } from '../runtime/output.js';
 export default class Resplit extends DndCommand {
   static override summary = 'Change the split axis of an array with one collective exchange.';
 
-  static override description = `Opens SOURCE (FILE.h5[:/dataset] or KIND:SHAPE) distributed along --split, then moves it so that it is
+  static override description = prose`Opens SOURCE (FILE.h5[:/dataset] or KIND:SHAPE) distributed along --split, then moves it so that it is
 split along --axis, balanced by chunk(), with one MPI_Alltoallw of subarray types (or one
 MPI_Alltoallv when every piece is contiguous): never a gather to one rank, and no packing buffer, so
 a rank's peak memory is about its old block plus its new block. --axis none gives every rank the

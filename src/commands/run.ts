@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { DndCommand } from '../cli/base.js';
+import { prose } from '../cli/prose.js';
 import { launcherFlag, nprocsFlag, timeoutFlag } from '../cli/flags.js';
 import { seconds } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
@@ -11,7 +12,7 @@ import type { RunReport } from '../runtime/jobs/run.js';
 export default class Run extends DndCommand {
   static override summary = 'Run your own script on N ranks, with the dnd library ready as the global `dnd`.';
 
-  static override description = `Every rank imports SCRIPT (.js, .mjs, or .ts when tsx is installed) with the globals dnd (the
+  static override description = prose`Every rank imports SCRIPT (.js, .mjs, or .ts when tsx is installed) with the globals dnd (the
 library), comm, rank and size, as in a px session. Arguments after -- reach the script as
 process.argv. What the ranks print goes straight through. A throw on any rank ends every rank:
 exit 3 with the rank and the error.`;

@@ -12,10 +12,9 @@ import { chunk, numel, type Split } from '../dnd/layout.js';
 import { inSlurmAllocation } from './detect.js';
 import type { Layout } from '../dnd/ops/plan.js';
 import { blockBytes } from './dry-run.js';
+import { formatBytes } from './units.js';
 
-function bytes(n: number): string {
-  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
-}
+const bytes = formatBytes;
 
 /** MemAvailable (counts reclaimable page cache), else free memory. */
 export function availableMemory(): number {

@@ -4,6 +4,8 @@
  * is a terminal, the current phase, its size, the time in it and the throughput of the
  * phases done, once the job has run for two seconds. Nothing otherwise.
  */
+import { formatBytes, formatRate } from './units.js';
+
 export interface PhaseEvent {
   phase: string;
   bytes: number;
@@ -23,16 +25,6 @@ export function setProgressSink(f: ((e: PhaseEvent) => void) | null, now?: () =>
 /** A phase begins (a no-op unless someone listens). */
 export function phase(name: string, bytes: number): void {
   sink?.({ phase: name, bytes, t: clock() });
-}
-
-function size(n: number): string {
-  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < u.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i ? 1 : 0)} ${u[i]}`;
 }
 
 /** The launcher's status line: shows after `delayS`, redraws, and clears at the end. */
@@ -55,7 +47,7 @@ export class ProgressLine {
     const now = performance.now();
     if (this.current && this.current.bytes > 0) {
       const s = (now - this.current.since) / 1000;
-      this.done.push(`${this.current.phase} ${size(this.current.bytes / Math.max(s, 1e-6))}/s`);
+      this.done.push(`${this.current.phase} ${formatRate(this.current.bytes, Math.max(s, 1e-6))}`);
     }
     this.current = { phase: e.phase, bytes: e.bytes, since: now };
   }
@@ -63,7 +55,7 @@ export class ProgressLine {
   private draw(): void {
     if ((performance.now() - this.start) / 1000 < this.delayS || !this.current) return;
     const inPhase = ((performance.now() - this.current.since) / 1000).toFixed(1);
-    const line = `dnd: ${this.current.phase}${this.current.bytes ? ` ${size(this.current.bytes)}` : ''} · ${inPhase} s${this.done.length ? ` · done: ${this.done.join(', ')}` : ''}`;
+    const line = `dnd: ${this.current.phase}${this.current.bytes ? ` ${formatBytes(this.current.bytes)}` : ''} · ${inPhase} s${this.done.length ? ` · done: ${this.done.join(', ')}` : ''}`;
     this.out.write(`\r\x1b[2K${line.slice(0, (this.out.columns ?? 100) - 1)}`);
     this.shown = true;
   }
