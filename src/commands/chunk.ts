@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
-import { launcherFlag, nprocsFlag, splitFlag } from '../cli/flags.js';
+import { launcherFlag, nprocsFlag, splitFlag, hostFlags } from '../cli/flags.js';
 import { parseShape } from '../cli/parse.js';
 import { renderChunkReport } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
@@ -34,6 +34,7 @@ any rank disagrees with this plan.`;
     rank: Flags.integer({ summary: 'Show only this rank.', min: 0 }),
     launch: Flags.boolean({ summary: 'Start a real job and have every rank confirm its chunk.' }),
     launcher: launcherFlag,
+    ...hostFlags,
   };
 
   async run(): Promise<ChunkReport | undefined> {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
-import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
+import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag, hostFlags } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
@@ -39,6 +39,7 @@ Inspecting never changes the data or its layout.`;
     dtype: dtypeFlag,
     seed: seedFlag,
     timeout: timeoutFlag,
+    ...hostFlags,
   };
 
   async run(): Promise<InfoReport | undefined> {
