@@ -145,9 +145,22 @@ export function allLocal(p: HostPlacement | null, local: Set<string> = localName
  * mpiexec's arguments for the placement. `spread` puts consecutive ranks on different
  * hosts (doctor's check: two ranks on two hosts) instead of filling each host first.
  */
-export function mpiexecHostArgs(p: HostPlacement | null, spread = false): string[] {
+export function mpiexecHostArgs(p: HostPlacement | null, spread = false, env: Env = {}): string[] {
   if (!p) return [];
-  return [p.kind === 'hostfile' ? '--hostfile' : '--host', p.value, ...(spread ? ['--map-by', 'node'] : [])];
+  return [p.kind === 'hostfile' ? '--hostfile' : '--host', p.value, ...(spread ? ['--map-by', 'node'] : []), ...forwardEnv(env)];
+}
+
+/**
+ * Open MPI hands ranks on other hosts only its own variables (OMPI_*, PMIX_*), not the
+ * launcher's environment (ssh starts a clean one), so dnd's own settings (DND_DEBUG, …)
+ * and Node's are named for forwarding with `-x NAME` (the value travels with mpiexec, never
+ * through a shell).
+ */
+export function forwardEnv(env: Env): string[] {
+  return Object.keys(env)
+    .filter((k) => env[k] !== undefined && (/^DND_[A-Z0-9_]+$/.test(k) || k === 'NODE_OPTIONS' || k === 'NODE_PATH'))
+    .sort()
+    .flatMap((k) => ['-x', k]);
 }
 
 /**

@@ -125,7 +125,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     const result = await runInProcess<T>(envelope);
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
-  const hostArgs = decision.launcher === 'mpiexec' ? mpiexecHostArgs(opts.hosts ?? null, opts.spread) : [];
+  const hostArgs = decision.launcher === 'mpiexec' ? mpiexecHostArgs(opts.hosts ?? null, opts.spread, env) : [];
   const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, hostArgs);
   if (!which(cmd, env)) {
     throw new JobError(`${cmd} not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or \`module load openmpi\`; \`dnd doctor\` shows what is missing`);

@@ -62,6 +62,10 @@ describe('resolveHosts: flags, then $DND_HOSTFILE / $DND_HOST', () => {
     assert.deepEqual(mpiexecHostArgs(resolveHosts({ host: 'h1:2,h2' })), ['--host', 'h1:2,h2:1']);
     assert.deepEqual(mpiexecHostArgs(resolveHosts({ hostfile: hf }), true), ['--hostfile', hf, '--map-by', 'node']);
     assert.deepEqual(mpiexecHostArgs(null), []);
+    // ranks on other hosts get only Open MPI's variables unless named with -x
+    assert.deepEqual(mpiexecHostArgs(resolveHosts({ host: 'h1' }), false, { DND_DEBUG: '1', HOME: '/x', NODE_OPTIONS: '--x', DND_TEST_FAULT: 'a b;c' }), [
+      '--host', 'h1:1', '-x', 'DND_DEBUG', '-x', 'DND_TEST_FAULT', '-x', 'NODE_OPTIONS',
+    ]);
   });
   it('more ranks than named slots fail before launch; unknown slots are left to mpiexec', () => {
     assert.throws(() => checkSlots(resolveHosts({ host: 'h1:2,h2:2' }) as never, 5), /-n 5 ranks do not fit the 4 slot\(s\)/);
