@@ -8,6 +8,8 @@ while [ $# -gt 0 ]; do case $1 in -*) shift ;; *) break ;; esac; done
 host=$1; shift
 name=$(cat "$dir/name")
 grep -qx "$host" "$dir/hosts" || { echo "cluster-rsh: no host '$host' in $dir/hosts" >&2; exit 255; }
-exec ip netns exec "$name-$host" nsenter --uts="$dir/uts/$host" \
+# nsenter rather than `ip netns exec`, which would also remount /sys (hiding the cgroup
+# file system slurmd needs); the hosts share this machine's mounts, as a shared FS
+exec nsenter --net="/run/netns/$name-$host" --uts="$dir/uts/$host" \
   env -i HOME="${HOME:-/root}" PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin \
   sh -c "$*"

@@ -32,6 +32,7 @@ trap 'say "failed; tearing down"; DND_CLUSTER_DIR=$dir DND_CLUSTER_NAME=$name ba
 
 mkdir -p "$dir/uts"
 echo "$name" > "$dir/name"
+echo "$net" > "$dir/net"
 br=${name}br0
 ip link add "$br" type bridge
 ip addr add "$net.254/24" dev "$br"
