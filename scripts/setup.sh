@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what dnd needs and builds it; idempotent, quick when there is nothing to do.
 #   bash scripts/setup.sh          MPI + parallel HDF5 + npm packages + build
-#   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py, Slurm + munge)
+#   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py, Slurm + munge,
+#                                  iproute2 + util-linux for the simulated cluster)
 # System packages come from apt only when missing and only when we are root: a cluster
 # user with `module load openmpi hdf5` already has them and is never sent through apt.
 set -euo pipefail
@@ -32,6 +33,9 @@ if [ $want_test = 1 ]; then
   need slurm-wlm sh -c 'command -v slurmctld && command -v slurmd && command -v sbatch'
   need slurm-wlm-basic-plugins sh -c 'ls /usr/lib/*/slurm-wlm/select_cons_tres.so'
   need munge command -v munged
+  # the simulated cluster of the multi-host tests (scripts/cluster-up.sh)
+  need iproute2 command -v ip
+  need util-linux sh -c 'command -v unshare && command -v nsenter'
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

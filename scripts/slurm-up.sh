@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Starts a real single-node Slurm (munged, slurmctld, slurmd) for the batch-script tests,
-# with its configuration and state under $DND_SLURM_DIR (default /tmp/dnd-slurm), never
-# /etc. No systemd or cgroups needed. Prints the SLURM_CONF to export. Idempotent.
+# Starts a real Slurm (munged, slurmctld, slurmd) for the batch-script tests, with its
+# configuration and state under $DND_SLURM_DIR (default /tmp/dnd-slurm), never /etc. No
+# systemd or cgroups needed. Prints the SLURM_CONF to export. Idempotent.
+#   bash scripts/slurm-up.sh                   one node: this machine
+#   bash scripts/slurm-up.sh --cluster DIR     one slurmd per host of the simulated cluster
+#                                              in DIR (scripts/cluster-up.sh): NodeName h1, h2, …
 # Needs root (munged and slurmd run as root here) and scripts/setup.sh --test's packages.
 set -euo pipefail
 dir=${DND_SLURM_DIR:-/tmp/dnd-slurm}
+cluster=""
+if [ "${1:-}" = "--cluster" ]; then
+  cluster=${2:?--cluster needs the directory of a cluster from scripts/cluster-up.sh}
+  [ -s "$cluster/hosts" ] && [ -s "$cluster/net" ] || { printf '[slurm-up] %s is not a running cluster\n' "$cluster" >&2; exit 2; }
+fi
 conf=$dir/slurm.conf
 export SLURM_CONF=$conf
 say() { printf '[slurm-up] %s\n' "$*" >&2; }
@@ -14,7 +22,7 @@ for tool in slurmctld slurmd sbatch munged; do
 done
 [ "$(id -u)" = 0 ] || { say "needs root to start munged and slurmd"; exit 1; }
 
-if [ -f "$conf" ] && scontrol ping 2>/dev/null | grep -q UP && sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mix|alloc'; then
+if [ -z "$cluster" ] && [ -f "$conf" ] && grep -q '^# mode: one node' "$conf" && scontrol ping 2>/dev/null | grep -q UP && sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mix|alloc'; then
   echo "$conf"
   exit 0
 fi
@@ -33,20 +41,36 @@ fi
 
 cpus=$(slurmd -C | sed -n 's/.*CPUs=\([0-9]*\).*/\1/p' | head -1)
 mem=$(slurmd -C | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' | head -1)
+if [ -n "$cluster" ]; then
+  # slurmctld here, on this machine's address on the cluster's bridge; a slurmd per host
+  net=$(cat "$cluster/net")
+  mode="several nodes, the hosts of $cluster"
+  ctld="SlurmctldHost=$host($net.254)"
+  nodes=$(sed = "$cluster/hosts" | paste - - | while read -r i h; do echo "NodeName=$h NodeAddr=$net.$i CPUs=$cpus RealMemory=$((mem / $(wc -l < "$cluster/hosts"))) State=UNKNOWN"; done)
+  partition_nodes=$(paste -sd, "$cluster/hosts")
+  spool="$dir/spool/%n"
+else
+  mode="one node, this machine"
+  ctld="SlurmctldHost=$host"
+  nodes="NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN"
+  partition_nodes=$host
+  spool="$dir/spool"
+fi
 cat > "$conf" <<CONF
-# written by dnd's scripts/slurm-up.sh for its tests: one node, this machine
+# written by dnd's scripts/slurm-up.sh for its tests
+# mode: $mode
 ClusterName=dnd-test
-SlurmctldHost=$host
+$ctld
 SlurmUser=root
 SlurmctldPort=6817
 SlurmdPort=6818
 AuthType=auth/munge
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool
+SlurmdSpoolDir=$spool
 SlurmctldPidFile=$dir/slurmctld.pid
-SlurmdPidFile=$dir/slurmd.pid
+SlurmdPidFile=$dir/slurmd-%n.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
-SlurmdLogFile=$dir/log/slurmd.log
+SlurmdLogFile=$dir/log/slurmd-%n.log
 ProctrackType=proctrack/pgid
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -59,17 +83,30 @@ MinJobAge=4
 SchedulerParameters=batch_sched_delay=0
 ReturnToService=2
 MailProg=/bin/true
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE
+DebugFlags=NO_CONF_HASH
+$nodes
+PartitionName=debug Nodes=$partition_nodes Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE
 CONF
 
 pkill -x slurmctld 2>/dev/null || true
 pkill -x slurmd 2>/dev/null || true
 sleep 0.5
 slurmctld -c -f "$conf"   # -c: discard saved state (a drained node would come back)
-slurmd -f "$conf"
+if [ -n "$cluster" ]; then
+  while read -r h; do
+    # the hosts share /tmp, but a node's TmpFS must be its own (PMIx makes the same
+    # directory names there on every node): each slurmd reads a copy with its own TmpFS
+    mkdir -p "$dir/spool/$h" "$dir/tmp/$h"
+    { cat "$conf"; echo "TmpFS=$dir/tmp/$h"; } > "$dir/slurm-$h.conf"
+    "$cluster/rsh" "$h" "slurmd -f '$dir/slurm-$h.conf' -N '$h'"   # inside the host's namespaces
+  done < "$cluster/hosts"
+  want=$(wc -l < "$cluster/hosts")
+else
+  slurmd -f "$conf"
+  want=1
+fi
 for _ in $(seq 1 100); do
-  if sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
+  if [ "$(sinfo -h -N -o %T 2>/dev/null | grep -cE '^(idle|mix|alloc)')" -ge "$want" ]; then
     echo "$conf"
     exit 0
   fi

@@ -4,6 +4,11 @@
  * a rank when something else started us.
  */
 import { Command } from '@oclif/core';
+import type { Input, ParserOutput } from '@oclif/core/interfaces';
+
+// oclif's FlagOutput/ArgOutput, which it does not export
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Named = { [name: string]: any };
 import type { ChalkInstance } from 'chalk';
 import { Comm } from '../dnd/comm.js';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +22,7 @@ import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
+import { checkSlots, launcherForHosts, resolveHosts, type HostPlacement } from '../runtime/hosts.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -58,6 +64,19 @@ export abstract class DndCommand extends Command {
   /** A token for this job's temporary files: random, or the outer launcher's job id. */
   protected jobToken(): string {
     return this.outer() ? outerJobToken() : randomBytes(6).toString('hex');
+  }
+
+  /** --hostfile / --host (or their env defaults), checked while parsing: before any launch */
+  protected placement: HostPlacement | null = null;
+
+  protected override async parse<F extends Named, B extends Named, A extends Named>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const out = await super.parse(options, argv);
+    // a rank of an outside job (srun dnd …) is already placed: the hosts are not its to use
+    if (options?.flags && 'hostfile' in options.flags && !outerRank()) this.placement = resolveHosts(out.flags as { hostfile?: string; host?: string });
+    return out;
   }
 
   private _outer: OuterRank | null | undefined;
@@ -104,13 +123,17 @@ export abstract class DndCommand extends Command {
     const t0 = performance.now();
     const out = 'out' in job ? (job.out ?? null) : null;
     if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out);
+    if (this.placement) {
+      launcher = launcherForHosts(launcher, this.placement);
+      checkSlots(this.placement, nprocs);
+    }
     const decision = chooseLauncher(launcher, nprocs);
     if (decision.launcher === 'none' && nprocs !== 1) {
       throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
     }
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
-      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, ...extra });
+      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, ...extra });
       return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output

@@ -24,6 +24,21 @@ export const launcherFlag = Flags.option({
   env: 'DND_LAUNCHER',
 })();
 
+/** Where mpiexec puts the ranks; env defaults are read in runtime/hosts.ts (a flag of one
+ * form must override the env default of the other, which oclif's `env:` cannot express). */
+export const hostfileFlag = Flags.string({
+  summary: 'Open MPI hostfile naming the hosts for the ranks (lines: HOST [slots=N]); default $DND_HOSTFILE.',
+  helpGroup: 'HOSTS',
+});
+
+export const hostFlag = Flags.string({
+  summary: 'Hosts for the ranks as HOST[:SLOTS],… e.g. h1:2,h2:2; default $DND_HOST.',
+  helpGroup: 'HOSTS',
+});
+
+/** Every job command takes both (DESIGN.md §4). */
+export const hostFlags = { hostfile: hostfileFlag, host: hostFlag };
+
 export const seedFlag = Flags.custom<number | bigint>({
   summary: 'Seed of the counter-based generator, 0..2^64-1 (same seed, same global array, any -n).',
   default: 0,
@@ -63,4 +78,5 @@ export const moveFlags = {
   out: outFlag,
   force: forceFlag,
   timeout: timeoutFlag,
+  ...hostFlags,
 };

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { launcherFlag, nprocsFlag, splitFlag } from '../cli/flags.js';
+import { launcherFlag, nprocsFlag, splitFlag, hostFlags } from '../cli/flags.js';
 import { parseShape } from '../cli/parse.js';
 import { renderChunkReport } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
@@ -35,6 +35,7 @@ any rank disagrees with this plan.`;
     rank: Flags.integer({ summary: 'Show only this rank.', min: 0 }),
     launch: Flags.boolean({ summary: 'Start a real job and have every rank confirm its chunk.' }),
     launcher: launcherFlag,
+    ...hostFlags,
   };
 
   async run(): Promise<ChunkReport | undefined> {

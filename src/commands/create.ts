@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag, hostFlags } from '../cli/flags.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
 import { parseScalar } from '../dnd/scalar.js';
@@ -54,6 +54,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     out: outFlag,
     force: forceFlag,
     timeout: timeoutFlag,
+    ...hostFlags,
   };
 
   async run(): Promise<ArrayReport | undefined> {

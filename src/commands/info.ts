@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
+import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag, hostFlags } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
@@ -47,6 +47,7 @@ Inspecting never changes the data or its layout.`;
     dtype: dtypeFlag,
     seed: seedFlag,
     timeout: timeoutFlag,
+    ...hostFlags,
   };
 
   async run(): Promise<InfoReport | undefined> {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { launcherFlag, nprocsFlag, timeoutFlag } from '../cli/flags.js';
+import { launcherFlag, nprocsFlag, timeoutFlag, hostFlags } from '../cli/flags.js';
 import { seconds } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
 import type { RunReport } from '../runtime/jobs/run.js';
@@ -33,6 +33,7 @@ exit 3 with the rank and the error.`;
     launcher: launcherFlag,
     timeout: timeoutFlag,
     quiet: Flags.boolean({ char: 'q', summary: 'Do not print the summary line after the script.' }),
+    ...hostFlags,
   };
 
   async run(): Promise<RunReport | undefined> {

@@ -10,6 +10,7 @@ import { tryLoadNative } from '../native/index.js';
 import { srunMpiPlugin } from './slurm.js';
 import { availableTensorBackend } from './tensor.js';
 import type { HelloReport } from './jobs/hello.js';
+import { launcherForHosts, totalSlots, type HostPlacement } from './hosts.js';
 
 export interface DoctorReport {
   command: 'doctor';
@@ -23,6 +24,8 @@ export interface DoctorReport {
   binding: { loaded: boolean; error: string | null };
   hdf5: { version: string | null; parallel: boolean };
   launcher: { nprocs: number; choice: string; why: string };
+  /** --hostfile / --host (or $DND_HOSTFILE / $DND_HOST): the hosts dnd would start ranks on */
+  hosts: { from: string; kind: 'hostfile' | 'host'; value: string; hosts: { host: string; slots: number | null }[] } | null;
   slurm: { in_allocation: boolean; job_id: string | null; srun: string | null; srun_mpi: string | null };
   outer_rank: { via: string; rank: number; size: number } | null;
   mca: Record<string, string>;
@@ -39,7 +42,7 @@ function firstLine(cmd: string, args: string[]): string | null {
   }
 }
 
-export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpiexec' | 'srun' | 'none'; check: boolean }): Promise<DoctorReport> {
+export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpiexec' | 'srun' | 'none'; check: boolean; hosts?: HostPlacement | null }): Promise<DoctorReport> {
   const problems: string[] = [];
   const { binding, h5: h5mod, error } = tryLoadNative();
   const versions = binding ? binding.versions() : null;
@@ -48,8 +51,13 @@ export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpi
   if (h5 && !h5.parallel) problems.push('HDF5 is not a parallel build: install libhdf5-openmpi-dev and rebuild');
   const mpiexec = which(process.env.DND_MPIEXEC ?? 'mpiexec');
   if (!mpiexec) problems.push('mpiexec is not on PATH: install openmpi-bin or module load openmpi');
-  const nprocs = opts.nprocs ?? Math.max(2, defaultNprocs());
-  const decision = chooseLauncher(opts.launcher, nprocs);
+  const hosts = opts.hosts ?? null;
+  // with hosts named, one rank per host at least, spread over them: the check then proves
+  // that ranks start on each host and talk to each other across them
+  const nprocs = opts.nprocs ?? Math.max(2, hosts ? Math.min(hosts.hosts.length, totalSlots(hosts) ?? Infinity) : defaultNprocs());
+  const launcher = launcherForHosts(opts.launcher, hosts);
+  const decision = chooseLauncher(launcher, nprocs);
+  if (hosts) decision.why = `${hosts.from} ${hosts.value}: mpiexec places ${nprocs} rank(s) on ${hosts.hosts.map((h) => h.host).join(', ')}, one host after another`;
   const srun = which('srun');
   const mca: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('OMPI_MCA_') && v !== undefined) mca[k] = v;
@@ -57,11 +65,17 @@ export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpi
   if (opts.check && binding && (mpiexec || decision.launcher !== 'mpiexec')) {
     const t0 = performance.now();
     try {
-      const run = await launch<HelloReport>({ op: 'hello' }, { nprocs, launcher: opts.launcher, color: false, timeoutS: 60 });
+      const run = await launch<HelloReport>({ op: 'hello' }, { nprocs, launcher, color: false, timeoutS: 60, hosts, spread: Boolean(hosts) });
       const r = run.result;
-      const ok = r.size === nprocs && r.allreduceOk;
+      const seen = [...new Set(r.ranks.map((k) => k.host))];
+      let ok = r.size === nprocs && r.allreduceOk;
       if (!ok) problems.push(`the live check started ${r.size} rank(s) instead of ${nprocs}`);
-      check = { nprocs, launcher: run.launcher, ok, seconds: run.totalSeconds, hosts: [...new Set(r.ranks.map((k) => k.host))], error: null };
+      const want = hosts ? Math.min(nprocs, hosts.hosts.length) : 0;
+      if (hosts && seen.length < want) {
+        ok = false;
+        problems.push(`the live check's ${nprocs} ranks ran on ${seen.join(', ')}: expected ${want} different hosts of ${hosts.hosts.map((h) => h.host).join(', ')}`);
+      }
+      check = { nprocs, launcher: run.launcher, ok, seconds: run.totalSeconds, hosts: seen, error: null };
     } catch (e) {
       problems.push(`the live check failed: ${(e as Error).message}`);
       check = { nprocs, launcher: decision.launcher, ok: false, seconds: (performance.now() - t0) / 1000, hosts: [], error: (e as Error).message };
@@ -85,6 +99,7 @@ export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpi
     binding: { loaded: Boolean(binding), error },
     hdf5: { version: h5?.version ?? null, parallel: h5?.parallel ?? false },
     launcher: { nprocs, choice: decision.launcher, why: decision.why },
+    hosts: hosts ? { from: hosts.from, kind: hosts.kind, value: hosts.value, hosts: hosts.hosts } : null,
     slurm: { in_allocation: inSlurmAllocation(), job_id: process.env.SLURM_JOB_ID ?? null, srun, srun_mpi: srun ? srunMpiPlugin() : null },
     outer_rank: outerRank(),
     mca,

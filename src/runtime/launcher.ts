@@ -18,6 +18,7 @@ import { Comm } from '../dnd/comm.js';
 import { failureOf } from './failure.js';
 import { srunMpiPlugin } from './slurm.js';
 import { ProgressLine, type PhaseEvent } from './progress.js';
+import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
 
 export const RANK_SCRIPT = fileURLToPath(new URL('./rank.js', import.meta.url));
 
@@ -33,6 +34,10 @@ export interface LaunchOptions {
   interactive?: { onSpawn: (child: import('node:child_process').ChildProcess) => void };
   /** extra node arguments for the rank program (e.g. a loader for .ts scripts) */
   nodeArgs?: string[];
+  /** --hostfile / --host: where mpiexec puts the ranks (null: mpiexec's default) */
+  hosts?: HostPlacement | null;
+  /** one rank per host in turn (doctor's cross-host check) instead of filling hosts first */
+  spread?: boolean;
 }
 
 export interface Launched<T> {
@@ -74,13 +79,13 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean):
 }
 
 /** The argument vector that starts the ranks. */
-export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = []): { cmd: string; args: string[] } {
+export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], hostArgs: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
   if (launcher === 'srun') {
     const plugin = srunMpiPlugin(env);
     return { cmd: env.DND_SRUN ?? 'srun', args: ['-n', String(nprocs), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
   }
-  return { cmd: env.DND_MPIEXEC ?? 'mpiexec', args: ['-n', String(nprocs), ...rankArgs] };
+  return { cmd: env.DND_MPIEXEC ?? 'mpiexec', args: ['-n', String(nprocs), ...hostArgs, ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one (or as a rank of an outer job). */
@@ -120,12 +125,13 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     const result = await runInProcess<T>(envelope);
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
-  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs);
+  const hostArgs = decision.launcher === 'mpiexec' ? mpiexecHostArgs(opts.hosts ?? null, opts.spread, env) : [];
+  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, hostArgs);
   if (!which(cmd, env)) {
     throw new JobError(`${cmd} not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or \`module load openmpi\`; \`dnd doctor\` shows what is missing`);
   }
-  // one node: outside Slurm, or an allocation of a single node
-  const singleNode = !inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1';
+  // one node: outside Slurm, or an allocation of a single node, and no host named but this one
+  const singleNode = (!inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1') && everyRankHere(opts.hosts ?? null, env);
   const childEnv = rankEnvironment(env, opts.nprocs, singleNode);
   const result = await new Promise<T>((resolve, reject) => {
     const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: Boolean(opts.interactive) });

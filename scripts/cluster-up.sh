@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Starts a simulated cluster of N hosts on this machine for the multi-host tests:
+#   bash scripts/cluster-up.sh 3        -> hosts h1 h2 h3
+# Each host is a network namespace plus a UTS namespace (its own hostname) with its own
+# address on a private test subnet, all joined by a bridge that also carries this machine's
+# own address on that subnet (where mpiexec runs). The file system is shared, as on a
+# cluster with a shared home/scratch. Hosts are entered through an rsh agent
+# ($DIR/rsh HOST CMD…, for OMPI_MCA_plm_rsh_agent), no sshd needed.
+# Prints $DIR/env: the variables that point Open MPI (and dnd) at the cluster; traffic is
+# pinned to the test subnet, so nothing leaves these addresses.
+# Settings: DND_CLUSTER_DIR (default /tmp/dnd-cluster), DND_CLUSTER_NAME (prefix of
+# namespaces and links, default dnd), DND_CLUSTER_NET (first three octets, default 10.213.0),
+# DND_CLUSTER_SLOTS (ranks per host in the hostfile, default 2).
+# Needs root. scripts/cluster-down.sh removes everything again.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+n=${1:-2}
+dir=${DND_CLUSTER_DIR:-/tmp/dnd-cluster}
+name=${DND_CLUSTER_NAME:-dnd}
+net=${DND_CLUSTER_NET:-10.213.0}
+slots=${DND_CLUSTER_SLOTS:-2}
+say() { printf '[cluster-up] %s\n' "$*" >&2; }
+
+[[ $n =~ ^[1-9]$ ]] || { say "hosts: 1..9, got '$n'"; exit 2; }
+[[ $name =~ ^[a-z][a-z0-9]{0,7}$ ]] || { say "DND_CLUSTER_NAME: 1-8 lower-case letters/digits, got '$name'"; exit 2; }
+[ "$(id -u)" = 0 ] || { say "needs root (network namespaces)"; exit 1; }
+for tool in ip unshare nsenter; do command -v $tool >/dev/null || { say "missing $tool: run bash scripts/setup.sh --test"; exit 1; }; done
+if [ -e "$dir/hosts" ]; then say "a cluster is already up in $dir: bash scripts/cluster-down.sh first"; exit 1; fi
+
+# if anything below fails, undo what was done
+trap 'say "failed; tearing down"; DND_CLUSTER_DIR=$dir DND_CLUSTER_NAME=$name bash "$here/cluster-down.sh" >/dev/null 2>&1 || true' ERR
+
+mkdir -p "$dir/uts"
+echo "$name" > "$dir/name"
+echo "$net" > "$dir/net"
+br=${name}br0
+ip link add "$br" type bridge
+ip addr add "$net.254/24" dev "$br"
+ip link set "$br" up
+: > "$dir/hostfile"
+for i in $(seq 1 "$n"); do
+  h=h$i ns=$name-h$i
+  ip netns add "$ns"
+  ip link add "$name-h$i" type veth peer name eth0 netns "$ns"
+  ip link set "$name-h$i" master "$br" up
+  ip -n "$ns" addr add "$net.$i/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  # a persistent UTS namespace: bind-mounted on a file, entered later with nsenter --uts
+  touch "$dir/uts/$h"
+  unshare --uts="$dir/uts/$h" hostname "$h"
+  echo "$h" >> "$dir/hosts"
+  echo "$h slots=$slots" >> "$dir/hostfile"
+done
+
+# the rsh agent Open MPI calls as `rsh HOST CMD…`
+cat > "$dir/rsh" <<AGENT
+#!/bin/sh
+exec "$here/cluster-rsh.sh" "$dir" "\$@"
+AGENT
+chmod 755 "$dir/rsh"
+
+cat > "$dir/env" <<ENV
+OMPI_MCA_plm_rsh_agent=$dir/rsh
+OMPI_MCA_oob_tcp_if_include=$net.0/24
+OMPI_MCA_btl_tcp_if_include=$net.0/24
+DND_HOSTFILE=$dir/hostfile
+ENV
+trap - ERR
+echo "$dir/env"

@@ -1,0 +1,245 @@
+/**
+ * dnd across several hosts, on a simulated cluster (scripts/cluster-up.sh): each host is a
+ * network + UTS namespace with its own hostname and address on a private test subnet, on a
+ * shared file system, entered by mpiexec through an rsh agent. Outputs must be byte-identical
+ * to single-node runs, ranks on one host talk through shared memory and across hosts
+ * through TCP, a remote failure names its host, and Ctrl-C / --timeout leave no process
+ * on any host. Skips only where namespaces are impossible (not root, no iproute2).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InfoReport } from '../../src/runtime/jobs/info.js';
+import type { MoveReport } from '../../src/runtime/jobs/move.js';
+import type { ArrayReport } from '../../src/runtime/report.js';
+import type { DoctorReport } from '../../src/runtime/doctor.js';
+import { py } from '../helpers/files.js';
+import { BIN, dnd, ROOT } from '../helpers/run.js';
+
+function cannotMakeHosts(): string | false {
+  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
+  for (const t of ['ip', 'unshare', 'nsenter', 'mpiexec']) {
+    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (bash scripts/setup.sh --test installs it)`;
+  }
+  const probe = spawnSync('unshare', ['--net', '--uts', 'true']);
+  if (probe.status !== 0) return `this kernel refuses new network namespaces: ${String(probe.stderr).trim()}`;
+  return false;
+}
+
+const skip = cannotMakeHosts();
+if (skip) process.stderr.write(`[hosts tests] skipped: ${skip}\n`);
+
+/** A cluster of its own: unique directory, namespace prefix and subnet. */
+function clusterSettings(dir: string) {
+  const id = Math.random().toString(36).slice(2, 7).replace(/^\d/, 'x');
+  return { DND_CLUSTER_DIR: dir, DND_CLUSTER_NAME: `t${id}`.slice(0, 8), DND_CLUSTER_NET: `10.213.${10 + Math.floor(Math.random() * 240)}` };
+}
+
+function clusterUp(n: number, settings: Record<string, string>): Record<string, string> {
+  const envFile = execFileSync('bash', [`${ROOT}scripts/cluster-up.sh`, String(n)], { encoding: 'utf8', env: { ...process.env, ...settings } }).trim();
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return env;
+}
+
+function clusterDown(settings: Record<string, string>): void {
+  spawnSync('bash', [`${ROOT}scripts/cluster-down.sh`], { env: { ...process.env, ...settings } });
+}
+
+/** A temporary directory holding a cluster: the cluster goes first (its UTS namespace
+ * files are mount points), even when a test failed. */
+function clusterDir(prefix: string): { dir: string; settings: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const settings = clusterSettings(`${dir}/cluster`);
+  after(() => {
+    clusterDown(settings);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, settings };
+}
+
+/** Gone, or a zombie not yet reaped by its parent (the test process itself). */
+function ended(pid: string): boolean {
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** Processes inside host hN's namespaces (orted, ranks, anything else). */
+function pidsOn(name: string, host: string): string[] {
+  const r = spawnSync('ip', ['netns', 'pids', `${name}-${host}`], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+function background(args: string[], env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+describe('across hosts of a simulated cluster', { skip }, () => {
+  const { dir, settings } = clusterDir('dnd-hosts-test-');
+  const hosts = ['h1', 'h2', 'h3'];
+  let env: Record<string, string | undefined> = {};
+  before(() => {
+    const cluster = clusterUp(3, settings);
+    // the hosts are named on the command line, not through the cluster's DND_HOSTFILE;
+    // no OMPI_MCA_pml: dnd must not add its single-node default here
+    env = { ...cluster, DND_HOSTFILE: undefined, DND_HOST: undefined, OMPI_MCA_pml: undefined };
+  });
+
+  const three = ['--host', 'h1:1,h2:1,h3:1'];
+  const run = (args: string[], extra: Record<string, string | undefined> = {}) => dnd(args, { env: { ...env, ...extra }, timeoutMs: 60000 });
+  const json = <T>(args: string[], extra: Record<string, string | undefined> = {}): T => {
+    const r = run([...args, '--json'], extra);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as T;
+  };
+  const digest = (f: string, ds = '/data') => py<{ shape: number[]; dtype: string; sha256: string }>('digest.py', [f, ds]);
+
+  it('create, resplit, redistribute and info: byte-identical to one node, hosts as MPI reports them', () => {
+    const one = (f: string) => `${dir}/one-${f}`;
+    const many = (f: string) => `${dir}/many-${f}`;
+    // one node (no hosts), then three hosts, same commands
+    for (const [out, extra] of [[one, ['--launcher', 'mpiexec']], [many, three]] as const) {
+      const c = json<ArrayReport>(['create', 'randn', '33,7,2', '-n', '3', '--seed', '5', '--out', out('a.h5'), ...extra]);
+      if (out === many) assert.deepEqual(c.ranks.map((r) => r.host), hosts, 'the host column is each rank\'s own host');
+      const r = json<MoveReport>(['resplit', out('a.h5'), '--axis', '1', '-n', '3', '--checksum', '--out', out('b.h5'), ...extra]);
+      assert.equal(r.checksum, r.before.checksum);
+      const d = json<MoveReport>(['redistribute', out('b.h5'), '--split', '1', '--target', '0,5,2', '-n', '3', '--out', out('c.h5'), ...extra]);
+      assert.deepEqual(d.counts, [0, 5, 2]);
+    }
+    for (const f of ['a.h5', 'b.h5', 'c.h5']) assert.deepEqual(digest(many(f)), digest(one(f)), f);
+    const i1 = json<InfoReport>(['info', one('a.h5'), '-n', '3', '--stats', '--checksum']);
+    const i3 = json<InfoReport>(['info', many('a.h5'), '-n', '3', '--stats', '--checksum', ...three]);
+    assert.deepEqual(i3.stats, i1.stats);
+    assert.equal(i3.checksum, i1.checksum);
+    assert.deepEqual(i3.ranks.map((r) => r.host), hosts);
+  });
+
+  it('run: a user script on every host, each rank on its own hostname', () => {
+    const script = `${dir}/where.mjs`;
+    writeFileSync(script, "import { hostname } from 'node:os';\nconst a = dnd.arange(12, { split: 0 });\nconsole.log(`rank ${rank} on ${hostname()} holds ${a.lshape}`);\n");
+    const r = run(['run', script, '-n', '3', '-q', ...three]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n').sort(), ['rank 0 on h1 holds 4', 'rank 1 on h2 holds 4', 'rank 2 on h3 holds 4']);
+  });
+
+  it('shared memory within a host, TCP only between hosts, only on the test subnet', () => {
+    // 4 ranks on 2 hosts; a resplit makes every pair exchange data. Open MPI's tcp BTL says
+    // whom it connects to: never a rank on the same host.
+    const r = run(['resplit', 'randn:64,64', '--axis', '1', '-n', '4', '--host', 'h1:2,h2:2', '--json'], { OMPI_MCA_btl_base_verbose: '30' });
+    assert.equal(r.code, 0, r.stderr);
+    const hostOf = ['h1', 'h1', 'h2', 'h2'];
+    const conns = [...r.stderr.matchAll(/\[(h\d):\d+\] btl:tcp: now connected to (\S+), process \[\[\d+,\d+\],(\d+)\]/g)].map((m) => ({ from: m[1], addr: m[2], to: hostOf[Number(m[3])] }));
+    assert.ok(conns.length >= 2, `tcp connections between hosts were made: ${r.stderr.slice(0, 400)}`);
+    for (const c of conns) {
+      assert.notEqual(c.from, c.to, `a tcp connection within ${c.from}: shared memory should carry it`);
+      assert.ok(c.addr.startsWith(`${settings.DND_CLUSTER_NET}.`), `traffic to ${c.addr} leaves the test subnet`);
+    }
+    assert.match(r.stderr, /component vader open function successful/);
+  });
+
+  it('doctor names the hosts and proves a job across them', () => {
+    const d = json<DoctorReport>(['doctor', '--host', 'h2:2,h3:2']);
+    assert.equal(d.ok, true, d.problems.join('; '));
+    assert.deepEqual(d.hosts?.hosts.map((h) => h.host), ['h2', 'h3']);
+    assert.deepEqual(d.check?.hosts.sort(), ['h2', 'h3']);
+    assert.equal(d.check?.nprocs, 2);
+  });
+
+  it('bad hosts are exit 2 before anything starts', () => {
+    for (const [args, re] of [
+      [['--hostfile', `${dir}/none`], /--hostfile .*none: cannot read it/],
+      [['--host', 'h1:2,h2:x'], /expected a slot count/],
+      [['--host', 'h1:1,h2:1', '-n', '3'], /-n 3 ranks do not fit the 2 slot/],
+      [['--host', 'h1:2', '--launcher', 'srun'], /places ranks for mpiexec/],
+    ] as const) {
+      const r = run(['create', 'zeros', '4', ...((args as readonly string[]).includes('-n') ? [] : ['-n', '2']), ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+  });
+
+  it('a rank failing on a remote host is named with its host', () => {
+    const r = run(['create', 'randn', '30,2', '-n', '3', ...three], { DND_TEST_FAULT: 'rank=2,at=op,do=throw' });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^dnd: rank 2 \(h3\): injected fault at op/);
+    const k = run(['create', 'randn', '30,2', '-n', '3', ...three], { DND_TEST_FAULT: 'rank=1,at=op,do=exit' });
+    assert.equal(k.code, 3, k.stderr);
+    assert.match(k.stderr, /rank 1 exited with code 7/);
+  });
+
+  async function assertNothingLeft(what: string): Promise<void> {
+    let left: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      left = hosts.flatMap((h) => pidsOn(settings.DND_CLUSTER_NAME, h).map((p) => `${h}:${p}`));
+      if (left.length === 0) return;
+      await sleep(100);
+    }
+    const ps = left.map((hp) => `${hp} ${spawnSync('ps', ['-o', 'args=', '-p', hp.split(':')[1]], { encoding: 'utf8' }).stdout.trim()}`);
+    assert.fail(`${what}: processes left on the hosts: ${ps.join('; ')}`);
+  }
+
+  it('Ctrl-C (SIGINT to dnd) ends every rank on every host', async () => {
+    const pidfile = `${dir}/pid-int`;
+    const { child, done } = background(['create', 'randn', '30,2', '-n', '3', ...three], { ...env, DND_TEST_FAULT: `rank=all,at=op,do=sleep:60,pidfile=${pidfile}` });
+    for (let p = 0; p < 3; p++) {
+      for (let i = 0; !existsSync(`${pidfile}.${p}`); i++) {
+        assert.ok(i < 300, `rank ${p} did not start`);
+        await sleep(50);
+      }
+    }
+    child.kill('SIGINT');
+    const r = await done;
+    assert.equal(r.code, 130, r.stderr);
+    await assertNothingLeft('SIGINT');
+  });
+
+  it('--timeout ends every rank on every host', async () => {
+    const r = await background(['create', 'randn', '30,2', '-n', '3', '--timeout', '2', ...three], { ...env, DND_TEST_FAULT: 'rank=1,at=op,do=sleep:60' }).done;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /--timeout 2 s/);
+    await assertNothingLeft('--timeout');
+  });
+});
+
+describe('the simulated cluster itself', { skip }, () => {
+  const { settings } = clusterDir('dnd-cluster-test-');
+
+  it('hosts have their own names and addresses; tear-down leaves no namespace, link, mount or process', () => {
+    const env = clusterUp(2, settings);
+    const name = settings.DND_CLUSTER_NAME;
+    const rsh = (host: string, cmd: string) => execFileSync(env.OMPI_MCA_plm_rsh_agent, [host, cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    assert.equal(rsh('h2', 'hostname'), 'h2');
+    assert.match(rsh('h1', 'ip -4 -o addr show eth0'), new RegExp(`inet ${settings.DND_CLUSTER_NET.replace(/\./g, '\\.')}\\.1/24`));
+    assert.throws(() => rsh('h9', 'true'), /no host 'h9'/);
+    // a stray process on a host, as a crashed job might leave
+    spawn(env.OMPI_MCA_plm_rsh_agent, ['h1', 'sleep 600'], { stdio: 'ignore', detached: true }).unref();
+    for (let i = 0; pidsOn(name, 'h1').length === 0; i++) {
+      assert.ok(i < 100, 'the stray process started');
+      execFileSync('sleep', ['0.05']);
+    }
+    const stray = pidsOn(name, 'h1');
+    clusterDown(settings);
+    assert.equal(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`${name}-`), false, 'no namespace');
+    assert.equal(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(name), false, 'no link or bridge');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(settings.DND_CLUSTER_DIR), false, 'no mount');
+    for (const p of stray) assert.ok(ended(p), `process ${p} ended`);
+    assert.equal(existsSync(settings.DND_CLUSTER_DIR), false, 'no directory');
+  });
+});
