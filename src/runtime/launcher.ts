@@ -17,6 +17,7 @@ import { executeJob } from './execute.js';
 import { Comm } from '../dnd/comm.js';
 import { failureOf } from './failure.js';
 import { srunMpiPlugin } from './slurm.js';
+import { nativeBuildInfo } from '../native/index.js';
 import { ProgressLine, type PhaseEvent } from './progress.js';
 
 export const RANK_SCRIPT = fileURLToPath(new URL('./rank.js', import.meta.url));
@@ -73,6 +74,16 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean):
   return env;
 }
 
+/**
+ * The mpiexec that starts our ranks: DND_MPIEXEC; else the one of the MPI the binding was
+ * built with when the build chose it explicitly (MPICC=mpicc.mpich records
+ * mpiexec.mpich, scripts/native-flags.mjs), since another MPI's mpiexec would start N
+ * singletons; else `mpiexec` on PATH, whose MPI is the `mpicc` a default build used.
+ */
+export function mpiexecCommand(env: Env): string {
+  return env.DND_MPIEXEC ?? nativeBuildInfo()?.mpi.mpiexec ?? 'mpiexec';
+}
+
 /** The argument vector that starts the ranks. */
 export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
@@ -80,7 +91,7 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
     const plugin = srunMpiPlugin(env);
     return { cmd: env.DND_SRUN ?? 'srun', args: ['-n', String(nprocs), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
   }
-  return { cmd: env.DND_MPIEXEC ?? 'mpiexec', args: ['-n', String(nprocs), ...rankArgs] };
+  return { cmd: mpiexecCommand(env), args: ['-n', String(nprocs), ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one (or as a rank of an outer job). */
