@@ -115,6 +115,11 @@ export function decodeEnvelope(s: string): JobEnvelope {
   return e;
 }
 
-export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress'): string {
+/**
+ * A line of ours among the ranks' output. Kinds: result (rank 0's answer), error (a
+ * rank's failure), progress (rank 0's phases), rank (each rank's PID and host, so that
+ * a launcher that names only a PID, as MPICH's Hydra does, can name the rank).
+ */
+export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress' | 'rank'): string {
   return `@@dnd:${token}:${kind} `;
 }

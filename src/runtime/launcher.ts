@@ -17,6 +17,7 @@ import { executeJob } from './execute.js';
 import { Comm } from '../dnd/comm.js';
 import { failureOf } from './failure.js';
 import { srunMpiPlugin } from './slurm.js';
+import { deathFromMpiexec, firstMeaningfulLine, StdoutSplitter, type RankPid } from './mpiexec-output.js';
 import { nativeBuildInfo } from '../native/index.js';
 import { ProgressLine, type PhaseEvent } from './progress.js';
 
@@ -106,19 +107,6 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   }
 }
 
-/** OpenMPI's own words when a rank dies without a record of ours. */
-function deathFromMpiexec(stderr: string): string | null {
-  const m = /process rank (\d+) with PID \d+ on node (\S+) exited on signal (\d+)(?: \(([^)]+)\))?/.exec(stderr);
-  if (m) return `rank ${m[1]} (${m[2]}) was killed by signal ${m[3]}${m[4] ? ` (${m[4]})` : ''}`;
-  const n = /process rank (\d+) with PID \d+ on node (\S+) exited on signal/.exec(stderr);
-  if (n) return `rank ${n[1]} (${n[2]}) died`;
-  // a rank that exited by itself with a non-zero code, without MPI_Abort
-  const e = /Process name:\s*\[\[\d+,\d+\],(\d+)\][\s\S]*?Exit code:\s*(\d+)/.exec(stderr);
-  if (e) return `rank ${e[1]} exited with code ${e[2]} before the job finished`;
-  if (/exited without calling "?finalize"?|did not call "?init"?/i.test(stderr)) return 'a rank exited before the job finished';
-  return null;
-}
-
 export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Launched<T>> {
   const env = opts.env ?? process.env;
   const decision = chooseLauncher(opts.launcher, opts.nprocs, env);
@@ -144,6 +132,9 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     const resultPrefix = recordPrefix(envelope.token, 'result');
     const errorPrefix = recordPrefix(envelope.token, 'error');
     const progressPrefix = recordPrefix(envelope.token, 'progress');
+    const rankPrefix = recordPrefix(envelope.token, 'rank');
+    const pids: RankPid[] = [];
+    const stdoutSplit = new StdoutSplitter();
     const progress = envelope.progress ? new ProgressLine(process.stderr) : null;
     let got: { value: T } | null = null;
     const failures: RankFailure[] = [];
@@ -151,7 +142,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     let interrupted: string | null = null;
     let timedOut = false;
 
-    const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void) => {
+    const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void, atEnd?: () => void) => {
       let pending = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {
@@ -164,6 +155,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       });
       stream.on('end', () => {
         if (pending) each(pending.replace(/\r$/, ''));
+        atEnd?.();
       });
     };
     onLines(child.stdout, (line) => {
@@ -171,11 +163,15 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       const pr = progress ? line.indexOf(progressPrefix) : -1;
       if (at >= 0) got = { value: JSON.parse(line.slice(at + resultPrefix.length)) as T };
       else if (pr >= 0) progress?.update(JSON.parse(line.slice(pr + progressPrefix.length)) as PhaseEvent);
-      else process.stdout.write(`${line}\n`);
+      else for (const l of stdoutSplit.push(line)) process.stdout.write(`${l}\n`);
+    }, () => {
+      for (const l of stdoutSplit.end()) process.stdout.write(`${l}\n`);
     });
     onLines(child.stderr, (line) => {
       const at = line.indexOf(errorPrefix);
+      const rk = line.indexOf(rankPrefix);
       if (at >= 0) failures.push(JSON.parse(line.slice(at + errorPrefix.length)) as RankFailure);
+      else if (rk >= 0) pids.push(JSON.parse(line.slice(rk + rankPrefix.length)) as RankPid);
       else stderrLines.push(line);
     });
 
@@ -210,15 +206,24 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
         return resolve(got.value);
       }
       if (debug && raw.trim()) process.stderr.write(`${raw}\n`);
+      if (debug && stdoutSplit.banner.length) process.stderr.write(`${stdoutSplit.banner.join('\n')}\n`);
+      // The cause, in this order: a rank's own error; a rank that ended early by itself
+      // (Open MPI's words when it has them; Hydra has none, and its banner then names a
+      // rank it killed while cleaning up, so the rank's exit record is the truth); a rank
+      // killed from outside (Hydra's banner, Open MPI's box); mpiexec's first meaningful line.
+      failures.sort((a, b) => a.rank - b.rank);
+      const death = deathFromMpiexec(raw, stdoutSplit.banner, pids);
+      const errors = failures.filter((f) => f.code !== 'EEXIT');
+      if (errors.length > 0) return reject(new JobError(describeFailure(errors[0]), failures));
       if (failures.length > 0) {
-        failures.sort((a, b) => a.rank - b.rank);
-        return reject(new JobError(describeFailure(failures[0]), failures));
+        const f = failures[0];
+        const own = death && !/ killed by signal /.test(death) ? death : `rank ${f.rank}${f.host ? ` (${f.host})` : ''} ${f.message}`;
+        return reject(new JobError(own, failures));
       }
-      const death = deathFromMpiexec(raw);
       if (death) return reject(new JobError(death));
-      const tail = raw.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+      const first = firstMeaningfulLine(stderrLines);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new JobError(`${cmd} ${how}${got ? '' : ' before rank 0 sent a result'}${tail ? `: ${tail}` : ''}`));
+      reject(new JobError(`${cmd} ${how}${got ? '' : ' before rank 0 sent a result'}${first ? `: ${first}` : ''}`));
     });
   });
   return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: decision.launcher };
