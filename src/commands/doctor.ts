@@ -9,12 +9,14 @@ export default class Doctor extends DndCommand {
   static override summary = 'Is my MPI actually working? Report MPI, HDF5, launcher, Slurm and tensor backend, then start a real job.';
 
   static override description = prose`Shows the MPI library and standard, the mpiexec on PATH, whether dnd's native binding loads,
-whether HDF5 is a parallel build, which launcher dnd would use and why (mpiexec locally, srun
-inside a Slurm allocation, and which --mpi plugin), your OMPI_MCA_* settings, and the tfjs
-backend that would be used. Then it starts a small real job (-n ranks, default 2) that runs an
-MPI_Allreduce and reports the hosts it ran on. With --hostfile or --host it shows the hosts dnd
-would use and spreads the check's ranks over them (default: one rank per host, at least 2), so
-it proves that ranks start on each host and reach each other. Exits 3 when a problem was found.`;
+which MPI and HDF5 it was built with and which it runs against (and says so when they differ,
+or when mpiexec belongs to another MPI), whether HDF5 is a parallel build, which launcher dnd
+would use and why (mpiexec locally, srun inside a Slurm allocation, and which --mpi plugin),
+your OMPI_MCA_* settings, and the tfjs backend that would be used. Then it starts a small real
+job (-n ranks, default 2) that runs an MPI_Allreduce and reports the hosts it ran on. With
+--hostfile or --host it shows the hosts dnd would use and spreads the check's ranks over them
+(default: one rank per host, at least 2), so it proves that ranks start on each host and reach
+each other. Exits 3 when a problem was found.`;
 
   static override examples = [
     { description: 'Check everything, starting a 2-rank job.', command: '<%= config.bin %> <%= command.id %>' },
@@ -44,10 +46,12 @@ it proves that ranks start on each host and reach each other. Exits 3 when a pro
     const row = (k: string, v: string) => `${c.bold(k.padEnd(14))} ${v}`;
     const lines = [
       row('node', `${r.node} ${r.platform}, ${r.cores} cores (${r.cpu}), ${bytes(r.memory_bytes)}`),
-      row('MPI', r.mpi.library ? `${r.mpi.library} (MPI ${r.mpi.standard})` : c.red('unknown (binding not loaded)')),
+      row('MPI', r.mpi.running ? `runs ${r.mpi.running} (MPI ${r.mpi.standard}), built with ${r.mpi.built_with ?? '?'}` : c.red('unknown (binding not loaded)')),
       row('mpiexec', r.mpi.mpiexec ? `${r.mpi.mpiexec} — ${r.mpi.mpiexec_version ?? '?'}` : c.red('not on PATH')),
-      row('binding', good(r.binding.loaded, r.binding.loaded ? 'mpi-napi loads' : (r.binding.error ?? 'does not load').split('\n')[0])),
-      row('HDF5', r.hdf5.version ? good(r.hdf5.parallel, `${r.hdf5.version}${r.hdf5.parallel ? ', parallel (MPI-IO)' : ', NOT parallel'}`) : c.red('unknown')),
+      row('binding', good(r.binding.loaded, r.binding.loaded ? `mpi-napi loads from ${r.binding.dir ?? '?'}` : (r.binding.error ?? 'does not load').split('\n')[0])),
+      row('built with', r.binding.built ? `${r.binding.built.mpi} (${r.binding.built.mpicc ?? 'pkg-config'}), HDF5 ${r.binding.built.hdf5} for ${r.binding.built.hdf5_built_for} (${r.binding.built.hdf5_via})` : 'no record (built before builds were recorded: npm run build)'),
+      row('HDF5', r.hdf5.version ? good(r.hdf5.parallel, `runs ${r.hdf5.version}${r.hdf5.parallel ? ', parallel (MPI-IO)' : ', NOT parallel'}, built with ${r.hdf5.built_with ?? '?'}`) : c.red('unknown')),
+      row('libraries', r.binding.libraries.mpi.length ? [...r.binding.libraries.mpi, ...r.binding.libraries.hdf5].join(' ') : 'not known (no /proc)'),
       row('launcher', `${r.launcher.choice} for -n ${r.launcher.nprocs}: ${r.launcher.why}`),
       row('hosts', r.hosts ? `${r.hosts.hosts.map((h) => (h.slots === null ? h.host : `${h.host}:${h.slots}`)).join(', ')} (${r.hosts.from}${r.hosts.kind === 'hostfile' ? ` ${r.hosts.value}` : ''})` : 'this machine (no --hostfile, --host, $DND_HOSTFILE or $DND_HOST)'),
       row('Slurm', r.slurm.in_allocation ? `allocation ${r.slurm.job_id}, srun --mpi=${r.slurm.srun_mpi ?? 'default'}` : r.slurm.srun ? `not in an allocation (srun at ${r.slurm.srun}, --mpi=${r.slurm.srun_mpi ?? 'default'})` : 'not installed'),

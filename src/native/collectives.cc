@@ -216,6 +216,25 @@ static Napi::Value ProcessorName(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), name, len);
 }
 
+#define DND_STR2(x) #x
+#define DND_STR(x) DND_STR2(x)
+// The mpi.h this module was compiled against, in the words MPI_Get_library_version uses
+// at run time, so the doctor can tell a binding running against another MPI. The MPICH
+// derivatives define MPICH_VERSION too (Cray MPICH is named by it alone): ask for them first.
+static std::string BuiltWith() {
+#if defined(OMPI_MAJOR_VERSION)
+  return "Open MPI " DND_STR(OMPI_MAJOR_VERSION) "." DND_STR(OMPI_MINOR_VERSION) "." DND_STR(OMPI_RELEASE_VERSION);
+#elif defined(I_MPI_VERSION)
+  return std::string("Intel MPI ") + I_MPI_VERSION;
+#elif defined(MVAPICH2_VERSION)
+  return std::string("MVAPICH2 ") + MVAPICH2_VERSION;
+#elif defined(MPICH_VERSION)
+  return std::string("MPICH ") + MPICH_VERSION;
+#else
+  return "unknown MPI";
+#endif
+}
+
 // Works before MPI_Init: the doctor asks without starting MPI.
 static Napi::Value Versions(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -228,6 +247,7 @@ static Napi::Value Versions(const Napi::CallbackInfo& info) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\0' || s.back() == ' ')) s.pop_back();
   o.Set("mpiLibrary", Napi::String::New(env, s));
   o.Set("mpiStandard", Napi::String::New(env, std::to_string(major) + "." + std::to_string(minor)));
+  o.Set("builtWith", Napi::String::New(env, BuiltWith()));
   return o;
 }
 

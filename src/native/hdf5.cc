@@ -231,6 +231,8 @@ static Napi::Value H5Version(const Napi::CallbackInfo& info) {
   H5get_libversion(&maj, &min, &rel);
   Napi::Object o = Napi::Object::New(env);
   o.Set("version", Napi::String::New(env, std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel)));
+  // the hdf5.h this module was compiled against (the library loaded may be another)
+  o.Set("builtWith", Napi::String::New(env, std::to_string(H5_VERS_MAJOR) + "." + std::to_string(H5_VERS_MINOR) + "." + std::to_string(H5_VERS_RELEASE)));
 #ifdef H5_HAVE_PARALLEL
   o.Set("parallel", Napi::Boolean::New(env, true));
 #else

@@ -5,8 +5,9 @@
  * moves bytes and calls MPI / HDF5; all counts are in bytes and already validated by
  * the TypeScript callers.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DndNativeError } from './errors.js';
 
@@ -25,7 +26,8 @@ export interface NativeBinding {
   size(): number;
   wtime(): number;
   processorName(): string;
-  versions(): { mpiLibrary: string; mpiStandard: string };
+  /** mpiLibrary: MPI_Get_library_version (what runs); builtWith: the mpi.h compiled against */
+  versions(): { mpiLibrary: string; mpiStandard: string; builtWith: string };
   barrier(): void;
   bcast(buf: Bytes, root: number): void;
   allgather(send: Bytes, recv: Bytes): void;
@@ -57,7 +59,8 @@ export interface NativeBinding {
 /** The parallel HDF5 module (mpi_h5), loaded only by jobs that touch files. */
 export interface H5Binding {
   setErrorClass(ctor: typeof DndNativeError): void;
-  h5Version(): { version: string; parallel: boolean };
+  /** version: the library loaded; builtWith: the hdf5.h compiled against */
+  h5Version(): { version: string; builtWith: string; parallel: boolean };
   /** false when the file is not HDF5 (or unreadable) */
   h5IsHdf5(path: string): boolean;
   /** a file id (hid_t, 64-bit, hence BigInt); collective when parallel */
@@ -100,11 +103,41 @@ export interface H5DatasetInfo {
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Where a module may be, in order; DND_NATIVE_DIR overrides. */
+/**
+ * Where a module may be, in order; DND_NATIVE_DIR overrides (e.g. a second build against
+ * another MPI, scripts/build.sh --native-dir). A relative directory is taken from the
+ * current one: require() would read a bare relative path as a package name.
+ */
 function candidates(name: string): string[] {
   const list = [`${root}build/Release/${name}.node`, `${root}build/Debug/${name}.node`];
-  if (process.env.DND_NATIVE_DIR) list.unshift(`${process.env.DND_NATIVE_DIR}/${name}.node`);
+  if (process.env.DND_NATIVE_DIR) list.unshift(resolve(process.env.DND_NATIVE_DIR, `${name}.node`));
   return list;
+}
+
+/** What scripts/build.sh recorded about a build (scripts/native-flags.mjs `json`). */
+export interface NativeBuildInfo {
+  /** the directory of the modules */
+  dir: string;
+  mpi: { family: 'openmpi' | 'mpich' | 'unknown'; name: string; version: string | null; mpicc: string | null; via: string; mpiexec: string | null };
+  hdf5: { version: string | null; via: string; built_for: string; library: string | null };
+}
+
+/** The directory of the binding that would be loaded (the first candidate that exists), or null. */
+export function nativeDir(): string | null {
+  const path = candidates('mpi_napi').find((p) => existsSync(p));
+  return path ? dirname(path) : null;
+}
+
+/** The record of the build that would be loaded, or null. */
+export function nativeBuildInfo(): NativeBuildInfo | null {
+  const dir = nativeDir();
+  if (!dir) return null;
+  try {
+    const b = JSON.parse(readFileSync(`${dir}/native-build.json`, 'utf8')) as Omit<NativeBuildInfo, 'dir'>;
+    return { dir, mpi: b.mpi, hdf5: b.hdf5 };
+  } catch {
+    return null; // built before builds were recorded, or by hand
+  }
 }
 
 /** Turns every load failure into advice a user can act on. */

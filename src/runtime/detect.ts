@@ -3,7 +3,7 @@
  * process is already one rank of a job started by someone else (`mpiexec -n 4 dnd …`,
  * `srun dnd …`), whether we are inside a Slurm allocation, and how many ranks to use.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { srunMpiPlugin } from './slurm.js';
 
@@ -113,8 +113,36 @@ export function chooseLauncher(requested: 'auto' | LauncherChoice, nprocs: numbe
  * A token naming this job's temporary files. Ranks started from outside each plan on
  * their own, so it must be the same on all of them: it comes from the launcher's job id.
  * Our own launcher uses a random token.
+ *
+ * MPICH's Hydra (also Intel MPI's) exports no job id at all: a rank sees only PMI_RANK,
+ * PMI_SIZE, PMI_FD, MPI_LOCALRANKID and MPI_LOCALNRANKS. Its proxy, our parent, is
+ * started with `--control-port HOST:PORT` (where that mpiexec listens: the same for every
+ * proxy of a job, on every host, and distinct between running jobs) and `--pgid N`.
  */
-export function outerJobToken(env: Env = process.env): string {
-  const id = env.PMIX_NAMESPACE ?? env.OMPI_MCA_ess_base_jobid ?? (env.SLURM_JOB_ID ? `${env.SLURM_JOB_ID}.${env.SLURM_STEP_ID ?? ''}` : null) ?? env.PMI_ID ?? 'outer';
+export function outerJobToken(env: Env = process.env, parentArgs: () => string[] = parentCommandLine): string {
+  const id = env.PMIX_NAMESPACE ?? env.OMPI_MCA_ess_base_jobid ?? (env.SLURM_JOB_ID ? `${env.SLURM_JOB_ID}.${env.SLURM_STEP_ID ?? ''}` : null) ?? env.PMI_ID ?? (env.PMI_RANK !== undefined ? hydraJobId(parentArgs()) : null) ?? 'outer';
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** `hydra-HOST-PORT-PGID` from a Hydra proxy's arguments, or null. */
+export function hydraJobId(args: readonly string[]): string | null {
+  const at = args.indexOf('--control-port');
+  if (at < 0 || !args[at + 1]) return null;
+  const pg = args.indexOf('--pgid');
+  return `hydra-${args[at + 1]}-${pg >= 0 ? (args[pg + 1] ?? '0') : '0'}`;
+}
+
+/** The arguments of the nearest of our ancestors that is a Hydra proxy (a shell may sit between). */
+function parentCommandLine(): string[] {
+  let pid = process.ppid;
+  try {
+    for (let i = 0; i < 4 && pid > 1; i++) {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args.includes('--control-port')) return args;
+      pid = Number(/^PPid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    }
+  } catch {
+    // not Linux, or not ours to read
+  }
+  return [];
 }

@@ -25,7 +25,10 @@ export function checkWorldSize(comm: Comm, expected: number, env: NodeJS.Process
       `srun started ${stepTasks} tasks but MPI sees a world of 1: srun is not starting MPI ranks; try srun --mpi=pmix (see: srun --mpi=list)`,
     );
   }
-  throw new WorldSizeError(`the job asked for ${expected} ranks but MPI started ${comm.size}`);
+  // a world of 1 under a launcher of another MPI (e.g. a binding built with MPICH started
+  // by Open MPI's mpiexec): each rank is then a singleton
+  const hint = comm.size === 1 ? ': is mpiexec from the MPI the binding was built with? (dnd doctor; DND_MPIEXEC chooses mpiexec)' : '';
+  throw new WorldSizeError(`the job asked for ${expected} ranks but MPI started ${comm.size}${hint}`);
 }
 
 /** The result on rank 0, null on the other ranks. */

@@ -104,8 +104,15 @@ export function decodeEnvelope(s: string): JobEnvelope {
   return e;
 }
 
+/**
+ * A line of ours among the ranks' output. Kinds: result (rank 0's answer), error (a
+ * rank's failure), progress (rank 0's phases), rank (each rank's PID and host, so that
+ * a launcher that names only a PID, as MPICH's Hydra does, can name the rank).
+ */
+export type RecordKind = 'result' | 'error' | 'progress' | 'rank';
+
 /** One record line: the prefix, then the value in the wire format (NaN, ±inf, BigInt survive). */
-export function formatRecord(token: string, kind: 'result' | 'error' | 'progress', value: unknown): string {
+export function formatRecord(token: string, kind: RecordKind, value: unknown): string {
   return `${recordPrefix(token, kind)}${toWire(value)}\n`;
 }
 
@@ -114,6 +121,6 @@ export function parseRecord<T>(line: string, at: number, prefix: string): T {
   return fromWire<T>(line.slice(at + prefix.length));
 }
 
-export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress'): string {
+export function recordPrefix(token: string, kind: RecordKind): string {
   return `@@dnd:${token}:${kind} `;
 }

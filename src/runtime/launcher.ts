@@ -17,6 +17,8 @@ import { executeJob } from './execute.js';
 import { Comm } from '../dnd/comm.js';
 import { failureOf } from './failure.js';
 import { srunMpiPlugin } from './slurm.js';
+import { deathFromMpiexec, firstMeaningfulLine, StdoutSplitter, type RankPid } from './mpiexec-output.js';
+import { nativeBuildInfo } from '../native/index.js';
 import { ProgressLine, type PhaseEvent } from './progress.js';
 import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
 
@@ -78,6 +80,16 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean):
   return env;
 }
 
+/**
+ * The mpiexec that starts our ranks: DND_MPIEXEC; else the one of the MPI the binding was
+ * built with when the build chose it explicitly (MPICC=mpicc.mpich records
+ * mpiexec.mpich, scripts/native-flags.mjs), since another MPI's mpiexec would start N
+ * singletons; else `mpiexec` on PATH, whose MPI is the `mpicc` a default build used.
+ */
+export function mpiexecCommand(env: Env): string {
+  return env.DND_MPIEXEC ?? nativeBuildInfo()?.mpi.mpiexec ?? 'mpiexec';
+}
+
 /** The argument vector that starts the ranks. */
 export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], hostArgs: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
@@ -85,7 +97,7 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
     const plugin = srunMpiPlugin(env);
     return { cmd: env.DND_SRUN ?? 'srun', args: ['-n', String(nprocs), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
   }
-  return { cmd: env.DND_MPIEXEC ?? 'mpiexec', args: ['-n', String(nprocs), ...hostArgs, ...rankArgs] };
+  return { cmd: mpiexecCommand(env), args: ['-n', String(nprocs), ...hostArgs, ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one (or as a rank of an outer job). */
@@ -98,19 +110,6 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
     const f = failureOf(e, 0);
     throw new JobError(describeFailure(f), [f]);
   }
-}
-
-/** OpenMPI's own words when a rank dies without a record of ours. */
-function deathFromMpiexec(stderr: string): string | null {
-  const m = /process rank (\d+) with PID \d+ on node (\S+) exited on signal (\d+)(?: \(([^)]+)\))?/.exec(stderr);
-  if (m) return `rank ${m[1]} (${m[2]}) was killed by signal ${m[3]}${m[4] ? ` (${m[4]})` : ''}`;
-  const n = /process rank (\d+) with PID \d+ on node (\S+) exited on signal/.exec(stderr);
-  if (n) return `rank ${n[1]} (${n[2]}) died`;
-  // a rank that exited by itself with a non-zero code, without MPI_Abort
-  const e = /Process name:\s*\[\[\d+,\d+\],(\d+)\][\s\S]*?Exit code:\s*(\d+)/.exec(stderr);
-  if (e) return `rank ${e[1]} exited with code ${e[2]} before the job finished`;
-  if (/exited without calling "?finalize"?|did not call "?init"?/i.test(stderr)) return 'a rank exited before the job finished';
-  return null;
 }
 
 export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Launched<T>> {
@@ -139,6 +138,9 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     const resultPrefix = recordPrefix(envelope.token, 'result');
     const errorPrefix = recordPrefix(envelope.token, 'error');
     const progressPrefix = recordPrefix(envelope.token, 'progress');
+    const rankPrefix = recordPrefix(envelope.token, 'rank');
+    const pids: RankPid[] = [];
+    const stdoutSplit = new StdoutSplitter();
     const progress = envelope.progress ? new ProgressLine(process.stderr) : null;
     let got: { value: T } | null = null;
     const failures: RankFailure[] = [];
@@ -146,7 +148,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     let interrupted: string | null = null;
     let timedOut = false;
 
-    const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void) => {
+    const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void, atEnd?: () => void) => {
       let pending = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {
@@ -159,6 +161,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       });
       stream.on('end', () => {
         if (pending) each(pending.replace(/\r$/, ''));
+        atEnd?.();
       });
     };
     onLines(child.stdout, (line) => {
@@ -166,11 +169,15 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       const pr = progress ? line.indexOf(progressPrefix) : -1;
       if (at >= 0) got = { value: parseRecord<T>(line, at, resultPrefix) };
       else if (pr >= 0) progress?.update(parseRecord<PhaseEvent>(line, pr, progressPrefix));
-      else process.stdout.write(`${line}\n`);
+      else for (const l of stdoutSplit.push(line)) process.stdout.write(`${l}\n`);
+    }, () => {
+      for (const l of stdoutSplit.end()) process.stdout.write(`${l}\n`);
     });
     onLines(child.stderr, (line) => {
       const at = line.indexOf(errorPrefix);
+      const rk = line.indexOf(rankPrefix);
       if (at >= 0) failures.push(parseRecord<RankFailure>(line, at, errorPrefix));
+      else if (rk >= 0) pids.push(parseRecord<RankPid>(line, rk, rankPrefix));
       else stderrLines.push(line);
     });
 
@@ -205,15 +212,24 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
         return resolve(got.value);
       }
       if (debug && raw.trim()) process.stderr.write(`${raw}\n`);
+      if (debug && stdoutSplit.banner.length) process.stderr.write(`${stdoutSplit.banner.join('\n')}\n`);
+      // The cause, in this order: a rank's own error; a rank that ended early by itself
+      // (Open MPI's words when it has them; Hydra has none, and its banner then names a
+      // rank it killed while cleaning up, so the rank's exit record is the truth); a rank
+      // killed from outside (Hydra's banner, Open MPI's box); mpiexec's first meaningful line.
+      failures.sort((a, b) => a.rank - b.rank);
+      const death = deathFromMpiexec(raw, stdoutSplit.banner, pids);
+      const errors = failures.filter((f) => f.code !== 'EEXIT');
+      if (errors.length > 0) return reject(new JobError(describeFailure(errors[0]), failures));
       if (failures.length > 0) {
-        failures.sort((a, b) => a.rank - b.rank);
-        return reject(new JobError(describeFailure(failures[0]), failures));
+        const f = failures[0];
+        const own = death && !/ killed by signal /.test(death) ? death : `rank ${f.rank}${f.host ? ` (${f.host})` : ''} ${f.message}`;
+        return reject(new JobError(own, failures));
       }
-      const death = deathFromMpiexec(raw);
       if (death) return reject(new JobError(death));
-      const tail = raw.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+      const first = firstMeaningfulLine(stderrLines);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new JobError(`${cmd} ${how}${got ? '' : ' before rank 0 sent a result'}${tail ? `: ${tail}` : ''}`));
+      reject(new JobError(`${cmd} ${how}${got ? '' : ' before rank 0 sent a result'}${first ? `: ${first}` : ''}`));
     });
   });
   return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: decision.launcher };

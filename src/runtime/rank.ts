@@ -16,7 +16,11 @@ function rankGuess(): number {
   return Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? process.env.PMI_RANK ?? -1);
 }
 
+/** set once this rank has reported a failure (an exit after that is not news) */
+let reported = false;
+
 function fail(envelope: JobEnvelope | null, e: unknown): never {
+  reported = true;
   let rank = rankGuess();
   let host = hostname();
   let comm: Comm | null = null;
@@ -40,6 +44,14 @@ async function main(): Promise<void> {
     envelope = decodeEnvelope(process.argv[2] ?? '');
     const env = envelope;
     process.on('uncaughtException', (e) => fail(env, e));
+    // who we are, for a launcher that names a dead rank only by its PID (MPICH's Hydra)
+    process.stderr.write(formatRecord(env.token, 'rank', { rank: rankGuess(), pid: process.pid, host: hostname() }));
+    // a rank that exits early by itself: Hydra says nothing at all, so say it here
+    process.on('exit', (code) => {
+      if (code === 0 || reported) return;
+      const f = { rank: rankGuess(), host: hostname(), message: `exited with code ${code} before the job finished`, code: 'EEXIT' };
+      process.stderr.write(formatRecord(env.token, 'error', f));
+    });
     if (envelope.progress && rankGuess() <= 0) {
       const token = envelope.token;
       setProgressSink((e) => process.stdout.write(formatRecord(token, 'progress', e)));
