@@ -1,28 +1,20 @@
 /**
- * Fault injection for dnd's own failure tests (test/e2e/failures.test.ts), so that
- * "a rank throws", "a rank hangs" or "a rank is killed mid-operation" can be provoked on
- * a chosen rank of a real job. Does nothing unless DND_TEST_FAULT is set:
+ * Fault points: the places in a job where dnd's own failure tests provoke a fault on a
+ * chosen rank of a real job (a rank throws, exits, sleeps, is killed mid-operation).
  *
- *   DND_TEST_FAULT="rank=1,at=op,do=throw"          rank 1 throws before the operation
- *   DND_TEST_FAULT="rank=all,at=start,do=sleep:30,pidfile=/tmp/p"   every rank sleeps
- *
- * at: start (after MPI init), op (before the data moves), write (before HDF5 output).
- * do: throw | exit (exit 7 without MPI_Abort) | sleep:SECONDS. pidfile: rank writes
- * its pid there (suffixed with .RANK) before acting.
+ * Production code only asks whether a hook is installed. The hook lives in
+ * test/helpers/fault-preload.mjs, outside dist/ and outside the package; the tests load
+ * it into the launcher and every rank with NODE_OPTIONS=--import. Nothing here reads the
+ * environment, so no variable alone can make a production run sleep, exit or write files.
  */
-import { writeFileSync } from 'node:fs';
-
 export type FaultPoint = 'start' | 'op' | 'write';
 
-export function testFault(at: FaultPoint, rank: number, spec = process.env.DND_TEST_FAULT): void {
-  if (!spec) return;
-  const f = Object.fromEntries(spec.split(',').map((kv) => kv.split('=', 2) as [string, string]));
-  if (f.at !== at) return;
-  if (f.rank !== 'all' && Number(f.rank) !== rank) return;
-  if (f.pidfile) writeFileSync(`${f.pidfile}.${rank}`, String(process.pid));
-  const action = f.do ?? 'throw';
-  if (action === 'throw') throw new Error(`injected fault at ${at} (DND_TEST_FAULT)`);
-  if (action === 'exit') process.exit(7);
-  const sleep = /^sleep:(\d+(?:\.\d+)?)$/.exec(action);
-  if (sleep) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(sleep[1]) * 1000);
+type FaultHook = (at: FaultPoint, rank: number) => void;
+
+/** The global slot the preload fills (a registered symbol: the same in every module copy). */
+const HOOK = Symbol.for('dnd.test.faultHook');
+
+export function testFault(at: FaultPoint, rank: number): void {
+  const hook = (globalThis as Record<symbol, FaultHook | undefined>)[HOOK];
+  if (hook) hook(at, rank);
 }
