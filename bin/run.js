@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // dnd's command-line entry. Errors end as one line on stderr and an exit code
-// (2 usage, 3 job failed on a rank, 130 interrupted): see src/cli/exit.ts.
+// (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
 import { flush, run } from '@oclif/core';
 
 try {
@@ -8,11 +8,11 @@ try {
   await flush();
 } catch (error) {
   const { exitPlan } = await import('../dist/cli/exit.js');
+  const { outerRank } = await import('../dist/runtime/detect.js');
   const plan = exitPlan(error);
   // started as one of N ranks by mpiexec/srun: every rank found the same bad usage; rank 0 says it
-  const env = process.env;
-  const outerRank = Number(env.OMPI_COMM_WORLD_RANK ?? env.PMIX_RANK ?? env.PMI_RANK ?? (env.SLURM_STEP_ID !== undefined ? env.SLURM_PROCID : undefined) ?? 0);
-  if (plan.message && !(plan.code === 2 && outerRank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
+  const rank = outerRank()?.rank ?? 0;
+  if (plan.message && !(plan.code === 2 && rank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
   if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = plan.code;
 }

@@ -3,17 +3,15 @@
  * run() is the JSON), colour decided here on the launcher, and launching or running as
  * a rank when something else started us.
  */
-import { Command } from '@oclif/core';
+import { Command, Interfaces } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
-import { Comm } from '../dnd/comm.js';
 import { randomBytes } from 'node:crypto';
-import { chooseLauncher, defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
-import { describeFailure, failureOf } from '../runtime/failure.js';
-import { checkWorldSize } from '../runtime/execute.js';
+import { defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
+import { describeFailure } from '../runtime/failure.js';
 import { launch, makeEnvelope, type LaunchOptions } from '../runtime/launcher.js';
 import type { JobSpec } from '../runtime/job.js';
+import { runRank } from '../runtime/lifecycle.js';
 import { discardOutput, type OutputPlan } from '../runtime/output.js';
-import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
@@ -48,6 +46,18 @@ export abstract class DndCommand extends Command {
    */
   override async catch(err: Error & { exitCode?: number }): Promise<never> {
     throw err;
+  }
+
+  private _oversubscribe = false;
+
+  /** Notes --oversubscribe (every launching command has it) for runJob. */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    this._oversubscribe = Boolean((parsed.flags as { oversubscribe?: boolean }).oversubscribe);
+    return parsed;
   }
 
   /** One JSON object on stdout, numbers arrays inline (see json.ts); never coloured. */
@@ -104,13 +114,9 @@ export abstract class DndCommand extends Command {
     const t0 = performance.now();
     const out = 'out' in job ? (job.out ?? null) : null;
     if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out);
-    const decision = chooseLauncher(launcher, nprocs);
-    if (decision.launcher === 'none' && nprocs !== 1) {
-      throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
-    }
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
-      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, ...extra });
+      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, oversubscribe: this._oversubscribe, ...extra });
       return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output
@@ -118,22 +124,12 @@ export abstract class DndCommand extends Command {
     }
   }
 
+  /** A rank of an outside launcher: one line from the failing rank, then every rank ends (lifecycle.ts). */
   private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): Promise<JobRun<T>> {
-    const envelope = makeEnvelope(job, nprocs, false);
-    let comm: Comm | null = null;
-    try {
-      comm = Comm.world();
-      checkWorldSize(comm, nprocs);
-      const result = (await executeJob(envelope)) as T | null;
-      Comm.finalize();
-      return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
-    } catch (e) {
-      // one line from the failing rank, then end every rank: nobody hangs in a collective
-      const f = failureOf(e, comm?.rank ?? 0, comm?.host());
-      process.stderr.write(`dnd: ${describeFailure(f)}\n`);
-      discardOutput(out);
-      if (comm && comm.size > 1) comm.abort(3);
-      process.exit(3);
-    }
+    const result = await runRank<T>(makeEnvelope(job, nprocs, false), {
+      report: (f) => process.stderr.write(`dnd: ${describeFailure(f)}\n`),
+      cleanup: () => discardOutput(out),
+    });
+    return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
   }
 }

@@ -29,13 +29,25 @@ export class Comm {
 
   private static worldComm: Comm | null = null;
 
+  /**
+   * Set before MPI starts by a program that wants to watch its collectives (dnd's rank
+   * program, for the deadlock watchdog of user scripts): the world communicator then
+   * calls MPI through the binding this returns. Null: the binding itself, at no cost.
+   */
+  static instrument: ((native: NativeBinding) => NativeBinding) | null = null;
+
   /** MPI_COMM_WORLD, initialising MPI on first use. */
   static world(): Comm {
     if (!Comm.worldComm) {
       const native = loadNative();
       native.init();
-      Comm.worldComm = new Comm(native);
+      Comm.worldComm = new Comm(Comm.instrument ? Comm.instrument(native) : native);
     }
+    return Comm.worldComm;
+  }
+
+  /** Not collective: MPI_COMM_WORLD if MPI was started (and not finalized), else null; never starts MPI. */
+  static started(): Comm | null {
     return Comm.worldComm;
   }
 
