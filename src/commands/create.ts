@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
-import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, oversubscribeFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseNumber, parseShape } from '../cli/parse.js';
 import { renderArrayReport } from '../cli/render.js';
@@ -37,6 +37,7 @@ KIND is one of: ${CREATE_KINDS.join(', ')}.`;
 
   static override flags = {
     nprocs: nprocsFlag,
+    oversubscribe: oversubscribeFlag,
     split: splitFlag,
     launcher: launcherFlag,
     dtype: dtypeFlag,

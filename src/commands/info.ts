@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
-import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
+import { launcherFlag, nprocsFlag, oversubscribeFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
@@ -32,6 +32,7 @@ Inspecting never changes the data or its layout.`;
 
   static override flags = {
     nprocs: nprocsFlag,
+    oversubscribe: oversubscribeFlag,
     split: splitFlag,
     launcher: launcherFlag,
     stats: Flags.boolean({ summary: 'Add global min, max, mean and std (computed in parallel).' }),

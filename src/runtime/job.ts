@@ -4,7 +4,8 @@
  * The launcher encodes a JobEnvelope as one base64url argument of the rank program (an
  * argument array, never a shell string). Rank 0 sends its result back on stdout as one
  * line `@@dnd:<token>:result <json>`; a failing rank writes `@@dnd:<token>:error <json>`
- * on stderr before MPI_Abort. The per-job random token keeps user output that happens to
+ * on stderr before MPI_Abort, and a rank stuck in a collective `@@dnd:<token>:wait <json>`
+ * (deadlock.ts). The per-job random token keeps user output that happens to
  * look similar from being taken for a record. Every other line passes through.
  */
 import type { Dtype } from '../dnd/dtypes.js';
@@ -94,6 +95,10 @@ export interface JobEnvelope {
   color: boolean;
   /** rank 0 announces phases for the launcher's progress line */
   progress?: boolean;
+  /** started by dnd's launcher: watch the link to it and end the job when it is gone (link.ts) */
+  link?: boolean;
+  /** user scripts: report waits in MPI longer than this many seconds (watchdog.ts) */
+  deadlockS?: number;
   job: JobSpec;
 }
 
@@ -115,6 +120,6 @@ export function decodeEnvelope(s: string): JobEnvelope {
   return e;
 }
 
-export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress'): string {
+export function recordPrefix(token: string, kind: 'result' | 'error' | 'progress' | 'wait'): string {
   return `@@dnd:${token}:${kind} `;
 }

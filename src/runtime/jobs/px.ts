@@ -1,7 +1,7 @@
 /**
  * The ranks' side of `dnd px`. Rank 0 connects to the launcher's Unix socket and relays
  * each cell to every rank (MPI_Bcast); every rank evaluates it in its own persistent
- * context (Node's REPL evaluator: let/const persist, top-level await works) with the dnd
+ * context (a vm.Script in one vm context: let/const persist, top-level await works) with the dnd
  * library ready; outputs are gathered to rank 0 and sent back as one line of JSON.
  *
  * Cells run on every rank in the same order, so collective calls inside them (a.resplit,
@@ -18,6 +18,7 @@ import { createContext, Script } from 'node:vm';
 import { inspect } from 'node:util';
 import type { Comm } from '../../dnd/comm.js';
 import type { PxJob } from '../job.js';
+import { setSitePhase } from '../call-site.js';
 import { installSessionGlobals } from './session-globals.js';
 
 export interface CellOutput {
@@ -91,7 +92,8 @@ class Evaluator {
         script = new Script(code, { filename: 'cell' });
       } catch (e) {
         if (!(e instanceof SyntaxError && /await is only valid|Unexpected reserved word/.test(e.message))) throw e;
-        script = new Script(asyncCellSource(code), { filename: 'cell' });
+        // the wrapper adds one line before the cell: keep the cell's own line numbers
+        script = new Script(asyncCellSource(code), { filename: 'cell', lineOffset: -1 });
       }
       // breakOnSigint: a SIGINT from the launcher stops even a busy synchronous loop
       let value = script.runInContext(this.context, { breakOnSigint: true });
@@ -142,7 +144,9 @@ export async function runPx(job: PxJob, comm: Comm): Promise<{ command: 'px'; ce
     if ('exit' in m) break;
     cells++;
     const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    setSitePhase('a cell');
     const r = await ev.evaluate(m.cell, interrupted);
+    setSitePhase('after the cell ended');
     const all = comm.gatherJSON<CellOutput>({ rank: comm.rank, ...r }, 0);
     if (socket && all) socket.write(`${JSON.stringify({ outputs: all })}\n`);
   }
