@@ -3,6 +3,13 @@
 // (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
 import { flush, run } from '@oclif/core';
 
+// The reader of stdout went away (`dnd … | head`): stop at once and quietly, as Unix tools
+// do on SIGPIPE (128 + 13); a running job ends with dnd (see src/runtime/launcher.ts).
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(141);
+  throw e;
+});
+
 try {
   await run(process.argv.slice(2), import.meta.url);
   await flush();

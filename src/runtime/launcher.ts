@@ -131,8 +131,8 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 
 /** Runs the job in this process as a world of one. */
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
-  // the error propagates to the command, which prints it once: nothing to report here
-  return (await runRank<T>(envelope, { report: () => undefined })) as T;
+  // no report: the error propagates to the command, which prints it once
+  return (await runRank<T>(envelope, {})) as T;
 }
 
 /** OpenMPI's own words when a rank dies without a record of ours. */

@@ -13,8 +13,11 @@ import { describeFailure, failureOf, JobError } from './failure.js';
 import type { JobEnvelope, RankFailure } from './job.js';
 
 export interface RankReporting {
-  /** tells the user (or the launcher) about this rank's failure, before the job ends */
-  report(f: RankFailure, e: unknown): void;
+  /**
+   * tells the user (or the launcher) about this rank's failure, before the job ends;
+   * without it (in-process) the returned JobError carries the message to the command
+   */
+  report?(f: RankFailure, e: unknown): void;
   /** launcher-side clean-up that an outside launcher has no one else to do (temporary output) */
   cleanup?(): void;
 }
@@ -44,12 +47,12 @@ export function failureHere(e: unknown): { failure: RankFailure; comm: Comm | nu
 export function rankFailed(e: unknown, how: RankReporting): JobError {
   const { failure, comm } = failureHere(e);
   try {
-    how.report(failure, e);
+    how.report?.(failure, e);
   } finally {
     how.cleanup?.();
   }
   if (comm && comm.size > 1) comm.abort(3);
-  return new JobError(describeFailure(failure), [failure], true);
+  return new JobError(describeFailure(failure), [failure], Boolean(how.report));
 }
 
 /** Runs the job on this rank and finalizes MPI: rank 0's result, null elsewhere. */

@@ -125,6 +125,16 @@ describe('user scripts: deadlocks, process.exit, the last line', () => {
     assert.deepEqual(await leftAfter(job.tag), []);
   });
 
+  it('a throw in-process (-n 1) and on every rank of a job: the same one line, exit 3', () => {
+    const file = script('boom.mjs', "throw new Error('boom alone');\n");
+    for (const n of ['1', '2']) {
+      const r = dnd(['run', file, '-n', n]);
+      assert.equal(r.code, 3, `-n ${n}: ${r.stderr}`);
+      // every rank throws; whichever reports first ends the others
+      assert.match(r.stderr, /^dnd: rank \d \(\S+\): boom alone\n$/, `-n ${n}`);
+    }
+  });
+
   it('a last output line without its newline is kept', () => {
     const file = script('tail.mjs', 'if (rank === 0) process.stdout.write("first\\nno newline at the end");\n');
     const r = dnd(['run', file, '-n', '2', '-q']);
@@ -207,6 +217,17 @@ describe('rank counts, missing tools and MPI settings: one line, the right code'
     assert.equal(empty.code, 2, empty.stderr);
     assert.match(empty.stderr, /^dnd: DND_MPIEXEC is set but empty/);
     oneLine(empty.stderr);
+  });
+
+  it('a reader that goes away (dnd … | head) ends dnd quietly with 128+SIGPIPE, not a hang', async () => {
+    const own = tempDir();
+    writeFileSync(`${own}/many.mjs`, 'if (rank === 0) for (let i = 0; i < 100000; i++) console.log(i);\n');
+    const job = background(['run', `${own}/many.mjs`, '-n', '2', '-q']);
+    job.child.stdout?.destroy();
+    const r = await job.done;
+    assert.equal(r.code, 141, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(await leftAfter(job.tag), []);
   });
 
   it('garbage in OMPI_MCA_pml or OMPI_MCA_io: exit 3, one line naming the variable', () => {
