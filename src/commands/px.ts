@@ -25,7 +25,7 @@ identical output from every rank is shown once as [all]. An error on some ranks 
 their ranks and the session goes on. Unfinished statements continue on the next line; history
 is kept in ~/.dnd_px_history. .exit, Ctrl-D or the end of piped input ends every rank cleanly.
 Ctrl-C while a cell runs interrupts it on every rank (a busy loop too); a second Ctrl-C always
-ends the session and every rank (exit 130). A cell that leaves the ranks waiting in different
+ends the session and every rank (exit 130). At the prompt, two Ctrl-C in a row end it cleanly. A cell that leaves the ranks waiting in different
 collectives (if (rank === 0) comm.barrier()) ends the session after --deadlock-timeout seconds
 with exit 3, naming where each rank waits. If dnd is killed or its terminal closes, every rank
 ends too.
@@ -132,6 +132,8 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     let buffer = '';
     let running = false;
     let interrupts = 0;
+    let idleInterrupts = 0;
+    rl.on('line', () => (idleInterrupts = 0));
     /**
      * Ctrl-C: from readline on a terminal, or a real SIGINT (`kill -INT`, or input that is
      * not a terminal). The first, while a cell runs, interrupts it on every rank; a second
@@ -156,8 +158,10 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
         return;
       }
       if (!interactive) return stop.abort('SIGINT');
+      // at the prompt, as in Node's REPL: a second Ctrl-C in a row ends the session cleanly
+      if (++idleInterrupts >= 2) return rl.close();
       buffer = '';
-      this.log('\n(To exit, press Ctrl-D or type .exit)');
+      this.log('\n(To exit, press Ctrl-C again or Ctrl-D, or type .exit)');
       rl.setPrompt(`px [${nprocs}]> `);
       rl.prompt();
     };
@@ -206,7 +210,10 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     const err = await ended;
     process.off('SIGINT', onInterrupt);
     removeSocket();
-    if (err) throw err;
+    if (err) {
+      this.log(''); // end the prompt's line: the error goes below it
+      throw err;
+    }
   }
 }
 
