@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 // dnd's command-line entry. Errors end as one line on stderr and an exit code
-// (2 usage, 3 job failed on a rank, 130 interrupted): see src/cli/exit.ts.
+// (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
 import { flush, run } from '@oclif/core';
+
+// The reader of stdout went away (`dnd … | head`): stop at once and quietly, as Unix tools
+// do on SIGPIPE (128 + 13); a running job ends with dnd (see src/runtime/launcher.ts).
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(141);
+  throw e;
+});
 
 try {
   await run(process.argv.slice(2), import.meta.url);
   await flush();
 } catch (error) {
   const { exitPlan } = await import('../dist/cli/exit.js');
+  const { outerRank } = await import('../dist/runtime/detect.js');
   const plan = exitPlan(error);
   // started as one of N ranks by mpiexec/srun: every rank found the same bad usage; rank 0 says it
-  const env = process.env;
-  const outerRank = Number(env.OMPI_COMM_WORLD_RANK ?? env.PMIX_RANK ?? env.PMI_RANK ?? (env.SLURM_STEP_ID !== undefined ? env.SLURM_PROCID : undefined) ?? 0);
-  if (plan.message && !(plan.code === 2 && outerRank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
+  const rank = outerRank()?.rank ?? 0;
+  if (plan.message && !(plan.code === 2 && rank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
   if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = plan.code;
 }

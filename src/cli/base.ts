@@ -3,22 +3,15 @@
  * run() is the JSON), colour decided here on the launcher, and launching or running as
  * a rank when something else started us.
  */
-import { Command } from '@oclif/core';
-import type { Input, ParserOutput } from '@oclif/core/interfaces';
-
-// oclif's FlagOutput/ArgOutput, which it does not export
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Named = { [name: string]: any };
+import { Command, Interfaces } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
-import { Comm } from '../dnd/comm.js';
 import { randomBytes } from 'node:crypto';
-import { chooseLauncher, defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
-import { describeFailure, failureOf } from '../runtime/failure.js';
-import { checkWorldSize } from '../runtime/execute.js';
+import { defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
+import { describeFailure } from '../runtime/failure.js';
 import { launch, makeEnvelope, type LaunchOptions } from '../runtime/launcher.js';
 import type { JobSpec } from '../runtime/job.js';
+import { runRank } from '../runtime/lifecycle.js';
 import { discardOutput, type OutputPlan } from '../runtime/output.js';
-import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
@@ -56,6 +49,7 @@ export abstract class DndCommand extends Command {
     throw err;
   }
 
+
   /** One JSON object on stdout, numbers arrays inline (see json.ts); never coloured. */
   override logJson(json: unknown): void {
     process.stdout.write(`${formatJson(json)}\n`);
@@ -69,11 +63,18 @@ export abstract class DndCommand extends Command {
   /** --hostfile / --host (or their env defaults), checked while parsing: before any launch */
   protected placement: HostPlacement | null = null;
 
-  protected override async parse<F extends Named, B extends Named, A extends Named>(
-    options?: Input<F, B, A>,
+  private _oversubscribe = false;
+
+  /**
+   * Notes what runJob needs from the flags every launching command has: --oversubscribe,
+   * and --hostfile / --host, checked here, before any launch.
+   */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Interfaces.Input<F, B, A>,
     argv?: string[],
-  ): Promise<ParserOutput<F, B, A>> {
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const out = await super.parse(options, argv);
+    this._oversubscribe = Boolean((out.flags as { oversubscribe?: boolean }).oversubscribe);
     // a rank of an outside job (srun dnd …) is already placed: the hosts are not its to use
     if (options?.flags && 'hostfile' in options.flags && !outerRank()) this.placement = resolveHosts(out.flags as { hostfile?: string; host?: string });
     return out;
@@ -127,13 +128,9 @@ export abstract class DndCommand extends Command {
       launcher = launcherForHosts(launcher, this.placement);
       checkSlots(this.placement, nprocs);
     }
-    const decision = chooseLauncher(launcher, nprocs);
-    if (decision.launcher === 'none' && nprocs !== 1) {
-      throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
-    }
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
-      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, ...extra });
+      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, oversubscribe: this._oversubscribe, ...extra });
       return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output
@@ -141,22 +138,12 @@ export abstract class DndCommand extends Command {
     }
   }
 
+  /** A rank of an outside launcher: one line from the failing rank, then every rank ends (lifecycle.ts). */
   private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): Promise<JobRun<T>> {
-    const envelope = makeEnvelope(job, nprocs, false);
-    let comm: Comm | null = null;
-    try {
-      comm = Comm.world();
-      checkWorldSize(comm, nprocs);
-      const result = (await executeJob(envelope)) as T | null;
-      Comm.finalizeNow();
-      return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
-    } catch (e) {
-      // one line from the failing rank, then end every rank: nobody hangs in a collective
-      const f = failureOf(e, comm?.rank ?? 0, comm?.host());
-      process.stderr.write(`dnd: ${describeFailure(f)}\n`);
-      discardOutput(out);
-      if (comm && comm.size > 1) comm.abort(3);
-      process.exit(3);
-    }
+    const result = await runRank<T>(makeEnvelope(job, nprocs, false), {
+      report: (f) => process.stderr.write(`dnd: ${describeFailure(f)}\n`),
+      cleanup: () => discardOutput(out),
+    });
+    return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Maps every error a command can end with to an exit code and one line for stderr
  * (DESIGN.md §4): 2 bad usage or input found before launch, 3 the job failed on a rank,
- * 130 interrupted. No stack traces unless DND_DEBUG is set.
+ * 128 + N interrupted by signal N (130 for SIGINT). Nothing else: an error nobody
+ * foresaw is a failure of the job (3), still one line. No stack traces unless DND_DEBUG.
  */
+import { constants } from 'node:os';
 import { isDndError } from '../dnd/errors.js';
 import { InterruptedError, JobError } from '../runtime/failure.js';
 
@@ -35,10 +37,10 @@ function firstLine(s: string): string {
 export function exitPlan(e: unknown): ExitPlan {
   const err = e as { name?: string; message?: string; oclif?: { exit?: number }; code?: string };
   if (err?.code === 'EEXIT') return { code: err.oclif?.exit ?? 0, message: null };
-  if (e instanceof InterruptedError) return { code: 130, message: e.message };
-  if (e instanceof JobError) return { code: 3, message: e.message };
+  if (e instanceof InterruptedError) return { code: 128 + (constants.signals[e.signal] ?? 2), message: e.message };
+  if (e instanceof JobError) return { code: 3, message: e.reported ? null : e.message };
   if (isDndError(e)) return { code: e.tag === 'usage' ? 2 : 3, message: e.tag === 'usage' ? oneLineParseMessage(e.message) : firstLine(e.message) };
   if (err?.name === 'NativeLoadError') return { code: 3, message: err.message ?? 'native binding failed to load' };
   if (err?.oclif?.exit === 2) return { code: 2, message: `${oneLineParseMessage(err.message ?? '')} (see --help)` };
-  return { code: 1, message: firstLine(err?.message ?? String(e)) };
+  return { code: 3, message: firstLine(err?.message ?? String(e)) };
 }

@@ -10,6 +10,20 @@ export const nprocsFlag = Flags.integer({
   env: 'DND_NPROCS',
 });
 
+export const oversubscribeFlag = Flags.boolean({
+  summary: 'Allow more ranks than this machine or allocation has slots for (without it, up to twice the cores, at least 4; inside Slurm, the allocation\'s tasks).',
+  env: 'DND_OVERSUBSCRIBE',
+});
+
+export const deadlockFlag = Flags.integer({
+  summary: 'End the job (exit 3, naming each rank\'s collective and script line) when every rank has waited in MPI this many seconds in different collectives; 0: off.',
+  min: 0,
+  // ranks that all block in different synchronous collectives can never get out: a short
+  // wait only rides out ranks that are about to report leaving one
+  default: 3,
+  env: 'DND_DEADLOCK_TIMEOUT',
+});
+
 export const splitFlag = Flags.custom<number | null>({
   summary: 'Axis the array is split along (negative counts from the end), or none.',
   default: 0,
@@ -68,6 +82,7 @@ export const forceFlag = Flags.boolean({
 /** The flags resplit and redistribute share: the source's starting layout and the output. */
 export const moveFlags = {
   nprocs: nprocsFlag,
+  oversubscribe: oversubscribeFlag,
   split: splitFlag,
   counts: Flags.string({ summary: 'Start unbalanced: rows of --split per rank, e.g. 4,0,2,1.' }),
   launcher: launcherFlag,

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag, hostFlags } from '../cli/flags.js';
+import { dtypeFlag, forceFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
 import { parseScalar } from '../dnd/scalar.js';
@@ -39,6 +39,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
 
   static override flags = {
     nprocs: nprocsFlag,
+    oversubscribe: oversubscribeFlag,
     split: splitFlag,
     launcher: launcherFlag,
     dtype: dtypeFlag,

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag, hostFlags } from '../cli/flags.js';
+import { dtypeFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
@@ -40,6 +40,7 @@ Inspecting never changes the data or its layout.`;
 
   static override flags = {
     nprocs: nprocsFlag,
+    oversubscribe: oversubscribeFlag,
     split: splitFlag,
     launcher: launcherFlag,
     stats: Flags.boolean({ summary: 'Add global count, min, max, mean, std, sum and NaN count (numpy rules; same for any -n and --split).' }),

@@ -4,10 +4,9 @@ import { createServer, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ChildProcess } from 'node:child_process';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { launcherFlag, nprocsFlag } from '../cli/flags.js';
+import { deadlockFlag, launcherFlag, nprocsFlag, oversubscribeFlag } from '../cli/flags.js';
 import { isIncomplete, renderCell } from '../cli/px-view.js';
 import { usageError } from '../dnd/errors.js';
 import { outerRank } from '../runtime/detect.js';
@@ -25,8 +24,12 @@ there (JavaScript with top-level await) in a context where the dnd library is re
 with \`comm\`, \`rank\` and \`size\`. Output is shown in rank order, each line prefixed [r/N];
 identical output from every rank is shown once as [all]. An error on some ranks is shown with
 their ranks and the session goes on. Unfinished statements continue on the next line; history
-is kept in ~/.dnd_px_history. .exit or Ctrl-D ends every rank cleanly. Ctrl-C while a cell
-runs interrupts it on every rank (a busy loop too); a second Ctrl-C ends the session.
+is kept in ~/.dnd_px_history. .exit, Ctrl-D or the end of piped input ends every rank cleanly.
+Ctrl-C while a cell runs interrupts it on every rank (a busy loop too); a second Ctrl-C always
+ends the session and every rank (exit 130). At the prompt, two Ctrl-C in a row end it cleanly. A cell that leaves the ranks waiting in different
+collectives (if (rank === 0) comm.barrier()) ends the session after --deadlock-timeout seconds
+with exit 3, naming where each rank waits. If dnd is killed or its terminal closes, every rank
+ends too.
 
 Cells run on every rank in the same order, so collectives inside them (a.lshapeMap,
 a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix socket.`;
@@ -39,6 +42,8 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
 
   static override flags = {
     nprocs: nprocsFlag,
+    oversubscribe: oversubscribeFlag,
+    'deadlock-timeout': deadlockFlag,
     launcher: launcherFlag,
     // described, not computed, in --help and the man page: $HOME differs per user
     history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history'), defaultHelp: async () => '~/.dnd_px_history' }),
@@ -50,30 +55,50 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     const nprocs = this.resolveNprocs(flags.nprocs);
     const c = this.c;
     const dir = mkdtempSync(join(tmpdir(), 'dnd-px-'));
+    const removeSocket = () => rmSync(dir, { recursive: true, force: true });
     const socketPath = join(dir, 'px.sock');
-    let conn: Socket | null = null;
     const connected = new Promise<Socket>((resolve) => {
       const server = createServer((s) => {
         server.close();
+        // connected: the socket's name is no longer needed, so nothing is left in /tmp
+        // even if dnd is killed later
+        removeSocket();
         resolve(s);
       });
       server.listen(socketPath);
     });
-    let child: ChildProcess | null = null;
+    const stop = new AbortController();
     const tensor = availableTensorBackend().backend ?? 'none installed';
-    const job = launch<{ command: 'px'; cells: number }>({ op: 'px', socket: socketPath }, {
-      nprocs,
-      launcher: flags.launcher,
-      color: false,
-      interactive: { onSpawn: (ch) => (child = ch) },
-    });
+    let job: Promise<unknown>;
+    try {
+      job = launch<{ command: 'px'; cells: number }>({ op: 'px', socket: socketPath }, {
+        nprocs,
+        launcher: flags.launcher,
+        color: false,
+        oversubscribe: flags.oversubscribe,
+        deadlockS: flags['deadlock-timeout'],
+        stop: stop.signal,
+        interactive: { onSpawn: () => undefined },
+      });
+    } catch (e) {
+      removeSocket();
+      throw e;
+    }
     const ended = job.then(
       () => null,
       (e: Error) => e,
     );
+    // before the session: Ctrl-C (a real SIGINT: no readline yet) ends the job
+    const early = () => stop.abort('SIGINT');
+    process.on('SIGINT', early);
     const first = await Promise.race([connected, ended.then((e) => e ?? new Error('the job ended before rank 0 connected'))]);
-    if (first instanceof Error) throw first;
-    conn = first;
+    process.off('SIGINT', early);
+    if (first instanceof Error) {
+      removeSocket();
+      throw first;
+    }
+    const conn = first;
+    conn.on('error', () => undefined); // the job ended: its end is reported through `ended`
     this.log(c.dim(`dnd px: ${nprocs} rank(s) ready; dnd, comm, rank, size are defined; tensors: ${tensor}. .exit or Ctrl-D ends.`));
 
     let pending = '';
@@ -91,6 +116,7 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
       }
     });
 
+    const interactive = Boolean(process.stdin.isTTY);
     const rl = createInterface({
       input: process.stdin,
       output: process.stdout,
@@ -103,14 +129,19 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
       },
     });
     await loadHistory(rl, flags.history);
+    // the job ended by itself (a deadlock, a rank died): stop waiting for input
+    void ended.then(() => rl.close());
     let buffer = '';
     let running = false;
     let interrupts = 0;
-    const finish = () => {
-      conn?.write(`${JSON.stringify({ exit: true })}\n`);
-      conn?.end();
-    };
-    rl.on('SIGINT', () => {
+    let idleInterrupts = 0;
+    rl.on('line', () => (idleInterrupts = 0));
+    /**
+     * Ctrl-C: from readline on a terminal, or a real SIGINT (`kill -INT`, or input that is
+     * not a terminal). The first, while a cell runs, interrupts it on every rank; a second
+     * always ends the job: mpiexec stops every rank, and px exits 130.
+     */
+    const onInterrupt = () => {
       if (running) {
         interrupts++;
         if (interrupts === 1) {
@@ -124,15 +155,20 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
           }
         } else {
           this.log(c.yellow('\nending the session'));
-          (child as ChildProcess | null)?.kill('SIGTERM');
+          stop.abort('SIGINT');
         }
         return;
       }
+      if (!interactive) return stop.abort('SIGINT');
+      // at the prompt, as in Node's REPL: a second Ctrl-C in a row ends the session cleanly
+      if (++idleInterrupts >= 2) return rl.close();
       buffer = '';
-      this.log('\n(To exit, press Ctrl-D or type .exit)');
+      this.log('\n(To exit, press Ctrl-C again or Ctrl-D, or type .exit)');
       rl.setPrompt(`px [${nprocs}]> `);
       rl.prompt();
-    });
+    };
+    rl.on('SIGINT', onInterrupt);
+    process.on('SIGINT', onInterrupt);
     rl.prompt();
     for await (const line of rl) {
       if (buffer === '' && line.trim() === '.exit') {
@@ -167,11 +203,19 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
       rl.setPrompt(`px [${nprocs}]> `);
       rl.prompt();
     }
-    finish(); // .exit, Ctrl-D or the end of piped input: every rank finalizes
+    // .exit, Ctrl-D or the end of piped input: every rank finalizes
+    if (!conn.destroyed) {
+      conn.write(`${JSON.stringify({ exit: true })}\n`);
+      conn.end();
+    }
     await saveHistory(rl, flags.history);
     const err = await ended;
-    rmSync(dir, { recursive: true, force: true });
-    if (err) throw err;
+    process.off('SIGINT', onInterrupt);
+    removeSocket();
+    if (err) {
+      this.log(''); // end the prompt's line: the error goes below it
+      throw err;
+    }
   }
 }
 

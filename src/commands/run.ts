@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { launcherFlag, nprocsFlag, timeoutFlag, hostFlags } from '../cli/flags.js';
+import { deadlockFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, timeoutFlag } from '../cli/flags.js';
 import { seconds } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
 import type { RunReport } from '../runtime/jobs/run.js';
@@ -15,7 +15,13 @@ export default class Run extends DndCommand {
   static override description = prose`Every rank imports SCRIPT (.js, .mjs, or .ts when tsx is installed) with the globals dnd (the
 library), comm, rank and size, as in a px session. Arguments after -- reach the script as
 process.argv. What the ranks print goes straight through. A throw on any rank ends every rank:
-exit 3 with the rank and the error.`;
+exit 3 with the rank and the error; so does process.exit() on a rank (it would leave the others
+waiting in MPI): end a script by returning from it.
+
+A collective that only some ranks reach would wait forever: when every rank has waited inside
+MPI for --deadlock-timeout seconds in different collectives, the job ends with exit 3, naming
+each rank's collective and the script's line. The job never outlives dnd: if dnd is killed,
+closed with its terminal (SIGHUP) or interrupted, every rank ends too.`;
 
   static override examples = [
     { description: 'Four ranks, each printing its block.', command: '<%= config.bin %> <%= command.id %> examples/scripts/layout.mjs -n 4' },
@@ -30,6 +36,8 @@ exit 3 with the rank and the error.`;
 
   static override flags = {
     nprocs: nprocsFlag,
+    oversubscribe: oversubscribeFlag,
+    'deadlock-timeout': deadlockFlag,
     launcher: launcherFlag,
     timeout: timeoutFlag,
     quiet: Flags.boolean({ char: 'q', summary: 'Do not print the summary line after the script.' }),
@@ -52,7 +60,7 @@ exit 3 with the rank and the error.`;
       }
     }
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs });
+    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs, deadlockS: flags['deadlock-timeout'] });
     if (!run.result) return undefined;
     if (!this.jsonEnabled() && !flags.quiet) this.logToStderr(this.c.dim(`dnd run: ${script} on ${run.result.nprocs} rank(s), ${seconds(run.result.seconds)}`));
     return run.result;

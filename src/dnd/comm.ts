@@ -36,6 +36,13 @@ export class Comm {
   private static managed = false;
 
   /**
+   * Set before MPI starts by a program that wants to watch its collectives (dnd's rank
+   * program, for the deadlock watchdog of user scripts): the world communicator then
+   * calls MPI through the binding this returns. Null: the binding itself, at no cost.
+   */
+  static instrument: ((native: NativeBinding) => NativeBinding) | null = null;
+
+  /**
    * MPI_COMM_WORLD, initialising MPI on first use. As mpi4py does, MPI then ends by
    * itself when the process exits cleanly (MPI_Finalize). After a failing exit it does
    * not finalize: MPI_Finalize waits for every rank, and the others may be waiting in a
@@ -47,7 +54,7 @@ export class Comm {
       if (Comm.finalized) throw usageError('MPI was already finalized in this process: no MPI call can follow finalize()');
       const native = loadNative();
       native.init();
-      Comm.worldComm = new Comm(native);
+      Comm.worldComm = new Comm(Comm.instrument ? Comm.instrument(native) : native);
       process.once('exit', (code) => Comm.endAtExit(code));
     }
     return Comm.worldComm;
@@ -57,6 +64,11 @@ export class Comm {
     const c = Comm.worldComm;
     if (!c || Comm.finalized || code !== 0) return;
     Comm.finalizeNow();
+  }
+
+  /** Not collective: MPI_COMM_WORLD if MPI was started (and not finalized), else null; never starts MPI. */
+  static started(): Comm | null {
+    return Comm.worldComm;
   }
 
   /**

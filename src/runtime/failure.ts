@@ -18,18 +18,21 @@ export function describeFailure(f: RankFailure): string {
 /** The job failed on a rank: exit 3. */
 export class JobError extends Error {
   readonly failures: RankFailure[];
-  constructor(message: string, failures: RankFailure[] = []) {
+  /** the failing rank already told the user (a rank of an outside launcher): print nothing more */
+  readonly reported: boolean;
+  constructor(message: string, failures: RankFailure[] = [], reported = false) {
     super(message);
     this.name = 'JobError';
     this.failures = failures;
+    this.reported = reported;
   }
 }
 
-/** The job was interrupted (SIGINT / SIGTERM): exit 130. */
+/** The job was interrupted by a signal: exit 128 + its number (130 for SIGINT, 143 SIGTERM, 129 SIGHUP). */
 export class InterruptedError extends Error {
-  readonly signal: string;
-  constructor(signal: string) {
-    super(`interrupted by ${signal}: every rank was stopped`);
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals, what = 'every rank was stopped') {
+    super(`interrupted by ${signal}${signal === 'SIGHUP' ? ' (the terminal or session closed)' : ''}: ${what}`);
     this.name = 'InterruptedError';
     this.signal = signal;
   }

@@ -4,7 +4,8 @@
  * The launcher encodes a JobEnvelope as one base64url argument of the rank program (an
  * argument array, never a shell string). Rank 0 sends its result back on stdout as one
  * line `@@dnd:<token>:result <json>`; a failing rank writes `@@dnd:<token>:error <json>`
- * on stderr before MPI_Abort. The per-job random token keeps user output that happens to
+ * on stderr before MPI_Abort, and a rank stuck in a collective `@@dnd:<token>:wait <json>`
+ * (deadlock.ts). The per-job random token keeps user output that happens to
  * look similar from being taken for a record. Every other line passes through.
  */
 import type { FactorySpec } from '../dnd/spec.js';
@@ -83,6 +84,10 @@ export interface JobEnvelope {
   color: boolean;
   /** rank 0 announces phases for the launcher's progress line */
   progress?: boolean;
+  /** started by dnd's launcher: watch the link to it and end the job when it is gone (link.ts) */
+  link?: boolean;
+  /** user scripts: report waits in MPI longer than this many seconds (watchdog.ts) */
+  deadlockS?: number;
   job: JobSpec;
 }
 
@@ -107,9 +112,10 @@ export function decodeEnvelope(s: string): JobEnvelope {
 /**
  * A line of ours among the ranks' output. Kinds: result (rank 0's answer), error (a
  * rank's failure), progress (rank 0's phases), rank (each rank's PID and host, so that
- * a launcher that names only a PID, as MPICH's Hydra does, can name the rank).
+ * a launcher that names only a PID, as MPICH's Hydra does, can name the rank), wait
+ * (a rank's report to the deadlock watchdog).
  */
-export type RecordKind = 'result' | 'error' | 'progress' | 'rank';
+export type RecordKind = 'result' | 'error' | 'progress' | 'rank' | 'wait';
 
 /** One record line: the prefix, then the value in the wire format (NaN, ±inf, BigInt survive). */
 export function formatRecord(token: string, kind: RecordKind, value: unknown): string {

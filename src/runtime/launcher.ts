@@ -5,22 +5,33 @@
  * runs dist/runtime/rank.js (no oclif). Records come back as lines with a per-job token
  * (see job.ts); everything else the ranks print passes through. Any rank's failure ends
  * the whole job (the rank calls MPI_Abort) and becomes a JobError naming the rank.
+ *
+ * The job never outlives this process (see link.ts for the ranks' side):
+ * - mpiexec is started through `setpriv --pdeathsig SIGTERM` where setpriv exists, so
+ *   the kernel sends it SIGTERM when dnd dies for any reason, SIGKILL included; mpiexec
+ *   then stops every rank on every host.
+ * - mpiexec's stdin is a pipe only this process holds. mpiexec forwards it to rank 0
+ *   (on whatever host), which ends the job when it reads end-of-file: the launcher is gone.
+ * - SIGINT, SIGTERM and SIGHUP are forwarded as SIGTERM to mpiexec (it stops the ranks,
+ *   SIGKILL about a second later); the job then ends with 128 + the signal's number.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chooseLauncher, inSlurmAllocation, which, type Env, type LauncherChoice } from './detect.js';
 import { describeFailure, InterruptedError, JobError } from './failure.js';
-import { encodeEnvelope, parseRecord, recordPrefix, type JobEnvelope, type JobSpec, type RankFailure } from './job.js';
-import { executeJob } from './execute.js';
-import { Comm } from '../dnd/comm.js';
-import { failureOf } from './failure.js';
-import { srunMpiPlugin } from './slurm.js';
+import { encodeEnvelope, recordPrefix, type JobEnvelope, type JobSpec, type RankFailure } from './job.js';
+import { fromWire } from '../dnd/wire.js';
 import { deathFromMpiexec, firstMeaningfulLine, StdoutSplitter, type RankPid } from './mpiexec-output.js';
 import { nativeBuildInfo } from '../native/index.js';
-import { ProgressLine, type PhaseEvent } from './progress.js';
 import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
+import { runRank } from './lifecycle.js';
+import { srunMpiPlugin } from './slurm.js';
+import { checkSlots } from './slots.js';
+import { ProgressLine, type PhaseEvent } from './progress.js';
+import { describeDeadlock, type WaitRecord } from './deadlock.js';
+import { explainMpiexecFailure } from './mpi-errors.js';
+import { usageError } from '../dnd/errors.js';
 
 export const RANK_SCRIPT = fileURLToPath(new URL('./rank.js', import.meta.url));
 
@@ -30,13 +41,19 @@ export interface LaunchOptions {
   color: boolean;
   /** end the job after this many seconds (0: never) */
   timeoutS?: number;
+  /** more ranks than slots: asked for explicitly (--oversubscribe) */
+  oversubscribe?: boolean;
+  /** user scripts: report a deadlock after this many seconds of every rank waiting in MPI (0: off) */
+  deadlockS?: number;
   env?: Env;
   /** interactive sessions: start mpiexec in its own process group (a terminal's Ctrl-C
    * then reaches only dnd), leave SIGINT to the caller, and hand it the child */
-  interactive?: { onSpawn: (child: import('node:child_process').ChildProcess) => void };
+  interactive?: { onSpawn: (child: ChildProcess) => void };
+  /** ends the job early; the reason (a signal name) becomes the InterruptedError */
+  stop?: AbortSignal;
   /** extra node arguments for the rank program (e.g. a loader for .ts scripts) */
   nodeArgs?: string[];
-  /** --hostfile / --host: where mpiexec puts the ranks (null: mpiexec's default) */
+  /** where mpiexec puts the ranks (--hostfile / --host); null: mpiexec's own default */
   hosts?: HostPlacement | null;
   /** one rank per host in turn (doctor's cross-host check) instead of filling hosts first */
   spread?: boolean;
@@ -49,6 +66,21 @@ export interface Launched<T> {
   launcher: LauncherChoice;
 }
 
+/** setTimeout's delay is a signed 32-bit count of milliseconds; longer ones fire at once. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** A timer for any duration (re-armed in steps below setTimeout's limit); returns its cancel. */
+export function longTimeout(ms: number, fire: () => void): () => void {
+  let t: NodeJS.Timeout;
+  const due = Date.now() + ms;
+  const arm = () => {
+    const left = due - Date.now();
+    t = setTimeout(left > MAX_DELAY_MS ? arm : fire, Math.min(Math.max(left, 0), MAX_DELAY_MS));
+  };
+  arm();
+  return () => clearTimeout(t);
+}
+
 export function makeEnvelope(job: JobSpec, nprocs: number, color: boolean): JobEnvelope {
   return { v: 1, token: randomBytes(6).toString('hex'), nprocs, color, job };
 }
@@ -57,7 +89,7 @@ export function makeEnvelope(job: JobSpec, nprocs: number, color: boolean): JobE
  * The environment for the ranks: the user's own, plus defaults measured to help on a
  * single node (FACTS.md). A user's own OMPI_MCA_* settings always win.
  */
-export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean): Record<string, string> {
+export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean, oversubscribed = false): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   // a shell inside an srun step carries that step's PMIx/PMI identity: not ours to pass on
@@ -73,8 +105,9 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean):
     // ob1 + shared memory: MPI_Init ~290 -> 75 ms here (no PSM/UCX probing); only on one
     // node, where no network transport is needed.
     setDefault('OMPI_MCA_pml', 'ob1');
-    if (nprocs > availableParallelism()) setDefault('OMPI_MCA_rmaps_base_oversubscribe', '1');
   }
+  // checkSlots allowed more ranks than slots (within its default allowance or --oversubscribe)
+  if (oversubscribed) setDefault('OMPI_MCA_rmaps_base_oversubscribe', '1');
   // ROMIO: collective HDF5 reads ~6x faster than OMPIO here.
   setDefault('OMPI_MCA_io', 'romio321');
   return env;
@@ -87,29 +120,64 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean):
  * singletons; else `mpiexec` on PATH, whose MPI is the `mpicc` a default build used.
  */
 export function mpiexecCommand(env: Env): string {
-  return env.DND_MPIEXEC ?? nativeBuildInfo()?.mpi.mpiexec ?? 'mpiexec';
+  return env.DND_MPIEXEC || (nativeBuildInfo()?.mpi.mpiexec ?? 'mpiexec');
+}
+
+/** The program that starts the ranks, from DND_MPIEXEC / DND_SRUN or PATH; exit 2 when there is none. */
+export function launcherProgram(launcher: 'mpiexec' | 'srun', env: Env): string {
+  const variable = launcher === 'srun' ? 'DND_SRUN' : 'DND_MPIEXEC';
+  const given = env[variable];
+  if (given === '') throw usageError(`${variable} is set but empty: set it to the ${launcher} program to use, or unset it`);
+  const cmd = given ?? (launcher === 'srun' ? 'srun' : mpiexecCommand(env));
+  if (which(cmd, env)) return cmd;
+  if (given !== undefined) throw usageError(`${variable}=${given}: no such executable`);
+  if (launcher === 'srun') throw usageError('srun not found on PATH: run inside a Slurm allocation with Slurm on PATH, or use --launcher mpiexec');
+  throw usageError('mpiexec not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or `module load openmpi`; `dnd doctor` shows what is missing');
 }
 
 /** The argument vector that starts the ranks. */
-export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], hostArgs: string[] = []): { cmd: string; args: string[] } {
+export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
+  const cmd = launcherProgram(launcher, env);
   if (launcher === 'srun') {
     const plugin = srunMpiPlugin(env);
-    return { cmd: env.DND_SRUN ?? 'srun', args: ['-n', String(nprocs), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
+    // --overcommit: more tasks than CPUs, asked for with --oversubscribe (else srun waits forever)
+    return { cmd, args: ['-n', String(nprocs), ...(oversubscribed ? ['--overcommit'] : []), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
   }
-  return { cmd: mpiexecCommand(env), args: ['-n', String(nprocs), ...hostArgs, ...rankArgs] };
+  return { cmd, args: ['-n', String(nprocs), ...hostArgs, ...rankArgs] };
 }
 
-/** Runs the job in this process as a world of one (or as a rank of an outer job). */
+/** Runs the job in this process as a world of one. */
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
-  try {
-    const result = (await executeJob(envelope)) as T;
-    Comm.finalizeNow();
-    return result;
-  } catch (e) {
-    const f = failureOf(e, 0);
-    throw new JobError(describeFailure(f), [f]);
-  }
+  // no report: the error propagates to the command, which prints it once
+  return (await runRank<T>(envelope, {})) as T;
+}
+
+/** Splits a stream into lines; a last line without its newline is delivered too. */
+function onLines(stream: NodeJS.ReadableStream, each: (line: string) => void, atEnd?: () => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    let i: number;
+    while ((i = pending.indexOf('\n')) >= 0) {
+      each(pending.slice(0, i).replace(/\r$/, '')); // ranks' stdout is a pty: \r\n
+      pending = pending.slice(i + 1);
+    }
+  });
+  stream.on('end', () => {
+    if (pending) each(pending.replace(/\r$/, ''));
+    atEnd?.();
+  });
+}
+
+/**
+ * A record in a line. Text before the prefix is the rank's own output that did not end
+ * with a newline (a script's last `process.stdout.write('…')`): it is kept, not dropped.
+ */
+function splitRecord(line: string, prefix: string): { before: string; body: string } | null {
+  const at = line.indexOf(prefix);
+  return at < 0 ? null : { before: line.slice(0, at), body: line.slice(at + prefix.length) };
 }
 
 export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Launched<T>> {
@@ -120,24 +188,32 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   envelope.progress = Boolean(process.stderr.isTTY) && !opts.interactive;
   const t0 = performance.now();
   if (decision.launcher === 'none') {
-    if (opts.nprocs !== 1) throw new JobError(`--launcher none runs one rank in-process, but -n ${opts.nprocs} was asked for`);
+    if (opts.nprocs !== 1) throw usageError(`--launcher none runs one rank in-process, but -n ${opts.nprocs} was asked for: use -n 1 or another launcher`);
+    // MPI starts even one rank with its own tools (Open MPI's helper daemon, MPICH's
+    // mpiexec), found on PATH: without them MPI_Init fails with pages of errors
+    if (!which('mpiexec', env)) throw usageError('mpiexec not found on PATH, and MPI needs its tools even for one rank: install MPI (Debian: apt-get install openmpi-bin) or `module load openmpi`');
     const result = await runInProcess<T>(envelope);
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
+  const slots = checkSlots(opts.nprocs, Boolean(opts.oversubscribe), env);
+  envelope.link = true;
+  if (opts.deadlockS && opts.deadlockS > 0) envelope.deadlockS = opts.deadlockS;
   const hostArgs = decision.launcher === 'mpiexec' ? mpiexecHostArgs(opts.hosts ?? null, opts.spread, env) : [];
-  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, hostArgs);
-  if (!which(cmd, env)) {
-    throw new JobError(`${cmd} not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or \`module load openmpi\`; \`dnd doctor\` shows what is missing`);
-  }
+  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, slots.oversubscribed, hostArgs);
   // one node: outside Slurm, or an allocation of a single node, and no host named but this one
   const singleNode = (!inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1') && everyRankHere(opts.hosts ?? null, env);
-  const childEnv = rankEnvironment(env, opts.nprocs, singleNode);
+  const childEnv = rankEnvironment(env, opts.nprocs, singleNode, slots.oversubscribed);
+  // the kernel's parent-death signal, through util-linux's setpriv (an exec wrapper: the pid is mpiexec's)
+  const setpriv = which('setpriv', env);
+  const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', cmd, ...args]] : [cmd, args];
   const result = await new Promise<T>((resolve, reject) => {
-    const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: Boolean(opts.interactive) });
+    const child = spawn(file, argv, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: Boolean(opts.interactive) });
     opts.interactive?.onSpawn(child);
+    child.stdin.on('error', () => undefined); // mpiexec gone: nothing to write anyway
     const resultPrefix = recordPrefix(envelope.token, 'result');
     const errorPrefix = recordPrefix(envelope.token, 'error');
     const progressPrefix = recordPrefix(envelope.token, 'progress');
+    const waitPrefix = recordPrefix(envelope.token, 'wait');
     const rankPrefix = recordPrefix(envelope.token, 'rank');
     const pids: RankPid[] = [];
     const stdoutSplit = new StdoutSplitter();
@@ -145,89 +221,107 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     let got: { value: T } | null = null;
     const failures: RankFailure[] = [];
     const stderrLines: string[] = [];
-    let interrupted: string | null = null;
+    const waiting = new Map<number, WaitRecord>();
+    let deadlock: string | null = null;
+    let interrupted: NodeJS.Signals | null = null;
     let timedOut = false;
+    let killTimer: NodeJS.Timeout | null = null;
 
-    const onLines = (stream: NodeJS.ReadableStream, each: (line: string) => void, atEnd?: () => void) => {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        pending += chunk;
-        let i: number;
-        while ((i = pending.indexOf('\n')) >= 0) {
-          each(pending.slice(0, i).replace(/\r$/, '')); // ranks' stdout is a pty: \r\n
-          pending = pending.slice(i + 1);
-        }
-      });
-      stream.on('end', () => {
-        if (pending) each(pending.replace(/\r$/, ''));
-        atEnd?.();
-      });
+    /** Ends the job: SIGTERM to mpiexec, which stops every rank; SIGKILL if it has not ended in 5 s. */
+    const end = () => {
+      child.kill('SIGTERM');
+      killTimer ??= setTimeout(() => child.kill('SIGKILL'), 5000);
     };
+
     onLines(child.stdout, (line) => {
-      const at = line.indexOf(resultPrefix);
-      const pr = progress ? line.indexOf(progressPrefix) : -1;
-      if (at >= 0) got = { value: parseRecord<T>(line, at, resultPrefix) };
-      else if (pr >= 0) progress?.update(parseRecord<PhaseEvent>(line, pr, progressPrefix));
+      const r = splitRecord(line, resultPrefix);
+      const p = progress ? splitRecord(line, progressPrefix) : null;
+      const rec = r ?? p;
+      if (rec?.before) process.stdout.write(`${rec.before}\n`);
+      if (r) got = { value: fromWire<T>(r.body) };
+      else if (p) progress?.update(fromWire<PhaseEvent>(p.body));
       else for (const l of stdoutSplit.push(line)) process.stdout.write(`${l}\n`);
     }, () => {
       for (const l of stdoutSplit.end()) process.stdout.write(`${l}\n`);
     });
     onLines(child.stderr, (line) => {
-      const at = line.indexOf(errorPrefix);
-      const rk = line.indexOf(rankPrefix);
-      if (at >= 0) failures.push(parseRecord<RankFailure>(line, at, errorPrefix));
-      else if (rk >= 0) pids.push(parseRecord<RankPid>(line, rk, rankPrefix));
-      else stderrLines.push(line);
+      const e = splitRecord(line, errorPrefix);
+      const w = e ? null : splitRecord(line, waitPrefix);
+      const k = e || w ? null : splitRecord(line, rankPrefix);
+      const rec = e ?? w ?? k;
+      if (rec?.before) stderrLines.push(rec.before);
+      if (e) failures.push(fromWire<RankFailure>(e.body));
+      else if (k) pids.push(fromWire<RankPid>(k.body));
+      else if (w) {
+        const record = fromWire<WaitRecord>(w.body);
+        if (record.done) waiting.delete(record.rank);
+        else waiting.set(record.rank, record);
+        if (!deadlock && waiting.size === opts.nprocs) {
+          deadlock = describeDeadlock([...waiting.values()]);
+          if (deadlock) end();
+        }
+      } else stderrLines.push(line);
     });
 
     const forward = (sig: NodeJS.Signals) => {
-      interrupted = sig;
-      child.kill('SIGTERM'); // mpiexec: SIGTERM to every rank, SIGKILL ~1 s later
+      interrupted ??= sig;
+      end();
     };
     const onInt = () => forward('SIGINT');
     const onTerm = () => forward('SIGTERM');
+    const onHup = () => forward('SIGHUP');
+    const onStop = () => forward((opts.stop?.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
     if (!opts.interactive) process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
-    const timer =
+    process.on('SIGHUP', onHup);
+    opts.stop?.addEventListener('abort', onStop);
+    const cancelTimer =
       opts.timeoutS && opts.timeoutS > 0
-        ? setTimeout(() => {
+        ? longTimeout(opts.timeoutS * 1000, () => {
             timedOut = true;
-            child.kill('SIGTERM');
-          }, opts.timeoutS * 1000)
+            end();
+          })
         : null;
 
     child.on('error', (e) => reject(new JobError(`could not start ${cmd}: ${e.message}`)));
     child.on('close', (code, signal) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      if (timer) clearTimeout(timer);
+      process.off('SIGHUP', onHup);
+      opts.stop?.removeEventListener('abort', onStop);
+      cancelTimer?.();
+      if (killTimer) clearTimeout(killTimer);
       progress?.stop();
       const raw = stderrLines.join('\n');
-      const debug = Boolean(env.DND_DEBUG);
       if (interrupted) return reject(new InterruptedError(interrupted));
+      if (deadlock) return reject(new JobError(deadlock));
       if (timedOut) return reject(new JobError(`the job ran longer than --timeout ${opts.timeoutS} s and was ended; every rank was stopped`));
       if (code === 0 && got && failures.length === 0) {
         if (raw.trim()) process.stderr.write(`${raw}\n`);
         return resolve(got.value);
       }
+      const debug = Boolean(env.DND_DEBUG);
       if (debug && raw.trim()) process.stderr.write(`${raw}\n`);
       if (debug && stdoutSplit.banner.length) process.stderr.write(`${stdoutSplit.banner.join('\n')}\n`);
+      const cause = explainMpiexecFailure(raw, env);
       // The cause, in this order: a rank's own error; a rank that ended early by itself
       // (Open MPI's words when it has them; Hydra has none, and its banner then names a
       // rank it killed while cleaning up, so the rank's exit record is the truth); a rank
-      // killed from outside (Hydra's banner, Open MPI's box); mpiexec's first meaningful line.
+      // killed from outside (Hydra's banner, Open MPI's box); mpiexec's own explanation.
       failures.sort((a, b) => a.rank - b.rank);
       const death = deathFromMpiexec(raw, stdoutSplit.banner, pids);
       const errors = failures.filter((f) => f.code !== 'EEXIT');
-      if (errors.length > 0) return reject(new JobError(describeFailure(errors[0]), failures));
+      if (errors.length > 0) return reject(new JobError(`${describeFailure(errors[0])}${cause.hint ? ` (${cause.hint})` : ''}`, failures));
       if (failures.length > 0) {
         const f = failures[0];
         const own = death && !/ killed by signal /.test(death) ? death : `rank ${f.rank}${f.host ? ` (${f.host})` : ''} ${f.message}`;
         return reject(new JobError(own, failures));
       }
+      if (cause.message) return reject(new JobError(cause.message));
       if (death) return reject(new JobError(death));
-      const first = firstMeaningfulLine(stderrLines);
+      // mpiexec's own explanation (no slots, unreachable host …): shown whole, then one line
+      if (!debug && cause.text) process.stderr.write(`${cause.text}\n`);
+      const first = cause.text ? cause.summary : firstMeaningfulLine(stderrLines);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(new JobError(`${cmd} ${how}${got ? '' : ' before rank 0 sent a result'}${first ? `: ${first}` : ''}`));
     });

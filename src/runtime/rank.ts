@@ -2,67 +2,66 @@
 /**
  * The program each rank runs when dnd's launcher starts the job:
  *   mpiexec -n N node dist/runtime/rank.js <envelope>
- * It never loads oclif. On any failure it writes one error record on stderr, then ends
- * the whole job with MPI_Abort(3) so that no rank hangs in a collective.
+ * It never loads oclif. Its life is lifecycle.ts's; what is particular to ranks of our
+ * own launcher: failures and results go back as records (job.ts), the link to the
+ * launcher is watched (link.ts), and user scripts get the deadlock watchdog.
  */
 import { hostname } from 'node:os';
-import { Comm } from '../dnd/comm.js';
-import { executeJob } from './execute.js';
-import { failureOf } from './failure.js';
+import { outerRank } from './detect.js';
+import { JobError } from './failure.js';
 import { decodeEnvelope, formatRecord, type JobEnvelope } from './job.js';
+import { rankFailed, runRank, type RankReporting } from './lifecycle.js';
+import { watchParent, watchStdin } from './link.js';
 import { setProgressSink } from './progress.js';
+import { installWatchdog } from './watchdog.js';
 
-function rankGuess(): number {
-  return Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? process.env.PMI_RANK ?? -1);
-}
+/** process.exit as it was before a user script could replace it (session-globals.ts) */
+const exit = process.exit.bind(process);
 
+let envelope: JobEnvelope | null = null;
 /** set once this rank has reported a failure (an exit after that is not news) */
 let reported = false;
 
-function fail(envelope: JobEnvelope | null, e: unknown): never {
-  reported = true;
-  let rank = rankGuess();
-  let host = hostname();
-  let comm: Comm | null = null;
-  try {
-    comm = Comm.world();
-    rank = comm.rank;
-    host = comm.host();
-  } catch {
-    // MPI itself is what failed; report what we know
-  }
-  if (envelope) process.stderr.write(formatRecord(envelope.token, 'error', failureOf(e, rank, host)));
-  else process.stderr.write(`dnd rank ${rank}: ${(e as Error).message ?? e}\n`);
-  if (process.env.DND_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  if (comm) comm.abort(3);
-  process.exit(3);
+const reporting: RankReporting = {
+  report(f, e) {
+    reported = true;
+    if (envelope) process.stderr.write(formatRecord(envelope.token, 'error', f));
+    else process.stderr.write(`dnd rank ${f.rank}: ${f.message}\n`);
+    if (process.env.DND_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  },
+};
+
+function failed(e: unknown): never {
+  if (!(e instanceof JobError && e.reported)) rankFailed(e, reporting);
+  return exit(3);
 }
 
 async function main(): Promise<void> {
-  let envelope: JobEnvelope | null = null;
+  process.on('uncaughtException', failed);
   try {
     envelope = decodeEnvelope(process.argv[2] ?? '');
-    const env = envelope;
-    process.on('uncaughtException', (e) => fail(env, e));
+    const rank = outerRank()?.rank ?? 0;
+    const token = envelope.token;
     // who we are, for a launcher that names a dead rank only by its PID (MPICH's Hydra)
-    process.stderr.write(formatRecord(env.token, 'rank', { rank: rankGuess(), pid: process.pid, host: hostname() }));
+    process.stderr.write(formatRecord(token, 'rank', { rank, pid: process.pid, host: hostname() }));
     // a rank that exits early by itself: Hydra says nothing at all, so say it here
     process.on('exit', (code) => {
       if (code === 0 || reported) return;
-      const f = { rank: rankGuess(), host: hostname(), message: `exited with code ${code} before the job finished`, code: 'EEXIT' };
-      process.stderr.write(formatRecord(env.token, 'error', f));
+      process.stderr.write(formatRecord(token, 'error', { rank, host: hostname(), message: `exited with code ${code} before the job finished`, code: 'EEXIT' }));
     });
-    if (envelope.progress && rankGuess() <= 0) {
-      const token = envelope.token;
+    const userScript = envelope.job.op === 'run' || envelope.job.op === 'px';
+    if (envelope.deadlockS && userScript) installWatchdog(envelope.token, rank, hostname(), envelope.deadlockS);
+    else if (envelope.link) watchParent(rank);
+    if (envelope.link && rank === 0) watchStdin(rank);
+    if (envelope.progress && rank === 0) {
       setProgressSink((e) => process.stdout.write(formatRecord(token, 'progress', e)));
     }
-    const result = await executeJob(envelope);
+    const result = await runRank(envelope, reporting);
     if (result !== null && result !== undefined) {
-      process.stdout.write(formatRecord(envelope.token, 'result', result));
+      process.stdout.write(formatRecord(token, 'result', result));
     }
-    Comm.finalizeNow();
   } catch (e) {
-    fail(envelope, e);
+    failed(e);
   }
 }
 

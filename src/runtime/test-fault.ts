@@ -1,40 +1,21 @@
 /**
- * Fault injection for dnd's own failure tests (test/e2e/failures.test.ts), so that
- * "a rank throws", "a rank hangs" or "a rank is killed mid-operation" can be provoked on
- * a chosen rank of a real job. Does nothing unless DND_TEST_FAULT is set:
+ * Fault points: the places in a job where dnd's own failure tests provoke a fault on a
+ * chosen rank of a real job (a rank throws, exits, sleeps, is killed mid-operation).
  *
- *   DND_TEST_FAULT="rank=1,at=op,do=throw"          rank 1 throws before the operation
- *   DND_TEST_FAULT="rank=all,at=start,do=sleep:30,pidfile=/tmp/p"   every rank sleeps
- *
- * at: start (after MPI init), op (before the data moves), write (before HDF5 output).
- * do: throw | exit (exit 7 without MPI_Abort) | sleep:SECONDS. pidfile: rank writes
- * its pid there (suffixed with .RANK) before acting.
- *
- *   DND_TEST_FAULT="rank=1,at=moved,do=corrupt"     rank 1 flips a bit of its block
- *                                                   after a resplit/redistribute
+ * Production code only asks whether a hook is installed. The hook lives in
+ * test/helpers/fault-preload.mjs, outside dist/ and outside the package; the tests load
+ * it into the launcher and every rank with NODE_OPTIONS=--import. Nothing here reads the
+ * environment, so no variable alone can make a production run sleep, exit or write files.
  */
-import { writeFileSync } from 'node:fs';
+/** start: after MPI init; op: before the data moves; moved: after it moved (the block is passed); write: before HDF5 output */
+export type FaultPoint = 'start' | 'op' | 'moved' | 'write';
 
-export type FaultPoint = 'start' | 'op' | 'write';
+type FaultHook = (at: FaultPoint, rank: number, block?: ArrayBufferView) => void;
 
-export function testFault(at: FaultPoint, rank: number, spec = process.env.DND_TEST_FAULT): void {
-  if (!spec) return;
-  const f = Object.fromEntries(spec.split(',').map((kv) => kv.split('=', 2) as [string, string]));
-  if (f.at !== at) return;
-  if (f.rank !== 'all' && Number(f.rank) !== rank) return;
-  if (f.pidfile) writeFileSync(`${f.pidfile}.${rank}`, String(process.pid));
-  const action = f.do ?? 'throw';
-  if (action === 'throw') throw new Error(`injected fault at ${at} (DND_TEST_FAULT)`);
-  if (action === 'exit') process.exit(7);
-  const sleep = /^sleep:(\d+(?:\.\d+)?)$/.exec(action);
-  if (sleep) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(sleep[1]) * 1000);
-}
+/** The global slot the preload fills (a registered symbol: the same in every module copy). */
+const HOOK = Symbol.for('dnd.test.faultHook');
 
-/** The `at=moved,do=corrupt` fault: flips the lowest bit of this rank's first element. */
-export function testCorrupt(rank: number, block: ArrayBufferView, spec = process.env.DND_TEST_FAULT): void {
-  if (!spec) return;
-  const f = Object.fromEntries(spec.split(',').map((kv) => kv.split('=', 2) as [string, string]));
-  if (f.at !== 'moved' || f.do !== 'corrupt') return;
-  if (f.rank !== 'all' && Number(f.rank) !== rank) return;
-  if (block.byteLength > 0) new Uint8Array(block.buffer, block.byteOffset, 1)[0] ^= 1;
+export function testFault(at: FaultPoint, rank: number, block?: ArrayBufferView): void {
+  const hook = (globalThis as Record<symbol, FaultHook | undefined>)[HOOK];
+  if (hook) hook(at, rank, block);
 }

@@ -12,22 +12,13 @@
  * 3. File names with spaces, quotes, $() and newlines are plain names (no shell).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { describe, it, before, after } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { py, tempDir } from '../helpers/files.js';
-import { BIN, dnd, dndJson } from '../helpers/run.js';
+import { background, leftAfter, waitFor } from '../helpers/procs.js';
+import { dnd, dndJson, faultEnv } from '../helpers/run.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
-
-function ranksAlive(): string[] {
-  const r = spawnSync('pgrep', ['-af', 'runtime/rank.js'], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter((l) => l.trim() && !l.includes('pgrep'));
-}
-
-function mpiexecAlive(): string[] {
-  return spawnSync('pgrep', ['-x', 'mpiexec'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-}
 
 describe('bad input: exit 2, one line, no job, no file', () => {
   const dir = tempDir();
@@ -142,28 +133,6 @@ describe('bad input: exit 2, one line, no job, no file', () => {
   }
 });
 
-/** Runs dnd in the background; resolves with its exit status, output and duration. */
-function background(args: string[], env: Record<string, string> = {}) {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; seconds: number }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - t0) / 1000 })),
-  );
-  return { child, done };
-}
-
-async function waitFor(path: string, timeoutS = 30): Promise<void> {
-  const t0 = Date.now();
-  while (!existsSync(path)) {
-    if (Date.now() - t0 > timeoutS * 1000) throw new Error(`${path} did not appear`);
-    await sleep(50);
-  }
-}
-
 describe('faults inside a job: fast, clear, clean', () => {
   const dir = tempDir();
   const input = `${dir}/input.h5`;
@@ -177,39 +146,39 @@ describe('faults inside a job: fast, clear, clean', () => {
     existingBytes = readFileSync(existing).toString('base64');
   });
 
-  function assertClean(what: string): void {
-    assert.deepEqual(ranksAlive(), [], `${what}: no rank left running`);
-    assert.deepEqual(mpiexecAlive(), [], `${what}: no mpiexec left running`);
+  async function assertClean(what: string, tag: string): Promise<void> {
+    assert.deepEqual(await leftAfter(tag), [], `${what}: no process of the job left running`);
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.dnd-')), [], `${what}: no temporary output left`);
     assert.equal(readFileSync(input).toString('base64'), inputStat, `${what}: the input is unchanged`);
     assert.equal(readFileSync(existing).toString('base64'), existingBytes, `${what}: the earlier output is unchanged`);
   }
 
   it('a rank throws: exit 3 naming the rank and the cause, no output file', async () => {
-    const { done } = background(['resplit', `${input}:/x`, '--axis', '1', '-n', '3', '--out', `${dir}/out1.h5`], { DND_TEST_FAULT: 'rank=1,at=op,do=throw' });
+    const { done, tag } = background(['resplit', `${input}:/x`, '--axis', '1', '-n', '3', '--out', `${dir}/out1.h5`], faultEnv('rank=1,at=op,do=throw'));
     const r = await done;
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /^dnd: rank 1 \(\S+\): injected fault at op/);
     assert.ok(r.seconds < 10, `${r.seconds} s`);
     assert.equal(existsSync(`${dir}/out1.h5`), false);
-    assertClean('rank throws');
-    const json = await background(['create', 'randn', '40,4', '-n', '2', '--json'], { DND_TEST_FAULT: 'rank=1,at=op,do=throw' }).done;
+    await assertClean('rank throws', tag);
+    const json = await background(['create', 'randn', '40,4', '-n', '2', '--json'], faultEnv('rank=1,at=op,do=throw')).done;
     assert.equal(json.code, 3, 'with --json too');
     assert.equal(json.stdout, '', 'stdout carries only a successful result');
     assert.match(json.stderr, /^dnd: rank 1 \(\S+\): injected fault/);
   });
 
   it('a rank exits without MPI_Abort: exit 3 naming the rank', async () => {
-    const r = await background(['create', 'randn', '40,4', '-n', '3'], { DND_TEST_FAULT: 'rank=2,at=op,do=exit' }).done;
+    const job = background(['create', 'randn', '40,4', '-n', '3'], faultEnv('rank=2,at=op,do=exit'));
+    const r = await job.done;
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /rank 2 exited with code 7/);
     assert.ok(r.seconds < 10);
-    assertClean('rank exits');
+    await assertClean('rank exits', job.tag);
   });
 
   it('a rank is killed with SIGKILL in the middle of a resplit of a large array', async () => {
     const pidfile = `${dir}/pid`;
-    const { done } = background(['resplit', 'randn:4096,4096', '--axis', '1', '-n', '3', '--out', `${existing}:/new`], { DND_TEST_FAULT: `rank=1,at=op,do=sleep:60,pidfile=${pidfile}` });
+    const { done, tag } = background(['resplit', 'randn:4096,4096', '--axis', '1', '-n', '3', '--out', `${existing}:/new`], faultEnv(`rank=1,at=op,do=sleep:60,pidfile=${pidfile}`));
     await waitFor(`${pidfile}.1`);
     const t0 = performance.now();
     process.kill(Number(readFileSync(`${pidfile}.1`, 'utf8')), 'SIGKILL');
@@ -217,44 +186,51 @@ describe('faults inside a job: fast, clear, clean', () => {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /rank 1 \(\S+\) was killed by signal 9/);
     assert.ok((performance.now() - t0) / 1000 < 10);
-    assertClean('SIGKILL');
+    await assertClean('SIGKILL', tag);
   });
 
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${sig} to dnd during a long operation: exit 130, every rank stopped`, async () => {
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${sig} to dnd during a long operation: exit ${code}, one line, every rank stopped`, async () => {
       const pidfile = `${dir}/pid-${sig}`;
-      const { child, done } = background(['resplit', `${input}:/x`, '--axis', '1', '-n', '4', '--out', `${existing}:/other`], { DND_TEST_FAULT: `rank=all,at=op,do=sleep:60,pidfile=${pidfile}` });
+      const { child, done, tag } = background(['resplit', `${input}:/x`, '--axis', '1', '-n', '4', '--out', `${existing}:/other`], faultEnv(`rank=all,at=op,do=sleep:60,pidfile=${pidfile}`));
       for (let p = 0; p < 4; p++) await waitFor(`${pidfile}.${p}`);
       const t0 = performance.now();
       child.kill(sig);
       const r = await done;
-      assert.equal(r.code, 130, `${r.code} ${r.signal} ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`interrupted by ${sig}: every rank was stopped`));
-      assert.ok((performance.now() - t0) / 1000 < 10);
-      assertClean(sig);
+      assert.equal(r.code, code, `${r.code} ${r.signal} ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^dnd: interrupted by ${sig}.*: every rank was stopped\\n$`));
+      assert.ok((performance.now() - t0) / 1000 < 5, 'a signal ends the job within 5 s');
+      await assertClean(sig, tag);
     });
   }
 
   it('a hung rank and --timeout: the job is ended with its own message', async () => {
-    const r = await background(['create', 'randn', '40,4', '-n', '2', '--timeout', '2'], { DND_TEST_FAULT: 'rank=0,at=op,do=sleep:60' }).done;
+    const job = background(['create', 'randn', '40,4', '-n', '2', '--timeout', '2'], faultEnv('rank=0,at=op,do=sleep:60'));
+    const r = await job.done;
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /ran longer than --timeout 2 s and was ended; every rank was stopped/);
     assert.ok(r.seconds < 10, `${r.seconds}`);
-    assertClean('timeout');
+    await assertClean('timeout', job.tag);
+  });
+
+  it('a --timeout beyond setTimeout\'s 2^31-1 ms does not fire at once', async () => {
+    const r = await background(['create', 'randn', '40,4', '-n', '2', '--timeout', '3000000']).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
   });
 
   it('the input disappears after launch: exit 3 naming the rank and the file', async () => {
     const moving = `${dir}/moving.h5`;
     dndJson(['create', 'zeros', '16,4', '--out', moving]);
     const pidfile = `${dir}/pid-gone`;
-    const { done } = background(['info', moving, '-n', '2'], { DND_TEST_FAULT: `rank=all,at=start,do=sleep:2,pidfile=${pidfile}` });
+    const { done, tag } = background(['info', moving, '-n', '2'], faultEnv(`rank=all,at=start,do=sleep:2,pidfile=${pidfile}`));
     await waitFor(`${pidfile}.0`);
     renameSync(moving, `${moving}.away`);
     const r = await done;
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /rank \d \(\S+\): cannot open .*moving\.h5 as HDF5/);
     assert.ok(r.seconds < 10);
-    assertClean('input gone');
+    await assertClean('input gone', tag);
   });
 
   describe('the disk fills up during a write', () => {
@@ -272,7 +248,8 @@ describe('faults inside a job: fast, clear, clean', () => {
     });
     it('exit 3 naming the rank; the full disk keeps only what was there', async () => {
       const keptBefore = readFileSync(`${mnt}/kept.h5`).toString('base64');
-      const r = await background(['create', 'randn', '1024,1024', '-n', '2', '--out', `${mnt}/big.h5`]).done;
+      const job = background(['create', 'randn', '1024,1024', '-n', '2', '--out', `${mnt}/big.h5`]);
+      const r = await job.done;
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /^dnd: rank \d \(\S+\): .*(writ|clos|creat|No space|flush)/i);
       assert.ok(r.seconds < 10);
@@ -282,7 +259,7 @@ describe('faults inside a job: fast, clear, clean', () => {
       assert.equal(r2.code, 3, r2.stderr);
       assert.equal(readFileSync(`${mnt}/kept.h5`).toString('base64'), keptBefore, 'adding to a file on a full disk left it as it was');
       assert.deepEqual(readdirSync(mnt), ['kept.h5']);
-      assertClean('disk full');
+      await assertClean('disk full', job.tag);
     });
   });
 });

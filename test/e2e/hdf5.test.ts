@@ -114,15 +114,18 @@ describe('dnd reads files written by h5py', () => {
   });
 
   it('a file the user cannot read: exit 2 with "permission denied"', () => {
-    // root reads anything, so as root the check runs as `nobody` (setpriv, an argument array)
+    // root reads anything (CAP_DAC_OVERRIDE). As root, dnd runs as root without the two
+    // capabilities that bypass file permissions (setpriv, an argument array): it still
+    // reads the checkout, wherever that is (a clone under /root that another user such as
+    // nobody could not even enter), but not a file of mode 000.
     const sub = tempDir('dnd-perm-');
-    chmodSync(sub, 0o755);
     copyFileSync(`${dir}/f64.h5`, `${sub}/secret.h5`);
     chmodSync(`${sub}/secret.h5`, 0o000);
     const args = [BIN, 'info', `${sub}/secret.h5`];
     const asRoot = process.getuid?.() === 0;
+    const drop = '-dac_override,-dac_read_search';
     const r = asRoot
-      ? spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], { encoding: 'utf8', cwd: sub, env: { ...process.env, HOME: sub } })
+      ? spawnSync('setpriv', ['--inh-caps', drop, '--bounding-set', drop, process.execPath, ...args], { encoding: 'utf8', cwd: sub })
       : spawnSync(process.execPath, args, { encoding: 'utf8', cwd: sub });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /secret\.h5: permission denied/);

@@ -18,7 +18,7 @@ import type { MoveReport } from '../../src/runtime/jobs/move.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import type { DoctorReport } from '../../src/runtime/doctor.js';
 import { py } from '../helpers/files.js';
-import { BIN, dnd, ROOT } from '../helpers/run.js';
+import { BIN, dnd, faultEnv, ROOT } from '../helpers/run.js';
 
 function cannotMakeHosts(): string | false {
   if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
@@ -176,10 +176,10 @@ describe('across hosts of a simulated cluster', { skip }, () => {
   });
 
   it('a rank failing on a remote host is named with its host', () => {
-    const r = run(['create', 'randn', '30,2', '-n', '3', ...three], { DND_TEST_FAULT: 'rank=2,at=op,do=throw' });
+    const r = run(['create', 'randn', '30,2', '-n', '3', ...three], faultEnv('rank=2,at=op,do=throw'));
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /^dnd: rank 2 \(h3\): injected fault at op/);
-    const k = run(['create', 'randn', '30,2', '-n', '3', ...three], { DND_TEST_FAULT: 'rank=1,at=op,do=exit' });
+    const k = run(['create', 'randn', '30,2', '-n', '3', ...three], faultEnv('rank=1,at=op,do=exit'));
     assert.equal(k.code, 3, k.stderr);
     assert.match(k.stderr, /rank 1 exited with code 7/);
   });
@@ -197,7 +197,7 @@ describe('across hosts of a simulated cluster', { skip }, () => {
 
   it('Ctrl-C (SIGINT to dnd) ends every rank on every host', async () => {
     const pidfile = `${dir}/pid-int`;
-    const { child, done } = background(['create', 'randn', '30,2', '-n', '3', ...three], { ...env, DND_TEST_FAULT: `rank=all,at=op,do=sleep:60,pidfile=${pidfile}` });
+    const { child, done } = background(['create', 'randn', '30,2', '-n', '3', ...three], { ...env, ...faultEnv(`rank=all,at=op,do=sleep:60,pidfile=${pidfile}`) });
     for (let p = 0; p < 3; p++) {
       for (let i = 0; !existsSync(`${pidfile}.${p}`); i++) {
         assert.ok(i < 300, `rank ${p} did not start`);
@@ -211,7 +211,7 @@ describe('across hosts of a simulated cluster', { skip }, () => {
   });
 
   it('--timeout ends every rank on every host', async () => {
-    const r = await background(['create', 'randn', '30,2', '-n', '3', '--timeout', '2', ...three], { ...env, DND_TEST_FAULT: 'rank=1,at=op,do=sleep:60' }).done;
+    const r = await background(['create', 'randn', '30,2', '-n', '3', '--timeout', '2', ...three], { ...env, ...faultEnv('rank=1,at=op,do=sleep:60') }).done;
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /--timeout 2 s/);
     await assertNothingLeft('--timeout');

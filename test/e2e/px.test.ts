@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/files.js';
-import { BIN, dnd, ROOT } from '../helpers/run.js';
+import { jobTag, leftAfter } from '../helpers/procs.js';
+import { BIN, dnd, faultEnv, ROOT } from '../helpers/run.js';
 
 const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 
@@ -45,18 +46,16 @@ class Terminal {
   }
 }
 
-function ranksAlive(): number {
-  return spawnSync('pgrep', ['-f', 'runtime/rank.js'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
-}
-
 describe('dnd px in a real terminal', { skip: hasTmux ? false : 'tmux is not installed (bash scripts/setup.sh --test installs it)' }, () => {
   const dir = tempDir();
   for (const n of [2, 4]) {
     it(`${n} ranks: the seed session, an error on one rank, Ctrl-C in a long cell, .exit`, async () => {
       // a shell keeps the pane after dnd exits, so its exit status can be read
       const t = Terminal.start(`dndpx${n}${process.pid}`, ['bash', '--norc', '--noprofile']);
+      // this session's own processes carry a tag: leftovers are looked for among them only
+      const { tag, env } = jobTag();
       try {
-        t.type(`node ${BIN} px -n ${n} --history ${dir}/h${n}; echo "px-exit=$?"`);
+        t.type(`${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')} node ${BIN} px -n ${n} --history ${dir}/h${n}; echo "px-exit=$?"`);
         await t.waitFor(new RegExp(`dnd px: ${n} rank\\(s\\) ready`));
         t.type('const a = dnd.randn([7, 4, 3], { split: 0 })');
         t.type('a.comm.size');
@@ -85,7 +84,7 @@ describe('dnd px in a real terminal', { skip: hasTmux ? false : 'tmux is not ins
         await t.waitFor(new RegExp(`\\[${n - 1}/${n}\\] ${(n - 1) * 10}\\b`));
         t.type('.exit');
         await t.waitFor(/px-exit=0/);
-        assert.equal(ranksAlive(), 0, 'no rank left');
+        assert.deepEqual(await leftAfter(tag), [], 'no rank left');
       } finally {
         t.kill();
       }
@@ -98,7 +97,10 @@ describe('progress on a terminal', { skip: hasTmux ? false : 'tmux is not instal
     const dir = tempDir();
     const t = Terminal.start(`dndprog${process.pid}`, ['bash', '--norc', '--noprofile']);
     try {
-      t.type(`DND_TEST_FAULT=rank=all,at=write,do=sleep:4 node ${BIN} create randn 100,10 -n 2 --out ${dir}/p.h5 2>&1 | cat -v | tail -c 2000 > ${dir}/log & node ${BIN} create randn 100,10 -n 2 --out ${dir}/q.h5 --launcher mpiexec --json >/dev/null; DND_TEST_FAULT=rank=all,at=write,do=sleep:4 node ${BIN} create randn 100,10 -n 2 --out ${dir}/r.h5; echo done-$?`);
+      const fault = Object.entries(faultEnv('rank=all,at=write,do=sleep:4'))
+        .map(([k, v]) => `${k}='${v}'`)
+        .join(' ');
+      t.type(`${fault} node ${BIN} create randn 100,10 -n 2 --out ${dir}/p.h5 2>&1 | cat -v | tail -c 2000 > ${dir}/log & node ${BIN} create randn 100,10 -n 2 --out ${dir}/q.h5 --launcher mpiexec --json >/dev/null; ${fault} node ${BIN} create randn 100,10 -n 2 --out ${dir}/r.h5; echo done-$?`);
       const s = await t.waitFor(/dnd: writing HDF5 3\.91 KiB · \d\.\d s · done: building randn blocks/);
       assert.ok(s.length > 0);
       await t.waitFor(/done-0/, 20000);

@@ -14,7 +14,7 @@ import type { MoveReport } from '../../src/runtime/jobs/move.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import type { DoctorReport } from '../../src/runtime/doctor.js';
 import { py, tempDir } from '../helpers/files.js';
-import { BIN, ROOT } from '../helpers/run.js';
+import { BIN, faultEnv, ROOT } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
 
 function cannotRunSlurm(): string | false {
@@ -110,13 +110,13 @@ describe('Slurm batch scripts, on a real Slurm', { skip }, () => {
   it('a failing rank fails the step with dnd\'s exit code, and the batch script with set -e', () => {
     const script = `${dir}/fail.sbatch`;
     writeFileSync(script, '#!/bin/bash\n#SBATCH --ntasks=2\nset -euo pipefail\ndnd create randn 10,2 --json\necho not reached\n');
-    const r = sbatch(script, { DND_TEST_FAULT: 'rank=1,at=op,do=throw' });
+    const r = sbatch(script, faultEnv('rank=1,at=op,do=throw'));
     assert.notEqual(r.code, 0);
     assert.match(r.err, /dnd: rank 1 \(\S+\): injected fault/);
     assert.doesNotMatch(r.out, /not reached/);
     const direct = `${dir}/fail-srun.sbatch`;
     writeFileSync(direct, '#!/bin/bash\n#SBATCH --ntasks=2\nsrun dnd create randn 10,2\necho "srun exit $?"\n');
-    const d = sbatch(direct, { DND_TEST_FAULT: 'rank=1,at=op,do=throw' });
+    const d = sbatch(direct, faultEnv('rank=1,at=op,do=throw'));
     assert.match(d.out, /srun exit 3/);
   });
 

@@ -16,7 +16,7 @@ import type { InfoReport } from '../../src/runtime/jobs/info.js';
 import type { MoveReport } from '../../src/runtime/jobs/move.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import { py, tempDir } from '../helpers/files.js';
-import { dnd, dndJson } from '../helpers/run.js';
+import { dnd, dndJson, faultEnv } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
 
 interface Made {
@@ -142,13 +142,13 @@ describe('a move that changes the data fails the job', () => {
   const dir = tempDir('dnd-corrupt-');
   it('resplit --checksum with a flipped bit on one rank: exit 3, internal data error, nothing written', () => {
     const out = `${dir}/o.h5`;
-    const r = dnd(['resplit', 'randn:7,4,3', '--axis', 'none', '--checksum', '-n', '2', '--out', out], { env: { DND_TEST_FAULT: 'rank=1,at=moved,do=corrupt' } });
+    const r = dnd(['resplit', 'randn:7,4,3', '--axis', 'none', '--checksum', '-n', '2', '--out', out], { env: faultEnv('rank=1,at=moved,do=corrupt') });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /internal data error: the resplit changed the array \(fingerprint [0-9a-f]{16} before, [0-9a-f]{16} after \(the copies on rank 1 differ\)\)/);
     assert.ok(!existsSync(out), 'no output');
     const ok = dnd(['redistribute', 'randn:7,4,3', '--target', '7,0', '--checksum', '-n', '2']);
     assert.equal(ok.code, 0, ok.stderr);
-    const bad = dnd(['redistribute', 'randn:7,4,3', '--target', '7,0', '--checksum', '-n', '2'], { env: { DND_TEST_FAULT: 'rank=0,at=moved,do=corrupt' } });
+    const bad = dnd(['redistribute', 'randn:7,4,3', '--target', '7,0', '--checksum', '-n', '2'], { env: faultEnv('rank=0,at=moved,do=corrupt') });
     assert.equal(bad.code, 3);
     assert.match(bad.stderr, /internal data error: the redistribute changed the array/);
   });

@@ -1,6 +1,6 @@
 /** Runs the built CLI as a user would: a real process, real mpiexec underneath. */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = `${ROOT}bin/run.js`;
@@ -34,4 +34,13 @@ export function mpiEnv(): NodeJS.ProcessEnv {
     OMPI_MCA_rmaps_base_oversubscribe: '1',
     OMPI_MCA_pml: process.env.OMPI_MCA_pml ?? 'ob1',
   };
+}
+
+/**
+ * Environment that injects a fault (test/helpers/fault-preload.mjs): the preload is loaded
+ * into dnd and every rank through NODE_OPTIONS; production code never reads DND_TEST_FAULT.
+ */
+export function faultEnv(spec: string): Record<string, string> {
+  const preload = `--import=${pathToFileURL(`${ROOT}test/helpers/fault-preload.mjs`).href}`;
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '), DND_TEST_FAULT: spec };
 }

@@ -34,6 +34,17 @@ describe('top-level await in px cells', () => {
     assert.deepEqual(v, [9]);
   });
 
+  it("every line keeps its number: an error names the cell's own line", async () => {
+    const code = 'const x = await 1;\nconst y = [\n  2,\n];\nthrow new Error("line 5")';
+    const rewritten = asyncCellSource(code) as string;
+    try {
+      await new Script(rewritten, { filename: 'cell' }).runInContext(createContext({}));
+      assert.fail('should throw');
+    } catch (e) {
+      assert.match(String((e as Error).stack), /cell:5/);
+    }
+  });
+
   it('code that is not JavaScript is a SyntaxError, as in the REPL', () => {
     assert.throws(() => asyncCellSource('const = await'), SyntaxError);
   });

@@ -66,10 +66,14 @@ describe('colour decision', () => {
 });
 
 describe('exit codes', () => {
-  it('maps usage to 2, job to 3, interrupt to 130', () => {
+  it('maps usage to 2, job to 3, a signal to 128+N, anything else to 3', () => {
     assert.deepEqual(exitPlan(usageError('bad shape')), { code: 2, message: 'bad shape' });
     assert.equal(exitPlan(new JobError('rank 1: boom')).code, 3);
+    assert.deepEqual(exitPlan(new JobError('rank 1: boom', [], true)), { code: 3, message: null }, 'already said by the rank');
     assert.equal(exitPlan(new InterruptedError('SIGINT')).code, 130);
+    assert.equal(exitPlan(new InterruptedError('SIGTERM')).code, 143);
+    assert.equal(exitPlan(new InterruptedError('SIGHUP')).code, 129);
+    assert.deepEqual(exitPlan(new TypeError('x is not a function\n  at y')), { code: 3, message: 'x is not a function' });
     assert.equal(exitPlan(Object.assign(new Error('Nonexistent flag: --x\nSee more help with --help'), { oclif: { exit: 2 } })).message, 'Nonexistent flag: --x (see --help)');
   });
   it('keeps the reason of oclif\'s multi-line parse errors, on one line', () => {

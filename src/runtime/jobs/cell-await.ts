@@ -54,16 +54,18 @@ function boundNames(p: AnyNode | null, out: string[] = []): string[] {
 
 /**
  * The cell rewritten to run with top-level await, or null when it has none (then it
- * runs as it is, as a script). Throws the parser's SyntaxError for code that is not
- * JavaScript.
+ * runs as it is, as a script). Every line of the cell stays on its own line number, so
+ * errors and the deadlock watchdog name the user's lines: the prologue shares the first
+ * line, and each rewritten statement keeps its line count. Throws the parser's
+ * SyntaxError for code that is not JavaScript.
  */
 export function asyncCellSource(code: string): string | null {
   const program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: false }) as unknown as AnyNode;
   const body = program.body as AnyNode[];
   if (!hasTopLevelAwait(body)) return null;
   const hoisted = new Set<string>();
-  const first: string[] = [];
-  const rest: string[] = [];
+  const functions: string[] = [];
+  const edits: { start: number; end: number; text: string }[] = [];
   const src = (n: AnyNode) => code.slice(n.start, n.end);
   body.forEach((stmt, i) => {
     const last = i === body.length - 1;
@@ -76,23 +78,36 @@ export function asyncCellSource(code: string): string | null {
           if (d.init) parts.push(`void (${src(id)} = ${src(d.init as AnyNode)})`);
           else if (stmt.kind !== 'var') parts.push(`void (${src(id)} = undefined)`);
         }
-        rest.push(parts.length ? `${parts.join(', ')};` : ';');
+        edits.push({ start: stmt.start, end: stmt.end, text: parts.length ? `${parts.join(', ')};` : ';' });
         break;
       }
-      case 'FunctionDeclaration':
+      case 'FunctionDeclaration': {
+        // stays a declaration (hoisted inside the wrapper); the prologue publishes it
+        const name = (stmt.id as AnyNode).name as string;
+        hoisted.add(name);
+        functions.push(name);
+        break;
+      }
       case 'ClassDeclaration': {
         const name = (stmt.id as AnyNode).name as string;
         hoisted.add(name);
-        (stmt.type === 'FunctionDeclaration' ? first : rest).push(`${name} = ${src(stmt)};`);
+        edits.push({ start: stmt.start, end: stmt.end, text: `${name} = ${src(stmt)};` });
         break;
       }
       case 'ExpressionStatement':
-        rest.push(last ? `return (${src(stmt.expression as AnyNode)});` : src(stmt));
+        if (last) edits.push({ start: stmt.start, end: stmt.end, text: `return (${src(stmt.expression as AnyNode)});` });
         break;
-      default:
-        rest.push(src(stmt));
     }
   });
-  const decl = hoisted.size ? `var ${[...hoisted].join(', ')};\n` : '';
-  return `${decl}(async () => {\n${[...first, ...rest].join('\n')}\n})()`;
+  let out = '';
+  let at = 0;
+  for (const e of edits) {
+    const lost = (code.slice(e.start, e.end).match(/\n/g) ?? []).length - (e.text.match(/\n/g) ?? []).length;
+    out += code.slice(at, e.start) + e.text + '\n'.repeat(Math.max(0, lost));
+    at = e.end;
+  }
+  out += code.slice(at);
+  const decl = hoisted.size ? `var ${[...hoisted].join(', ')}; ` : '';
+  const publish = functions.map((f) => `globalThis.${f} = ${f}; `).join('');
+  return `${decl}(async () => { ${publish}${out}\n})()`;
 }

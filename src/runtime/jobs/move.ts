@@ -13,7 +13,7 @@ import { peakRssBytes, resetPeak, rssBytes } from '../memstat.js';
 import { writeOutput } from '../output.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
-import { testCorrupt, testFault } from '../test-fault.js';
+import { testFault } from '../test-fault.js';
 import { phase } from '../progress.js';
 
 export interface MoveRank {
@@ -61,7 +61,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   else stats = x.redistributeInPlace(job.target);
   const opSeconds = comm.wtime() - t0;
   const peak = measured ? peakRssBytes() : null;
-  testCorrupt(comm.rank, x.larray);
+  testFault('moved', comm.rank, x.larray);
 
   // The move must not change a bit: with --checksum a difference fails the job on every
   // rank (the fingerprints are global), before anything is written. Split none: every

@@ -18,6 +18,7 @@ import { createContext, Script } from 'node:vm';
 import { inspect } from 'node:util';
 import type { Comm } from '../../dnd/comm.js';
 import type { PxJob } from '../job.js';
+import { setSitePhase } from '../call-site.js';
 import { installSessionGlobals } from './session-globals.js';
 import { asyncCellSource } from './cell-await.js';
 
@@ -127,7 +128,9 @@ export async function runPx(job: PxJob, comm: Comm): Promise<{ command: 'px'; ce
     if ('exit' in m) break;
     cells++;
     const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    setSitePhase('a cell');
     const r = await ev.evaluate(m.cell, interrupted);
+    setSitePhase('after the cell ended');
     const all = comm.gatherJSON<CellOutput>({ rank: comm.rank, ...r }, 0);
     if (socket && all) socket.write(`${JSON.stringify({ outputs: all })}\n`);
   }
