@@ -161,8 +161,8 @@ function unflat(v: readonly number[]): Moments {
  * Collective: every rank's summary merged in rank order, on every rank (split none: rank
  * 0's copy only). `mine` may be given when the caller already has this rank's summary.
  */
-export function globalMoments(x: DNDarray, mine: Moments = localMoments(x)): Moments {
-  const counted = countsGlobally(x) ? mine : EMPTY_MOMENTS;
+export function globalMoments(x: DNDarray, mine?: Moments): Moments {
+  const counted = countsGlobally(x) ? (mine ?? localMoments(x)) : EMPTY_MOMENTS;
   return x.comm.allgatherNumbers(flat(counted)).map(unflat).reduce(mergeMoments, { ...EMPTY_MOMENTS });
 }
 
