@@ -189,6 +189,15 @@ describe('statistics', () => {
     arrays.push(Float32Array.of(1, Infinity, 2, 3), Float64Array.of(1, NaN, 2, 3), Float64Array.of(Infinity, -Infinity), Float64Array.of(-0, 0));
     arrays.push(Float64Array.of(1e8 + 1, 1e8 + 2, 1e8 + 3), Float64Array.of(1e300, 1, -1e300), Float64Array.of(-Infinity, 5));
     arrays.push(BigInt64Array.of(2n ** 62n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 3n));
+    // blocks of 2048 take the fast path unless they hold a non-finite value: mix both
+    for (const special of [Infinity, -Infinity, NaN]) {
+      const big = fill('float32', 7000, r, false);
+      big[4100] = special;
+      arrays.push(big);
+    }
+    const huge = fill('float64', 5000, r, false);
+    huge[10] = 1e200; // a finite value whose square overflows: that block goes the careful way
+    arrays.push(huge);
     const dtypeOf = (a: TypedArray) =>
       a instanceof Float32Array ? 'float32' : a instanceof Float64Array ? 'float64' : a instanceof BigInt64Array ? 'int64' : a instanceof Int8Array ? 'int8' : a instanceof Int16Array ? 'int16' : a instanceof Int32Array ? 'int32' : a instanceof Uint16Array ? 'uint16' : a instanceof Uint32Array ? 'uint32' : 'uint8';
     const file = `${dir}/cases.json`;
