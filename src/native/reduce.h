@@ -15,8 +15,16 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <type_traits>
+
+// The error-free transformations below (TwoSum, the square's FMA split) need each product
+// rounded on its own: no contraction of a*b+c into an FMA, which GNU mode allows by default
+// and which would make the sums depend on the instruction set.
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
 
 namespace dndreduce {
 
@@ -233,19 +241,28 @@ DND_INLINE void FingerprintRun(const T* p, size_t local, uint64_t global, size_t
     FingerprintRun(p, local, global, len, a, b);                                                      \
   }
 
+#if defined(__x86_64__) || defined(__i386__)
 DND_KERNELS(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))), Avx512)
 DND_KERNELS(__attribute__((target("avx2,fma"))), Avx2)
+#endif
 DND_KERNELS(, Base)
 
 enum class Isa { kAvx512, kAvx2, kBase };
 
+// DND_REDUCE_ISA=avx2|base picks a lesser kernel (the unit tests compare all of them).
 inline Isa DetectIsa() {
+  const char* want = std::getenv("DND_REDUCE_ISA");
+  if (want && std::strcmp(want, "base") == 0) return Isa::kBase;
+#if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
+  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (want && std::strcmp(want, "avx2") == 0) return avx2 ? Isa::kAvx2 : Isa::kBase;
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw"))
     return Isa::kAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
-  return Isa::kBase;
+  if (avx2) return Isa::kAvx2;
+#endif
+  return Isa::kBase;  // other CPUs (e.g. aarch64): the compiler's own vectorisation
 }
 
 inline Isa CurrentIsa() {
@@ -255,20 +272,28 @@ inline Isa CurrentIsa() {
 
 template <typename T>
 void ComputeMoments(const T* p, size_t n, MomentSums& m) {
+#if defined(__x86_64__) || defined(__i386__)
   switch (CurrentIsa()) {
     case Isa::kAvx512: return MomentsAvx512(p, n, m);
     case Isa::kAvx2: return MomentsAvx2(p, n, m);
-    default: return MomentsBase(p, n, m);
+    default: break;
   }
+#endif
+  MomentsBase(p, n, m);
 }
 
 template <typename T>
 void ComputeFingerprint(const T* p, size_t local, uint64_t global, size_t len, uint32_t& a, uint32_t& b) {
+#if defined(__x86_64__) || defined(__i386__)
   switch (CurrentIsa()) {
     case Isa::kAvx512: return FingerprintAvx512(p, local, global, len, a, b);
     case Isa::kAvx2: return FingerprintAvx2(p, local, global, len, a, b);
-    default: return FingerprintBase(p, local, global, len, a, b);
+    default: break;
   }
+#endif
+  FingerprintBase(p, local, global, len, a, b);
 }
 
 }  // namespace dndreduce
+
+#pragma GCC pop_options

@@ -18,6 +18,7 @@ import { EMPTY_MOMENTS, finishStats, mergeMoments, momentsOf, type Moments, type
 import { loadNative } from '../../src/native/index.js';
 import { jsonReal, jsonRealOrNull } from '../../src/runtime/json-real.js';
 import { referenceLanes } from '../helpers/fingerprint-ref.js';
+import { probe } from '../helpers/reduce-probe.js';
 import { ROOT } from '../helpers/run.js';
 
 const native = loadNative();
@@ -138,6 +139,17 @@ describe('fingerprint lanes: native kernel = the JS definition', () => {
     const n1 = new Float32Array(new Uint32Array([0x7fc00000]).buffer);
     const n2 = new Float32Array(new Uint32Array([0x7fc00001]).buffer);
     assert.notDeepEqual(native.fingerprintLanes(n1, runs), native.fingerprintLanes(n2, runs));
+  });
+});
+
+describe('native kernels: every instruction set gives the same bits', () => {
+  it('DND_REDUCE_ISA=base and avx2 agree with the default (AVX-512 where present)', () => {
+    const here = JSON.stringify(probe());
+    for (const isa of ['base', 'avx2']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}test/helpers/reduce-probe.ts`], { encoding: 'utf8', env: { ...process.env, DND_REDUCE_ISA: isa } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, here, isa);
+    }
   });
 });
 
