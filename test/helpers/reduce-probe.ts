@@ -18,7 +18,7 @@ export function probeArrays(): (Float32Array | Float64Array | Int32Array | Int16
 export function probe(): unknown[] {
   const native = loadNative();
   return probeArrays().map((a) => ({
-    moments: Array.from(native.momentSums(a)),
+    moments: Array.from(native.momentSums(a, 3.5)),
     lanes: native.fingerprintLanes(a, Float64Array.of(0, 2 ** 32 - 1000, a.length)),
   }));
 }

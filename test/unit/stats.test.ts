@@ -14,7 +14,7 @@ import { after, describe, it } from 'node:test';
 import { addLanes, finishFingerprint, headerHash, type Lanes } from '../../src/dnd/checksum.js';
 import { typedView, type Dtype, type TypedArray } from '../../src/dnd/dtypes.js';
 import { globalRuns, numel, type Run } from '../../src/dnd/layout.js';
-import { EMPTY_MOMENTS, finishStats, mergeMoments, momentsOf, type Moments, type Stats } from '../../src/dnd/stats.js';
+import { EMPTY_MOMENTS, finishStats, mergeMoments, momentsOf, shiftOf, type Moments, type Stats } from '../../src/dnd/stats.js';
 import { loadNative } from '../../src/native/index.js';
 import { jsonReal, jsonRealOrNull } from '../../src/runtime/json-real.js';
 import { referenceLanes } from '../helpers/fingerprint-ref.js';
@@ -22,7 +22,7 @@ import { probe } from '../helpers/reduce-probe.js';
 import { ROOT } from '../helpers/run.js';
 
 const native = loadNative();
-const pass = (a: TypedArray) => native.momentSums(a);
+const pass = (a: TypedArray, shift: number) => native.momentSums(a, shift);
 const flatRuns = (runs: readonly Run[]) => Float64Array.from(runs.flatMap((r) => [r.local, r.global, r.length]));
 
 /** a small deterministic generator (xorshift32) */
@@ -178,7 +178,7 @@ interface RefStats {
 }
 
 function statsOf(a: TypedArray): Stats {
-  return finishStats(mergeMoments({ ...EMPTY_MOMENTS }, momentsOf(a, pass)));
+  return finishStats(mergeMoments({ ...EMPTY_MOMENTS }, momentsOf(a, shiftOf(a), pass)));
 }
 
 /** ulps between two doubles */
@@ -207,6 +207,8 @@ describe('statistics', () => {
       big[4100] = special;
       arrays.push(big);
     }
+    const offset = Float64Array.from(fill('float64', 3000, r, false) as Float64Array, (v) => v + 1e9); // std << mean
+    arrays.push(offset);
     const huge = fill('float64', 5000, r, false);
     huge[10] = 1e200; // a finite value whose square overflows: that block goes the careful way
     arrays.push(huge);
@@ -230,8 +232,8 @@ describe('statistics', () => {
         const got = key === 'sum' ? jsonReal(s.sum) : jsonRealOrNull(s[key]);
         const want = ref[key];
         if (typeof want === 'number' && typeof got === 'number') {
-          // exact reference: our mean and sum are rounded at most twice, std a few times
-          assert.ok(ulps(got, want) <= (key === 'std' ? 4 : 2) || Math.abs(got - want) < 1e-300, `${what} ${key}: ${got} vs ${want}`);
+          // exact reference: mean and sum are rounded once from ~106 bits, std twice
+          assert.ok(ulps(got, want) <= (key === 'std' ? 2 : 1) || Math.abs(got - want) < 1e-300, `${what} ${key}: ${got} vs ${want}`);
         } else {
           assert.equal(got, want, `${what} ${key}`);
         }
@@ -243,13 +245,14 @@ describe('statistics', () => {
     const r = rng(9);
     for (const dtype of ['float32', 'float64', 'int32', 'int64'] as Dtype[]) {
       const a = fill(dtype, 5000, r, false);
-      // an offset of 1e6 makes std a small difference of large sums (a hard case)
-      if (dtype === 'float64') for (let i = 0; i < a.length; i++) (a as Float64Array)[i] += 1e6;
+      // an offset of 1e12 (~1e10 standard deviations) makes the variance a small difference
+      // of large sums unless the shift removes it
+      if (dtype === 'float64') for (let i = 0; i < a.length; i++) (a as Float64Array)[i] += 1e12;
       const whole = statsOf(a);
       for (let trial = 0; trial < 20; trial++) {
         const cuts = [0, ...Array.from({ length: 1 + Math.floor(r() * 6) }, () => Math.floor(r() * a.length)).sort((x, y) => x - y), a.length];
         let m: Moments = { ...EMPTY_MOMENTS };
-        for (let i = 0; i + 1 < cuts.length; i++) m = mergeMoments(m, momentsOf(a.subarray(cuts[i], cuts[i + 1]) as TypedArray, pass));
+        for (let i = 0; i + 1 < cuts.length; i++) m = mergeMoments(m, momentsOf(a.subarray(cuts[i], cuts[i + 1]) as TypedArray, shiftOf(a), pass));
         assert.deepEqual(finishStats(m), whole, `${dtype} cuts ${cuts.join(',')}`);
       }
     }
