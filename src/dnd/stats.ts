@@ -124,6 +124,7 @@ function twoProd(a: number, b: number): DD {
 
 export function ddAdd(a: DD, b: DD): DD {
   const [s, e] = twoSum(a[0], b[0]);
+  if (!Number.isFinite(s)) return [s, 0]; // an overflowed sum stays ±inf (NaN for inf - inf)
   return twoSum(s, e + a[1] + b[1]);
 }
 
