@@ -36,7 +36,7 @@ for (const r of rows) {
   const extra = (r.peak_rss_ratio !== undefined ? `  peak RSS ${r.peak_rss_ratio.toFixed(2)}x` : '') + (r.numpy ? `  numpy loop ${fmt(r.numpy.median, 's')} (dnd ${r.vs_numpy.toFixed(1)}x faster)` : '');
   console.log(`${r.figure.padEnd(36)} ${fmt(r.dnd.median, r.unit).padStart(11)} ${spread.padStart(20)} ${fmt(r.floor.median, r.unit).padStart(10)} ${(r.ratio.toFixed(2) + 'x').padStart(7)}  ${r.goal}${r.met ? '' : '  MISSED'}${extra}`);
 }
-console.log('\nratio: floor time / dnd time for throughput figures (higher is better), dnd / floor for launch (lower is better)');
+console.log('\nratio: floor time / dnd time for throughput figures (higher is better), dnd / floor for launch, stats and checksum (lower is better)');
 const mpi = execFileSync('mpiexec', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 const out = { date: new Date().toISOString(), quick, seconds: (performance.now() - t0) / 1000, machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, memory_bytes: totalmem(), mpi, node: process.version }, rows };
 mkdirSync(`${ROOT}bench/out`, { recursive: true });

@@ -91,8 +91,9 @@ export function countsGlobally(x: DNDarray): boolean {
  * Collective: the fingerprint of the global array, on every rank. `mine` may be given
  * when the caller already has this rank's lanes.
  */
-export function globalFingerprint(x: DNDarray, mine: Lanes = localLanes(x, x.offset)): string {
-  const counted: Lanes = countsGlobally(x) ? mine : [0, 0];
+export function globalFingerprint(x: DNDarray, mine?: Lanes): string {
+  const offset = x.offset; // collective (first call): every rank asks
+  const counted: Lanes = countsGlobally(x) ? (mine ?? localLanes(x, offset)) : [0, 0];
   const all = x.comm.allgatherNumbers(counted);
   const total = all.reduce<Lanes>((acc, l) => addLanes(acc, [l[0], l[1]]), [0, 0]);
   return finishFingerprint(total, x.gshape, x.dtype);

@@ -10,17 +10,22 @@
  *   (numpy raises for min/max of an empty array and warns for its mean).
  *
  * How: each rank makes one native pass over its block (src/native/reduce.h) giving the
- * NaN and ±inf counts, min and max, and double-double sums of the finite values and of
- * their squares (compensated: about 106 bits). Ranks exchange those as raw float64 and
- * merge them in rank order; an array that is not split counts once (rank 0's copy).
- * mean = S1 / n and var = (n*S2 - S1^2) / n^2 are evaluated in double-double and rounded
- * once at the end. Why this gives the same result for every -n and split: a different
- * cut changes the sums only in their ~100th bit, far below float64's 53, so the rounded
- * results are equal unless the exact value lies within ~2^-100 (relative) of a rounding
- * boundary. The exceptions are contrived: sums that cancel across more than ~50 binary
- * orders of magnitude (e.g. [1e300, 1, -1e300] with more terms in between), or a std
- * below ~1e-26 of the mean; there the last bits may differ.
- * Squares that overflow float64 (|x| above ~1.3e154) make std inf.
+ * NaN and ±inf counts, min and max, and double-double sums (compensated: about 106 bits)
+ * of the finite values x, of d = x - K and of d^2, for one shift K shared by every rank:
+ * the value of global element 0 (0 when it is not finite, and for int64). Ranks exchange
+ * those as raw float64 and merge them in rank order; an array that is not split counts
+ * once (rank 0's copy). Then sum = S(x), mean = S(x) / n and var = (n*S(d^2) - S(d)^2) / n^2,
+ * evaluated in double-double and rounded once at the end (std: then a square root) (each d is a pure function of x
+ * and K, so it is the same whichever rank computes it).
+ *
+ * Why this gives the same result for every -n and split: a different cut changes the sums
+ * only in their ~100th bit, far below float64's 53, so the rounded results are equal unless
+ * the exact value lies within ~2^-100 (relative) of a rounding boundary, or unless the
+ * variance cancels badly: the error grows with ((mean - K) / std)^2, which the shift keeps
+ * small (about 1 for typical data; it matters past ~3e7, e.g. when element 0 is an outlier
+ * that far out). The sum cancels badly only for contrived data ([1e300, 1, -1e300] with
+ * more terms in between). Where that happens the last bits may differ, no more.
+ * Values whose shifted squares overflow float64 (|x - K| above ~1.3e154) make std inf.
  */
 import { countsGlobally } from './checksum.js';
 import type { DNDarray } from './dndarray.js';
@@ -28,15 +33,20 @@ import type { TypedArray } from './dtypes.js';
 
 /** One rank's (or a merged) summary; raw float64 so it crosses MPI exactly. */
 export interface Moments {
+  /** the shift K of s1 and s2 (the same on every rank) */
+  shift: number;
   /** elements, NaN and infinities included */
   count: number;
   nan: number;
   pinf: number;
   ninf: number;
+  /** finite values whose shifted square overflows float64 */
+  overflow: number;
   /** over the non-NaN values (±Infinity when none) */
   min: number;
   max: number;
-  /** double-double sums of the finite values and of their squares */
+  /** double-double sums over the finite values of x, of d = x - shift and of d^2 */
+  s0: DD;
   s1: DD;
   s2: DD;
 }
@@ -54,18 +64,41 @@ export interface Stats {
   nan_count: number;
 }
 
-export const EMPTY_MOMENTS: Moments = { count: 0, nan: 0, pinf: 0, ninf: 0, min: Infinity, max: -Infinity, s1: [0, 0], s2: [0, 0] };
+export const EMPTY_MOMENTS: Moments = { shift: 0, count: 0, nan: 0, pinf: 0, ninf: 0, overflow: 0, min: Infinity, max: -Infinity, s0: [0, 0], s1: [0, 0], s2: [0, 0] };
+
+function empty(shift: number): Moments {
+  return { ...EMPTY_MOMENTS, shift };
+}
 
 /** Not collective: this rank's summary, one native pass over its block. */
-export function localMoments(x: DNDarray): Moments {
-  return momentsOf(x.larray, (a) => x.comm.native.momentSums(a));
+export function localMoments(x: DNDarray, shift: number): Moments {
+  return momentsOf(x.larray, shift, (a, k) => x.comm.native.momentSums(a, k));
 }
 
 /** The summary of a typed array, given the native pass (kept apart for the unit tests). */
-export function momentsOf(a: TypedArray, pass: (a: TypedArray) => Float64Array): Moments {
-  if (a.length === 0) return { ...EMPTY_MOMENTS };
-  const r = pass(a);
-  return { count: a.length, nan: r[0], pinf: r[1], ninf: r[2], min: r[3], max: r[4], s1: [r[5], r[6]], s2: [r[7], r[8]] };
+export function momentsOf(a: TypedArray, shift: number, pass: (a: TypedArray, shift: number) => Float64Array): Moments {
+  const k = a instanceof BigInt64Array ? 0 : shift; // int64 blocks are not shifted (reduce.h)
+  if (a.length === 0) return empty(k);
+  const r = pass(a, k);
+  return { shift: k, count: a.length, nan: r[0], pinf: r[1], ninf: r[2], overflow: r[3], min: r[4], max: r[5], s0: [r[6], r[7]], s1: [r[8], r[9]], s2: [r[10], r[11]] };
+}
+
+/** The shift of a block: its first element when finite, else 0 (int64: always 0). */
+export function shiftOf(a: TypedArray): number {
+  if (a.length === 0 || a instanceof BigInt64Array) return 0;
+  const v = Number(a[0]);
+  return Number.isFinite(v) ? v : 0;
+}
+
+/**
+ * Collective: the shift every rank uses, the value of global element 0 (shiftOf), sent by
+ * the rank holding it (split none: rank 0).
+ */
+export function globalShift(x: DNDarray): number {
+  const offset = x.offset;
+  const holds = x.larray.length > 0 && (x.split === null ? x.comm.rank === 0 : offset === 0);
+  const all = x.comm.allgatherNumbers(holds ? [1, shiftOf(x.larray)] : [0, 0]);
+  return all.find((v) => v[0] === 1)?.[1] ?? 0;
 }
 
 // ---- double-double arithmetic (Dekker, Knuth; no FMA in JS, so products split) ----
@@ -91,6 +124,7 @@ function twoProd(a: number, b: number): DD {
 
 export function ddAdd(a: DD, b: DD): DD {
   const [s, e] = twoSum(a[0], b[0]);
+  if (!Number.isFinite(s)) return [s, 0]; // an overflowed sum stays ±inf (NaN for inf - inf)
   return twoSum(s, e + a[1] + b[1]);
 }
 
@@ -104,15 +138,30 @@ function ddMulNum(a: DD, b: number): DD {
   return twoSum(p, e + a[1] * b);
 }
 
-/** Chan et al.'s pairwise merge reduces here to sums: counts add, min/max fold. */
+/** a / b with a double-double quotient (one correction step) */
+function ddDivNum(a: DD, b: number): DD {
+  const q1 = a[0] / b;
+  const r = ddAdd(a, ddMulNum([q1, 0], -b));
+  return twoSum(q1, (r[0] + r[1]) / b);
+}
+
+/**
+ * Merges two summaries of the same shift. Chan et al.'s update of (n, mean, M2) is not
+ * needed: it guards float64 sums against cancellation, which the double-double sums of
+ * shifted values already avoid, and plain sums merge exactly in any grouping.
+ */
 export function mergeMoments(a: Moments, b: Moments): Moments {
+  if (a.shift !== b.shift && a.count > 0 && b.count > 0) throw new RangeError(`moments with shifts ${a.shift} and ${b.shift} cannot merge`);
   return {
+    shift: a.count > 0 ? a.shift : b.shift,
     count: a.count + b.count,
     nan: a.nan + b.nan,
     pinf: a.pinf + b.pinf,
     ninf: a.ninf + b.ninf,
+    overflow: a.overflow + b.overflow,
     min: Math.min(a.min, b.min),
     max: Math.max(a.max, b.max),
+    s0: ddAdd(a.s0, b.s0),
     s1: ddAdd(a.s1, b.s1),
     s2: ddAdd(a.s2, b.s2),
   };
@@ -123,7 +172,12 @@ export function finishSum(m: Moments): number {
   if (m.nan > 0 || (m.pinf > 0 && m.ninf > 0)) return NaN;
   if (m.pinf > 0) return Infinity;
   if (m.ninf > 0) return -Infinity;
-  return m.s1[0] + m.s1[1];
+  return total(m.s0);
+}
+
+/** A double-double rounded to float64; a sum that overflowed is its ±inf high part. */
+function total(d: DD): number {
+  return Number.isFinite(d[0]) ? d[0] + d[1] : d[0];
 }
 
 /** Population statistics (numpy's defaults, ddof = 0) of merged moments. */
@@ -139,31 +193,37 @@ export function finishStats(m: Moments): Stats {
     mean = sum; // ±inf, or NaN when both signs
     std = NaN;
   } else {
-    mean = (m.s1[0] + m.s1[1]) / n;
-    // var * n^2 = n*S2 - S1^2, in double-double, rounded once
+    mean = Number.isFinite(m.s0[0]) ? total(ddDivNum(m.s0, n)) : m.s0[0] / n;
+    // var * n^2 = n*S(d^2) - S(d)^2, in double-double, rounded once
     const num = ddAdd(ddMulNum(m.s2, n), ddMul(m.s1, [-m.s1[0], -m.s1[1]]));
-    if (!Number.isFinite(m.s2[0]) || !Number.isFinite(m.s2[1])) std = Infinity;
-    else std = Math.sqrt(Math.max(0, (num[0] + num[1]) / n / n));
+    const v = total(ddDivNum(ddDivNum(num, n), n));
+    std = m.overflow > 0 || !Number.isFinite(v) ? Infinity : Math.sqrt(Math.max(0, v));
   }
   return { ...base, min: m.min, max: m.max, mean, std };
 }
 
 /** Flat float64 form of a summary, for one exact Allgather. */
 function flat(m: Moments): number[] {
-  return [m.count, m.nan, m.pinf, m.ninf, m.min, m.max, m.s1[0], m.s1[1], m.s2[0], m.s2[1]];
+  return [m.shift, m.count, m.nan, m.pinf, m.ninf, m.overflow, m.min, m.max, ...m.s0, ...m.s1, ...m.s2];
 }
 
 function unflat(v: readonly number[]): Moments {
-  return { count: v[0], nan: v[1], pinf: v[2], ninf: v[3], min: v[4], max: v[5], s1: [v[6], v[7]], s2: [v[8], v[9]] };
+  return { shift: v[0], count: v[1], nan: v[2], pinf: v[3], ninf: v[4], overflow: v[5], min: v[6], max: v[7], s0: [v[8], v[9]], s1: [v[10], v[11]], s2: [v[12], v[13]] };
 }
 
 /**
  * Collective: every rank's summary merged in rank order, on every rank (split none: rank
- * 0's copy only). `mine` may be given when the caller already has this rank's summary.
+ * 0's copy only). `mine` may be given when the caller already has this rank's summary,
+ * made with the global shift (globalShift) or with shift 0 on every rank.
  */
-export function globalMoments(x: DNDarray, mine: Moments = localMoments(x)): Moments {
-  const counted = countsGlobally(x) ? mine : EMPTY_MOMENTS;
-  return x.comm.allgatherNumbers(flat(counted)).map(unflat).reduce(mergeMoments, { ...EMPTY_MOMENTS });
+export function globalMoments(x: DNDarray, mine?: Moments): Moments {
+  const shift = mine ? mine.shift : globalShift(x);
+  const counted = countsGlobally(x) ? (mine ?? localMoments(x, shift)) : empty(shift);
+  const merged = x.comm.allgatherNumbers(flat(counted)).map(unflat).reduce(mergeMoments, empty(shift));
+  // a shift far from huge values can overflow where none would: every rank sees the same
+  // merged count, so all redo the pass unshifted together
+  if (merged.overflow > 0 && shift !== 0) return globalMoments(x, countsGlobally(x) ? localMoments(x, 0) : empty(0));
+  return merged;
 }
 
 /** Collective: the global statistics on every rank. */

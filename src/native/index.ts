@@ -48,10 +48,11 @@ export interface NativeBinding {
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
   /**
-   * One pass over a block (reduce.cc): [NaN count, +inf count, -inf count, min, max (NaN
-   * left out), sum hi, sum lo, sum of squares hi, lo] (double-double sums of the finite values)
+   * One pass over a block (reduce.cc): [NaN count, +inf count, -inf count, overflowed
+   * squares, min, max (NaN left out), then double-double (hi, lo) sums over the finite
+   * values of x, of d = x - shift and of d^2] (int64 blocks ignore the shift)
    */
-  momentSums(array: Bytes): Float64Array;
+  momentSums(array: Bytes, shift: number): Float64Array;
   /** fingerprint lanes of (local, global, length) runs of elements: two uint32 sums */
   fingerprintLanes(array: Bytes, runs: Float64Array): [number, number];
 }

@@ -10,34 +10,37 @@ namespace mpinapi {
 using dndreduce::MomentSums;
 
 template <typename T>
-static void MomentsOf(const Bytes& b, MomentSums& m) {
-  dndreduce::ComputeMoments(reinterpret_cast<const T*>(b.data), b.length / sizeof(T), m);
+static void MomentsOf(const Bytes& b, double shift, MomentSums& m) {
+  dndreduce::ComputeMoments(reinterpret_cast<const T*>(b.data), b.length / sizeof(T), shift, m);
 }
 
-// momentSums(array) -> Float64Array [nan, +inf, -inf, min, max, s1hi, s1lo, s2hi, s2lo]
+// momentSums(array, shift) -> Float64Array [nan, +inf, -inf, overflow, min, max,
+//   s0hi, s0lo, s1hi, s1lo, s2hi, s2lo] (sums of x, x - shift, (x - shift)^2; see reduce.h)
 static Napi::Value MomentSumsFn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes b;
   if (!ToBytes(env, info[0], &b, "array")) return env.Undefined();
+  double shift = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 0.0;
   MomentSums m;
   switch (b.type) {
-    case napi_float32_array: MomentsOf<float>(b, m); break;
-    case napi_float64_array: MomentsOf<double>(b, m); break;
-    case napi_int8_array: MomentsOf<int8_t>(b, m); break;
+    case napi_float32_array: MomentsOf<float>(b, shift, m); break;
+    case napi_float64_array: MomentsOf<double>(b, shift, m); break;
+    case napi_int8_array: MomentsOf<int8_t>(b, shift, m); break;
     case napi_uint8_array:
-    case napi_uint8_clamped_array: MomentsOf<uint8_t>(b, m); break;
-    case napi_int16_array: MomentsOf<int16_t>(b, m); break;
-    case napi_uint16_array: MomentsOf<uint16_t>(b, m); break;
-    case napi_int32_array: MomentsOf<int32_t>(b, m); break;
-    case napi_uint32_array: MomentsOf<uint32_t>(b, m); break;
+    case napi_uint8_clamped_array: MomentsOf<uint8_t>(b, shift, m); break;
+    case napi_int16_array: MomentsOf<int16_t>(b, shift, m); break;
+    case napi_uint16_array: MomentsOf<uint16_t>(b, shift, m); break;
+    case napi_int32_array: MomentsOf<int32_t>(b, shift, m); break;
+    case napi_uint32_array: MomentsOf<uint32_t>(b, shift, m); break;
     case napi_bigint64_array: dndreduce::MomentsInt64(reinterpret_cast<const int64_t*>(b.data), b.length / 8, m); break;
     default:
       Napi::TypeError::New(env, "momentSums: unsupported typed array").ThrowAsJavaScriptException();
       return env.Undefined();
   }
-  Napi::Float64Array out = Napi::Float64Array::New(env, 9);
-  double v[9] = {static_cast<double>(m.nan), static_cast<double>(m.pinf), static_cast<double>(m.ninf), m.min, m.max, m.s1hi, m.s1lo, m.s2hi, m.s2lo};
-  for (int i = 0; i < 9; ++i) out[i] = v[i];
+  double v[12] = {static_cast<double>(m.nan), static_cast<double>(m.pinf), static_cast<double>(m.ninf), static_cast<double>(m.overflow), m.min, m.max,
+                  m.s0hi, m.s0lo, m.s1hi, m.s1lo, m.s2hi, m.s2lo};
+  Napi::Float64Array out = Napi::Float64Array::New(env, 12);
+  for (int i = 0; i < 12; ++i) out[i] = v[i];
   return out;
 }
 

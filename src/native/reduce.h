@@ -1,13 +1,14 @@
 // One-pass reductions over a typed block: statistics moments and the fingerprint lanes.
-// Kept apart from the N-API glue (reduce.cc) so the kernels can be timed and checked by a
-// plain C++ program too (bench/c/reduce.cc includes this header).
+// Kept apart from the N-API glue (reduce.cc) so the kernels stand alone.
 //
-// Statistics: count of NaN, +inf and -inf, min and max over the non-NaN values, and the
-// sums of the finite values and of their squares as double-double numbers (hi + lo):
+// Statistics: count of NaN, +inf and -inf, min and max over the non-NaN values, and, over
+// the finite values x, double-double sums (hi + lo) of x, of d = x - shift and of d^2:
 // Ogita-Rump-Oishi's Sum2 (TwoSum on the high part, the errors summed apart) with the
 // square split exactly by an FMA. Results are as accurate as if computed in about 106-bit
 // arithmetic, which is what lets the TypeScript side promise the same mean and std for
-// every rank count and split (src/dnd/stats.ts explains the argument and its limit).
+// every rank count and split (src/dnd/stats.ts explains the argument, the shift and the
+// limits). Each block of kBlock elements first runs a vectorised pass that assumes finite
+// values and is redone element by element (AddOne) when its sums say otherwise.
 //
 // Fingerprint: the definition lives in src/dnd/checksum.ts (its doc comment); this is the
 // same arithmetic, element by element, checked against a JS reference in the unit tests.
@@ -15,16 +16,27 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <type_traits>
+
+// The error-free transformations below (TwoSum, the square's FMA split) need each product
+// rounded on its own: no contraction of a*b+c into an FMA, which GNU mode allows by default
+// and which would make the sums depend on the instruction set.
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
 
 namespace dndreduce {
 
 struct MomentSums {
   uint64_t nan = 0, pinf = 0, ninf = 0;
+  // finite values whose shifted square is not finite (|x - shift| above ~1.3e154)
+  uint64_t overflow = 0;
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
-  double s1hi = 0, s1lo = 0, s2hi = 0, s2lo = 0;
+  // sum of x; sum of d = x - shift; sum of d^2 (each double-double: hi + lo)
+  double s0hi = 0, s0lo = 0, s1hi = 0, s1lo = 0, s2hi = 0, s2lo = 0;
 };
 
 // Independent accumulators: enough to hide the adders' latency, few enough to stay in
@@ -51,7 +63,7 @@ DND_INLINE double AsDouble(T v) {
 }
 
 // One element, the careful way: counts NaN and infinities, leaves them out of the sums.
-DND_INLINE void AddOne(double x, MomentSums& m) {
+DND_INLINE void AddOne(double x, double shift, MomentSums& m) {
   const double inf = std::numeric_limits<double>::infinity();
   if (x != x) {
     m.nan++;
@@ -67,24 +79,28 @@ DND_INLINE void AddOne(double x, MomentSums& m) {
     m.ninf++;
     return;
   }
-  TwoSum(m.s1hi, x, m.s1lo);
-  double q = x * x;
-  m.s2lo += __builtin_fma(x, x, -q);
+  TwoSum(m.s0hi, x, m.s0lo);
+  double d = x - shift;
+  double q = d * d;
+  if (!(std::fabs(q) <= std::numeric_limits<double>::max())) {
+    m.overflow++;
+    return;
+  }
+  TwoSum(m.s1hi, d, m.s1lo);
+  m.s2lo += __builtin_fma(d, d, -q);
   TwoSum(m.s2hi, q, m.s2lo);
 }
 
 // The fast path of a block, assuming every value finite: the lanes' sums turn NaN or
 // infinite when one is not (or when a square overflows), and the caller then redoes the
-// block with AddOne. Returns false in that case. A square needs no error term when the
-// product of two such doubles is exact (float32: 24-bit significands; 8/16-bit ints).
+// block with AddOne. Returns false in that case.
 template <typename T>
-DND_INLINE bool FastBlock(const T* p, size_t n, MomentSums& out) {
-  constexpr bool exactSquare = sizeof(T) <= 2 || (sizeof(T) == 4 && std::numeric_limits<T>::is_iec559);
-  double mn[kLanes], mx[kLanes], s1[kLanes], e1[kLanes], s2[kLanes], e2[kLanes];
+DND_INLINE bool FastBlock(const T* p, size_t n, double shift, MomentSums& out) {
+  double mn[kLanes], mx[kLanes], s0[kLanes], e0[kLanes], s1[kLanes], e1[kLanes], s2[kLanes], e2[kLanes];
   for (int j = 0; j < kLanes; ++j) {
     mn[j] = std::numeric_limits<double>::infinity();
     mx[j] = -std::numeric_limits<double>::infinity();
-    s1[j] = e1[j] = s2[j] = e2[j] = 0;
+    s0[j] = e0[j] = s1[j] = e1[j] = s2[j] = e2[j] = 0;
   }
   size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
@@ -95,35 +111,39 @@ DND_INLINE bool FastBlock(const T* p, size_t n, MomentSums& out) {
       double x = AsDouble(p[i + j]);
       mn[j] = x < mn[j] ? x : mn[j];
       mx[j] = x > mx[j] ? x : mx[j];
-      TwoSum(s1[j], x, e1[j]);
-      double q = x * x;
-      if (!exactSquare) e2[j] += __builtin_fma(x, x, -q);
+      TwoSum(s0[j], x, e0[j]);
+      double d = x - shift;
+      TwoSum(s1[j], d, e1[j]);
+      double q = d * d;
+      e2[j] += __builtin_fma(d, d, -q);
       TwoSum(s2[j], q, e2[j]);
     }
   }
   double check = 0;
-  for (int j = 0; j < kLanes; ++j) check += s1[j] + e1[j] + s2[j] + e2[j];
+  for (int j = 0; j < kLanes; ++j) check += s0[j] + e0[j] + s1[j] + e1[j] + s2[j] + e2[j];
   if (!(std::fabs(check) <= std::numeric_limits<double>::max())) return false;
   MomentSums m = out;
   for (int j = 0; j < kLanes; ++j) {  // lanes fold in a fixed order
     if (mn[j] < m.min) m.min = mn[j];
     if (mx[j] > m.max) m.max = mx[j];
+    TwoSum(m.s0hi, s0[j], m.s0lo);
+    m.s0lo += e0[j];
     TwoSum(m.s1hi, s1[j], m.s1lo);
     m.s1lo += e1[j];
     TwoSum(m.s2hi, s2[j], m.s2lo);
     m.s2lo += e2[j];
   }
-  for (; i < n; ++i) AddOne(AsDouble(p[i]), m);
+  for (; i < n; ++i) AddOne(AsDouble(p[i]), shift, m);
   out = m;
   return true;
 }
 
 template <typename T>
-DND_INLINE void MomentsKernel(const T* p, size_t n, MomentSums& out) {
+DND_INLINE void MomentsKernel(const T* p, size_t n, double shift, MomentSums& out) {
   for (size_t b = 0; b < n; b += kBlock) {
     size_t len = n - b < kBlock ? n - b : kBlock;
-    if (!FastBlock(p + b, len, out))
-      for (size_t i = 0; i < len; ++i) AddOne(AsDouble(p[b + i]), out);
+    if (!FastBlock(p + b, len, shift, out))
+      for (size_t i = 0; i < len; ++i) AddOne(AsDouble(p[b + i]), shift, out);
   }
 }
 
@@ -140,8 +160,8 @@ DND_INLINE void MomentsInt64(const int64_t* p, size_t n, MomentSums& out) {
     mx = v > mx ? v : mx;
     double h = static_cast<double>(v & ~int64_t{0x7ff});
     double l = static_cast<double>(v & int64_t{0x7ff});
-    TwoSum(out.s1hi, h, out.s1lo);
-    TwoSum(out.s1hi, l, out.s1lo);
+    TwoSum(out.s0hi, h, out.s0lo);
+    TwoSum(out.s0hi, l, out.s0lo);
     double hh = h * h;
     out.s2lo += __builtin_fma(h, h, -hh);
     TwoSum(out.s2hi, hh, out.s2lo);
@@ -150,6 +170,8 @@ DND_INLINE void MomentsInt64(const int64_t* p, size_t n, MomentSums& out) {
     TwoSum(out.s2hi, hl, out.s2lo);
     TwoSum(out.s2hi, l * l, out.s2lo);  // l * l < 2^22: exact
   }
+  out.s1hi = out.s0hi;  // int64 blocks are not shifted: d = x
+  out.s1lo = out.s0lo;
   if (static_cast<double>(mn) < out.min) out.min = static_cast<double>(mn);
   if (static_cast<double>(mx) > out.max) out.max = static_cast<double>(mx);
 }
@@ -224,8 +246,8 @@ DND_INLINE void FingerprintRun(const T* p, size_t local, uint64_t global, size_t
 
 #define DND_KERNELS(TARGET, SUFFIX)                                                                    \
   template <typename T>                                                                               \
-  TARGET void Moments##SUFFIX(const T* p, size_t n, MomentSums& m) {                                     \
-    MomentsKernel(p, n, m);                                                                           \
+  TARGET void Moments##SUFFIX(const T* p, size_t n, double shift, MomentSums& m) {                     \
+    MomentsKernel(p, n, shift, m);                                                                    \
   }                                                                                                   \
   template <typename T>                                                                               \
   TARGET void Fingerprint##SUFFIX(const T* p, size_t local, uint64_t global, size_t len, uint32_t& a, \
@@ -233,19 +255,28 @@ DND_INLINE void FingerprintRun(const T* p, size_t local, uint64_t global, size_t
     FingerprintRun(p, local, global, len, a, b);                                                      \
   }
 
+#if defined(__x86_64__) || defined(__i386__)
 DND_KERNELS(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))), Avx512)
 DND_KERNELS(__attribute__((target("avx2,fma"))), Avx2)
+#endif
 DND_KERNELS(, Base)
 
 enum class Isa { kAvx512, kAvx2, kBase };
 
+// DND_REDUCE_ISA=avx2|base picks a lesser kernel (the unit tests compare all of them).
 inline Isa DetectIsa() {
+  const char* want = std::getenv("DND_REDUCE_ISA");
+  if (want && std::strcmp(want, "base") == 0) return Isa::kBase;
+#if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
+  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (want && std::strcmp(want, "avx2") == 0) return avx2 ? Isa::kAvx2 : Isa::kBase;
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw"))
     return Isa::kAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
-  return Isa::kBase;
+  if (avx2) return Isa::kAvx2;
+#endif
+  return Isa::kBase;  // other CPUs (e.g. aarch64): the compiler's own vectorisation
 }
 
 inline Isa CurrentIsa() {
@@ -254,21 +285,29 @@ inline Isa CurrentIsa() {
 }
 
 template <typename T>
-void ComputeMoments(const T* p, size_t n, MomentSums& m) {
+void ComputeMoments(const T* p, size_t n, double shift, MomentSums& m) {
+#if defined(__x86_64__) || defined(__i386__)
   switch (CurrentIsa()) {
-    case Isa::kAvx512: return MomentsAvx512(p, n, m);
-    case Isa::kAvx2: return MomentsAvx2(p, n, m);
-    default: return MomentsBase(p, n, m);
+    case Isa::kAvx512: return MomentsAvx512(p, n, shift, m);
+    case Isa::kAvx2: return MomentsAvx2(p, n, shift, m);
+    default: break;
   }
+#endif
+  MomentsBase(p, n, shift, m);
 }
 
 template <typename T>
 void ComputeFingerprint(const T* p, size_t local, uint64_t global, size_t len, uint32_t& a, uint32_t& b) {
+#if defined(__x86_64__) || defined(__i386__)
   switch (CurrentIsa()) {
     case Isa::kAvx512: return FingerprintAvx512(p, local, global, len, a, b);
     case Isa::kAvx2: return FingerprintAvx2(p, local, global, len, a, b);
-    default: return FingerprintBase(p, local, global, len, a, b);
+    default: break;
   }
+#endif
+  FingerprintBase(p, local, global, len, a, b);
 }
 
 }  // namespace dndreduce
+
+#pragma GCC pop_options

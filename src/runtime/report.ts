@@ -67,7 +67,7 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
   const offset = displs ? displs[comm.rank] : 0;
   const balanced = x.balanced;
   const lanes = o.checksum ? (o.lanes ?? localLanes(x, offset)) : null;
-  const moments = o.checksum ? (o.moments ?? localMoments(x)) : null;
+  const moments = o.checksum ? (o.moments ?? localMoments(x, 0)) : null; // the sum needs no shift
   const mine: RankReport = {
     rank: comm.rank,
     host: comm.host(),

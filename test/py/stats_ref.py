@@ -39,7 +39,11 @@ def reference(a):
     f = a.astype(np.float64)
     r["min"] = real(np.min(f))
     r["max"] = real(np.max(f))
-    if np.all(np.isfinite(f)):
+    try:
+        finite_sum = np.all(np.isfinite(f)) and math.isfinite(float(sum(Fraction(float(v)) for v in f)))
+    except OverflowError:  # the sum overflows float64: numpy's inf (so does dnd)
+        finite_sum = False
+    if finite_sum:
         ex = [Fraction(int(v)) if a.dtype.kind in "iub" else Fraction(float(v)) for v in a]
         s = sum(ex, Fraction(0))
         mean = s / len(ex)

@@ -14,14 +14,15 @@ import { after, describe, it } from 'node:test';
 import { addLanes, finishFingerprint, headerHash, type Lanes } from '../../src/dnd/checksum.js';
 import { typedView, type Dtype, type TypedArray } from '../../src/dnd/dtypes.js';
 import { globalRuns, numel, type Run } from '../../src/dnd/layout.js';
-import { EMPTY_MOMENTS, finishStats, mergeMoments, momentsOf, type Moments, type Stats } from '../../src/dnd/stats.js';
+import { EMPTY_MOMENTS, finishStats, mergeMoments, momentsOf, shiftOf, type Moments, type Stats } from '../../src/dnd/stats.js';
 import { loadNative } from '../../src/native/index.js';
 import { jsonReal, jsonRealOrNull } from '../../src/runtime/json-real.js';
 import { referenceLanes } from '../helpers/fingerprint-ref.js';
+import { probe } from '../helpers/reduce-probe.js';
 import { ROOT } from '../helpers/run.js';
 
 const native = loadNative();
-const pass = (a: TypedArray) => native.momentSums(a);
+const pass = (a: TypedArray, shift: number) => native.momentSums(a, shift);
 const flatRuns = (runs: readonly Run[]) => Float64Array.from(runs.flatMap((r) => [r.local, r.global, r.length]));
 
 /** a small deterministic generator (xorshift32) */
@@ -141,6 +142,17 @@ describe('fingerprint lanes: native kernel = the JS definition', () => {
   });
 });
 
+describe('native kernels: every instruction set gives the same bits', () => {
+  it('DND_REDUCE_ISA=base and avx2 agree with the default (AVX-512 where present)', () => {
+    const here = JSON.stringify(probe());
+    for (const isa of ['base', 'avx2']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}test/helpers/reduce-probe.ts`], { encoding: 'utf8', env: { ...process.env, DND_REDUCE_ISA: isa } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, here, isa);
+    }
+  });
+});
+
 /** Copy of rows [off, off+rows) along `split` of a row-major array, as its own block. */
 function blockOf(a: TypedArray, shape: number[], split: number, off: number, rows: number): TypedArray {
   const pre = numel(shape.slice(0, split));
@@ -166,7 +178,7 @@ interface RefStats {
 }
 
 function statsOf(a: TypedArray): Stats {
-  return finishStats(mergeMoments({ ...EMPTY_MOMENTS }, momentsOf(a, pass)));
+  return finishStats(mergeMoments({ ...EMPTY_MOMENTS }, momentsOf(a, shiftOf(a), pass)));
 }
 
 /** ulps between two doubles */
@@ -187,8 +199,19 @@ describe('statistics', () => {
       for (const n of [0, 1, 2, 7, 100, 3001]) arrays.push(fill(dtype, n, r, n !== 3001));
     }
     arrays.push(Float32Array.of(1, Infinity, 2, 3), Float64Array.of(1, NaN, 2, 3), Float64Array.of(Infinity, -Infinity), Float64Array.of(-0, 0));
-    arrays.push(Float64Array.of(1e8 + 1, 1e8 + 2, 1e8 + 3), Float64Array.of(1e300, 1, -1e300), Float64Array.of(-Infinity, 5));
+    arrays.push(Float64Array.of(1e308, 1e308, 5), Float64Array.of(1e8 + 1, 1e8 + 2, 1e8 + 3), Float64Array.of(1e300, 1, -1e300), Float64Array.of(-Infinity, 5));
     arrays.push(BigInt64Array.of(2n ** 62n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 3n));
+    // blocks of 2048 take the fast path unless they hold a non-finite value: mix both
+    for (const special of [Infinity, -Infinity, NaN]) {
+      const big = fill('float32', 7000, r, false);
+      big[4100] = special;
+      arrays.push(big);
+    }
+    const offset = Float64Array.from(fill('float64', 3000, r, false) as Float64Array, (v) => v + 1e9); // std << mean
+    arrays.push(offset);
+    const huge = fill('float64', 5000, r, false);
+    huge[10] = 1e200; // a finite value whose square overflows: that block goes the careful way
+    arrays.push(huge);
     const dtypeOf = (a: TypedArray) =>
       a instanceof Float32Array ? 'float32' : a instanceof Float64Array ? 'float64' : a instanceof BigInt64Array ? 'int64' : a instanceof Int8Array ? 'int8' : a instanceof Int16Array ? 'int16' : a instanceof Int32Array ? 'int32' : a instanceof Uint16Array ? 'uint16' : a instanceof Uint32Array ? 'uint32' : 'uint8';
     const file = `${dir}/cases.json`;
@@ -209,8 +232,8 @@ describe('statistics', () => {
         const got = key === 'sum' ? jsonReal(s.sum) : jsonRealOrNull(s[key]);
         const want = ref[key];
         if (typeof want === 'number' && typeof got === 'number') {
-          // exact reference: our mean and sum are rounded at most twice, std a few times
-          assert.ok(ulps(got, want) <= (key === 'std' ? 4 : 2) || Math.abs(got - want) < 1e-300, `${what} ${key}: ${got} vs ${want}`);
+          // exact reference: mean and sum are rounded once from ~106 bits, std twice
+          assert.ok(ulps(got, want) <= (key === 'std' ? 2 : 1) || Math.abs(got - want) < 1e-300, `${what} ${key}: ${got} vs ${want}`);
         } else {
           assert.equal(got, want, `${what} ${key}`);
         }
@@ -222,13 +245,14 @@ describe('statistics', () => {
     const r = rng(9);
     for (const dtype of ['float32', 'float64', 'int32', 'int64'] as Dtype[]) {
       const a = fill(dtype, 5000, r, false);
-      // an offset of 1e6 makes std a small difference of large sums (a hard case)
-      if (dtype === 'float64') for (let i = 0; i < a.length; i++) (a as Float64Array)[i] += 1e6;
+      // an offset of 1e12 (~1e10 standard deviations) makes the variance a small difference
+      // of large sums unless the shift removes it
+      if (dtype === 'float64') for (let i = 0; i < a.length; i++) (a as Float64Array)[i] += 1e12;
       const whole = statsOf(a);
       for (let trial = 0; trial < 20; trial++) {
         const cuts = [0, ...Array.from({ length: 1 + Math.floor(r() * 6) }, () => Math.floor(r() * a.length)).sort((x, y) => x - y), a.length];
         let m: Moments = { ...EMPTY_MOMENTS };
-        for (let i = 0; i + 1 < cuts.length; i++) m = mergeMoments(m, momentsOf(a.subarray(cuts[i], cuts[i + 1]) as TypedArray, pass));
+        for (let i = 0; i + 1 < cuts.length; i++) m = mergeMoments(m, momentsOf(a.subarray(cuts[i], cuts[i + 1]) as TypedArray, shiftOf(a), pass));
         assert.deepEqual(finishStats(m), whole, `${dtype} cuts ${cuts.join(',')}`);
       }
     }

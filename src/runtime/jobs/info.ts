@@ -1,6 +1,6 @@
 /** The `info` job: load (or build) the array in parallel and describe it; stats on demand. */
 import type { Comm } from '../../dnd/comm.js';
-import { globalStats, localMoments, type Stats } from '../../dnd/stats.js';
+import { globalShift, globalStats, localMoments, type Stats } from '../../dnd/stats.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import type { InfoJob } from '../job.js';
 import { jsonReal, jsonRealOrNull, type JsonReal } from '../json-real.js';
@@ -36,7 +36,7 @@ export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();
   // one pass over the block serves --stats and the sum of --checksum
-  const moments = job.stats ? localMoments(x) : undefined;
+  const moments = job.stats ? localMoments(x, globalShift(x)) : undefined;
   const stats = job.stats ? globalStats(x, moments) : undefined;
   const statsSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
   const report: InfoReport | null = describeArray(x, { command: 'info', checksum: job.checksum, opSeconds: loadSeconds, moments });
