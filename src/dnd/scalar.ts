@@ -9,7 +9,7 @@ import { usageError } from './errors.js';
 export type Scalar = number | bigint;
 
 /** Exact integer ranges of the integer dtypes (int64's ends are not numbers). */
-const INT_RANGE: Partial<Record<Dtype, [bigint, bigint]>> = {
+export const INT_RANGE: Partial<Record<Dtype, [bigint, bigint]>> = {
   int8: [-128n, 127n],
   int16: [-32768n, 32767n],
   int32: [-2147483648n, 2147483647n],

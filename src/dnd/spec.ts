@@ -8,7 +8,7 @@
 import { isFloat, type Dtype } from './dtypes.js';
 import { usageError } from './errors.js';
 import { normalizeSplit, numel, validateCounts, type Split } from './layout.js';
-import { checkScalar, isIntegral, toBig, toNum, type Scalar } from './scalar.js';
+import { checkScalar, INT_RANGE, isIntegral, toBig, toNum, type Scalar } from './scalar.js';
 
 export const FACTORY_KINDS = ['zeros', 'ones', 'full', 'empty', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint'] as const;
 export type FactoryKind = (typeof FACTORY_KINDS)[number];
@@ -104,8 +104,13 @@ export function checkRandintBounds(low: Scalar, high: Scalar, dtype: Dtype, name
   if (!isIntegral(low) || !isIntegral(high)) throw usageError(`randint needs integer ${names.low} and ${names.high}, got ${low} and ${high}`);
   if (toBig(high) <= toBig(low)) throw usageError(`randint needs ${names.low} < ${names.high}, got ${low} and ${high}`);
   if (isFloat(dtype)) throw usageError(`randint makes integers: ${names.dtype} must be an integer type, got ${dtype}`);
-  checkScalar(low, dtype, `randint ${names.low}`);
-  checkScalar(toBig(high) - 1n, dtype, `randint ${names.high} - 1`);
+  try {
+    checkScalar(low, dtype, 'low');
+    checkScalar(toBig(high) - 1n, dtype, 'high - 1');
+  } catch {
+    const [lo, hi] = INT_RANGE[dtype] ?? ['?', '?'];
+    throw usageError(`randint range [${low}, ${high}) does not fit ${names.dtype} ${dtype} (${lo}..${hi}): use an integer dtype whose range holds it`);
+  }
   // the kernel draws in double precision: bounds beyond 2^53 would not be exact
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
   if (toBig(low) < -limit || toBig(high) > limit) throw usageError(`randint bounds must lie within ±2^53 (${limit}), got ${low} and ${high}`);
