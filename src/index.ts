@@ -39,6 +39,8 @@ export { parseScalar, type Scalar } from './dnd/scalar.js';
 export { combineDigests, localDigest, type LocalDigest } from './dnd/checksum.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
 export { tfjs, toTensor, type Tensor } from './dnd/tensor.js';
+/** Your own spans and counters in the trace of `--trace FILE.json`: span(name, fn), counter(name, value), enabled(). */
+export * as trace from './dnd/trace-api.js';
 export { DndNativeError } from './native/errors.js';
 
 import { Comm } from './dnd/comm.js';

@@ -17,6 +17,7 @@ import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
+import { saveTrace, type TracePlan } from './trace-out.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -100,32 +101,37 @@ export abstract class DndCommand extends Command {
    * Runs a validated job: on N ranks through the launcher, in-process, or, when an
    * outside launcher started us as a rank, right here with every other rank.
    */
-  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0, extra: Partial<LaunchOptions> = {}): Promise<JobRun<T>> {
+  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0, options: Omit<Partial<LaunchOptions>, 'trace'> & { trace?: TracePlan | null } = {}): Promise<JobRun<T>> {
     const t0 = performance.now();
     const out = 'out' in job ? (job.out ?? null) : null;
-    if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out);
+    const { trace = null, ...extra } = options;
+    if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out, trace);
     const decision = chooseLauncher(launcher, nprocs);
     if (decision.launcher === 'none' && nprocs !== 1) {
       throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
     }
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
-      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, ...extra });
-      return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
+      const run = await launch<unknown>(job, { nprocs, launcher, color, timeoutS, trace: trace !== null, ...extra });
+      const started = run.launcher === 'none' ? null : { at: t0, launcher: run.launcher };
+      const result = saveTrace<T>(run.result, trace, started, randomBytes(6).toString('hex'));
+      return { result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output
       throw e;
     }
   }
 
-  private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): Promise<JobRun<T>> {
+  private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null, trace: TracePlan | null): Promise<JobRun<T>> {
     const envelope = makeEnvelope(job, nprocs, false);
+    envelope.trace = trace !== null;
     let comm: Comm | null = null;
     try {
       comm = Comm.world();
       checkWorldSize(comm, nprocs);
-      const result = (await executeJob(envelope)) as T | null;
+      const value = await executeJob(envelope);
       Comm.finalizeNow();
+      const result = saveTrace<T | null>(value, trace, null, this.jobToken());
       return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
     } catch (e) {
       // one line from the failing rank, then end every rank: nobody hangs in a collective

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { launcherFlag, nprocsFlag, splitFlag } from '../cli/flags.js';
 import { parseShape } from '../cli/parse.js';
 import { renderChunkReport } from '../cli/render.js';
@@ -34,6 +35,7 @@ any rank disagrees with this plan.`;
     rank: Flags.integer({ summary: 'Show only this rank.', min: 0 }),
     launch: Flags.boolean({ summary: 'Start a real job and have every rank confirm its chunk.' }),
     launcher: launcherFlag,
+    trace: traceFlag,
   };
 
   async run(): Promise<ChunkReport | undefined> {
@@ -42,10 +44,12 @@ any rank disagrees with this plan.`;
     const split = normalizeSplit(flags.split, gshape.length);
     const nprocs = this.resolveNprocs(flags.nprocs);
     if (flags.rank !== undefined && flags.rank >= nprocs) throw usageError(`--rank ${flags.rank} is out of range: with -n ${nprocs} ranks are 0..${nprocs - 1}`);
+    if (flags.trace !== undefined && !flags.launch) throw usageError('--trace records a job, and dnd chunk starts one only with --launch');
+    const trace = planTrace(flags.trace, 'chunk');
     let report = planChunks(gshape, split, nprocs);
     if (flags.launch) {
       const expected = report.ranks.map((r) => ({ offset: r.offset, lshape: r.lshape }));
-      const run = await this.runJob<ChunkReport>({ op: 'chunk', gshape, split, expected }, nprocs, flags.launcher);
+      const run = await this.runJob<ChunkReport>({ op: 'chunk', gshape, split, expected }, nprocs, flags.launcher, 0, { trace });
       if (!run.result) return undefined;
       report = run.result;
     }

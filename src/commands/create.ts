@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { dtypeFlag, forceFlag, launcherFlag, nprocsFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
@@ -29,6 +30,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     { description: 'Integers in [0, 100), with a fingerprint of the global contents.', command: '<%= config.bin %> <%= command.id %> randint 12,5 --low 0 --high 100 --dtype int32 -n 2 --checksum' },
     { description: 'Every rank holds the whole array.', command: '<%= config.bin %> <%= command.id %> eye 4,4 --split none -n 2' },
     { description: 'Write it with parallel HDF5 (h5py and h5dump read it).', command: '<%= config.bin %> <%= command.id %> randn 1000,30 -n 4 --out data.h5:/temperature' },
+    { description: 'Record a per-rank trace (open it in ui.perfetto.dev, or: dnd trace summary create.json).', command: '<%= config.bin %> <%= command.id %> randn 4096,1024 -n 4 --trace create.json' },
   ];
 
   static override args = {
@@ -53,6 +55,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     out: outFlag,
     force: forceFlag,
     timeout: timeoutFlag,
+    trace: traceFlag,
   };
 
   async run(): Promise<ArrayReport | undefined> {
@@ -81,7 +84,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     );
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     if (flags.out !== undefined) job.out = planOutput(flags.out, flags.force, this.jobToken());
-    const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout);
+    const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'create') });
     if (!run.result) return undefined; // not rank 0 of an outer-launched job
     const report = run.result;
     report.timing.total_s = run.totalSeconds;

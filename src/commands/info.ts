@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { launcherFlag, nprocsFlag, seedFlag, splitFlag, timeoutFlag, dtypeFlag } from '../cli/flags.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
@@ -39,6 +40,7 @@ Inspecting never changes the data or its layout.`;
     dtype: dtypeFlag,
     seed: seedFlag,
     timeout: timeoutFlag,
+    trace: traceFlag,
   };
 
   async run(): Promise<InfoReport | undefined> {
@@ -47,7 +49,7 @@ Inspecting never changes the data or its layout.`;
     const src = resolveSource(args.source ?? '', flags, nprocs);
     const facts = src.facts;
     const job: InfoJob = { op: 'info', source: src.spec, split: src.split, stats: flags.stats, checksum: flags.checksum };
-    const run = await this.runJob<InfoReport>(job, nprocs, flags.launcher, flags.timeout);
+    const run = await this.runJob<InfoReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'info') });
     if (!run.result) return undefined;
     const report = run.result;
     report.timing.total_s = run.totalSeconds;

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { DndCommand } from '../cli/base.js';
 import { launcherFlag, nprocsFlag } from '../cli/flags.js';
+import { planTrace, saveTrace, traceFlag } from '../cli/trace-out.js';
 import { isIncomplete, renderCell } from '../cli/px-view.js';
 import { usageError } from '../dnd/errors.js';
 import { outerRank } from '../runtime/detect.js';
@@ -40,12 +42,14 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     nprocs: nprocsFlag,
     launcher: launcherFlag,
     history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history') }),
+    trace: traceFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Px);
     if (outerRank()) throw usageError('dnd px starts its own ranks: run it from a shell, not under mpiexec or srun');
     const nprocs = this.resolveNprocs(flags.nprocs);
+    const trace = planTrace(flags.trace, 'px');
     const c = this.c;
     const dir = mkdtempSync(join(tmpdir(), 'dnd-px-'));
     const socketPath = join(dir, 'px.sock');
@@ -64,9 +68,15 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
       launcher: flags.launcher,
       color: false,
       interactive: { onSpawn: (ch) => (child = ch) },
+      trace: trace !== null,
     });
+    const started = performance.now();
     const ended = job.then(
-      () => null,
+      (run) => {
+        // each cell is a span on every rank's track (the session's trace is written at its end)
+        saveTrace(run.result, trace, run.launcher === 'none' ? null : { at: started, launcher: run.launcher }, randomBytes(6).toString('hex'));
+        return null;
+      },
       (e: Error) => e,
     );
     const first = await Promise.race([connected, ended.then((e) => e ?? new Error('the job ended before rank 0 connected'))]);

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { DndCommand } from '../cli/base.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { launcherFlag, nprocsFlag, timeoutFlag } from '../cli/flags.js';
 import { seconds } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
@@ -19,6 +20,7 @@ exit 3 with the rank and the error.`;
   static override examples = [
     { description: 'Four ranks, each printing its block.', command: '<%= config.bin %> <%= command.id %> examples/scripts/layout.mjs -n 4' },
     { description: 'Arguments for the script.', command: '<%= config.bin %> <%= command.id %> analyse.mjs -n 2 -- data.h5 --verbose' },
+    { description: 'Trace it: the script\'s own dnd.trace.span()s and counters appear beside the collectives.', command: '<%= config.bin %> <%= command.id %> examples/scripts/layout.mjs -n 4 --trace run.json' },
   ];
 
   static override strict = false;
@@ -31,6 +33,7 @@ exit 3 with the rank and the error.`;
     nprocs: nprocsFlag,
     launcher: launcherFlag,
     timeout: timeoutFlag,
+    trace: traceFlag,
     quiet: Flags.boolean({ char: 'q', summary: 'Do not print the summary line after the script.' }),
   };
 
@@ -50,7 +53,8 @@ exit 3 with the rank and the error.`;
       }
     }
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs });
+    const trace = planTrace(flags.trace, 'run');
+    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs, trace });
     if (!run.result) return undefined;
     if (!this.jsonEnabled() && !flags.quiet) this.logToStderr(this.c.dim(`dnd run: ${script} on ${run.result.nprocs} rank(s), ${seconds(run.result.seconds)}`));
     return run.result;

@@ -83,6 +83,8 @@ export interface JobEnvelope {
   color: boolean;
   /** rank 0 announces phases for the launcher's progress line */
   progress?: boolean;
+  /** record a trace on every rank; rank 0 returns it with the result (trace-rank.ts) */
+  trace?: boolean;
   job: JobSpec;
 }
 

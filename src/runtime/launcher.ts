@@ -33,6 +33,8 @@ export interface LaunchOptions {
   interactive?: { onSpawn: (child: import('node:child_process').ChildProcess) => void };
   /** extra node arguments for the rank program (e.g. a loader for .ts scripts) */
   nodeArgs?: string[];
+  /** record a trace on every rank (rank 0's result then carries it: trace-rank.ts) */
+  trace?: boolean;
 }
 
 export interface Launched<T> {
@@ -114,6 +116,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const envelope = makeEnvelope(job, opts.nprocs, opts.color);
   // a progress line only for a person watching: stderr is a terminal, not an interactive session
   envelope.progress = Boolean(process.stderr.isTTY) && !opts.interactive;
+  if (opts.trace) envelope.trace = true;
   const t0 = performance.now();
   if (decision.launcher === 'none') {
     if (opts.nprocs !== 1) throw new JobError(`--launcher none runs one rank in-process, but -n ${opts.nprocs} was asked for`);

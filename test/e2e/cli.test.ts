@@ -113,7 +113,7 @@ describe('the library', () => {
       'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'FACTORY_KINDS', 'RandomState', 'arange', 'arangeOver', 'array', 'balancedLshapeMap', 'chunk',
       'chunkRows', 'combineDigests', 'countsDispls', 'empty', 'eye', 'finalize', 'fromTensor', 'full', 'globalRuns', 'isBalancedMap', 'isDndError', 'isDtype',
       'itemsize', 'linspace', 'linspaceOver', 'load', 'localDigest', 'lshapeMapFromCounts', 'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones',
-      'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides', 'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
+      'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides', 'tfjs', 'toTensor', 'trace', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');

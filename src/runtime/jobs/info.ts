@@ -5,6 +5,7 @@ import { describeArray, type ArrayReport } from '../report.js';
 import type { InfoJob } from '../job.js';
 import { openSource } from './source.js';
 import { phase } from '../progress.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface InfoReport extends ArrayReport {
   file?: string;
@@ -19,9 +20,13 @@ export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   const loadSeconds = comm.wtime() - t0;
   if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();
+  if (job.stats) phaseBegin('stats');
   const stats = job.stats ? globalStats(x) : undefined;
+  if (job.stats) phaseEnd();
   const statsSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
+  phaseBegin('report');
   const report: InfoReport | null = describeArray(x, { command: 'info', checksum: job.checksum, opSeconds: loadSeconds });
+  phaseEnd();
   if (!report) return null; // only rank 0 reports; every collective is above this line
   if (stats) {
     report.stats = stats;

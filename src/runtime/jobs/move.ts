@@ -14,6 +14,7 @@ import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
 import { testFault } from '../test-fault.js';
 import { phase } from '../progress.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface MoveRank {
   rank: number;
@@ -46,7 +47,9 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     split: beforeSplit,
     balanced: x.balanced,
   };
+  if (job.checksum) phaseBegin('checksum');
   const digestBefore = job.checksum ? comm.gatherJSON(localDigest(x, x.offset), 0) : null;
+  if (job.checksum) phaseEnd();
   const oldBytes = x.lnbytes;
 
   testFault('op', comm.rank);
@@ -54,10 +57,12 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   comm.barrier(); // time the exchange alone, from a common start
   const measured = resetPeak();
   const t0 = comm.wtime();
+  phaseBegin(job.op);
   let stats: MoveStats;
   if (job.op === 'resplit') stats = x.resplitInPlace(job.axis ?? null);
   else if (job.target === 'balance' || job.target === undefined) stats = x.balanceInPlace();
   else stats = x.redistributeInPlace(job.target);
+  phaseEnd();
   const opSeconds = comm.wtime() - t0;
   const peak = measured ? peakRssBytes() : null;
 
@@ -65,7 +70,9 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   if (job.out) {
     const t1 = comm.wtime();
     phase('writing HDF5', x.gnbytes);
+    phaseBegin('write');
     writeOutput(x, job.out, comm);
+    phaseEnd();
     writeSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
   }
   const mine: MoveRank = {
@@ -78,8 +85,10 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     peak_rss: peak,
     peak_ratio: peak !== null && baseline !== null && Math.max(oldBytes, x.lnbytes) > 0 ? (peak - baseline) / Math.max(oldBytes, x.lnbytes) : null,
   };
+  phaseBegin('report');
   const ranks = comm.gatherJSON(mine, 0);
   const report = describeArray(x, { command: job.op, checksum: job.checksum, opSeconds });
+  phaseEnd();
   if (!report || !ranks) return null;
   const moveReport = report as MoveReport;
   moveReport.before = digestBefore ? { ...before, checksum: combineDigests(digestBefore) } : before;

@@ -19,6 +19,7 @@ import { inspect } from 'node:util';
 import type { Comm } from '../../dnd/comm.js';
 import type { PxJob } from '../job.js';
 import { installSessionGlobals } from './session-globals.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface CellOutput {
   rank: number;
@@ -142,7 +143,9 @@ export async function runPx(job: PxJob, comm: Comm): Promise<{ command: 'px'; ce
     if ('exit' in m) break;
     cells++;
     const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+    phaseBegin('cell', { n: cells });
     const r = await ev.evaluate(m.cell, interrupted);
+    phaseEnd();
     const all = comm.gatherJSON<CellOutput>({ rank: comm.rank, ...r }, 0);
     if (socket && all) socket.write(`${JSON.stringify({ outputs: all })}\n`);
   }

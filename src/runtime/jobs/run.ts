@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Comm } from '../../dnd/comm.js';
 import type { RunJob } from '../job.js';
 import { installSessionGlobals } from './session-globals.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface RunReport {
   command: 'run';
@@ -19,7 +20,9 @@ export async function runScript(job: RunJob, comm: Comm): Promise<RunReport | nu
   await installSessionGlobals(globalThis as Record<string, unknown>, comm);
   process.argv = [process.argv[0], job.script, ...job.args];
   const t0 = comm.wtime();
+  phaseBegin('script', { script: job.script });
   await import(pathToFileURL(job.script).href);
+  phaseEnd();
   const seconds = comm.allreduceNumber(comm.wtime() - t0, 'max');
   return comm.rank === 0 ? { command: 'run', script: job.script, nprocs: comm.size, seconds } : null;
 }
