@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5]
+// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,trace]
 // Prints one table and writes the same figures as JSON (bench/out/). Benchmarks are not
 // tests: this exits 0 whether or not a goal is met, and marks each figure that misses.
 import { execFileSync } from 'node:child_process';
@@ -9,11 +9,12 @@ import { benchExchange } from './exchange.mjs';
 import { benchFill } from './fill.mjs';
 import { benchHdf5 } from './hdf5.mjs';
 import { benchLaunch } from './launch.mjs';
+import { benchTrace } from './trace.mjs';
 import { ROOT } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5'];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'trace'];
 const reps = quick ? 3 : 5;
 const rows = [];
 const t0 = performance.now();
@@ -25,6 +26,7 @@ const section = (name, f) => {
 section('launch', () => benchLaunch({ runs: quick ? 3 : 7 }));
 section('fill', () => benchFill({ reps, perRank: quick ? 1 << 23 : 1 << 25 }));
 section('exchange', () => benchExchange({ reps, bytes: quick ? [64 << 20] : [64 << 20, 256 << 20, 1 << 30] }));
+section('trace', () => benchTrace({ runs: quick ? 3 : 5 }));
 section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, sizes: quick ? [2] : [1, 2, 4] }));
 
 const fmt = (v, unit) => (unit === 's' ? (v < 1 ? `${(v * 1000).toFixed(1)} ms` : `${v.toFixed(2)} s`) : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v.toPrecision(3));
