@@ -35,10 +35,9 @@ export function span<T>(name: string, fn: () => T): T {
     // the span outlives this call: drop the stacked span, record an async pair instead,
     // so that it can never break the nesting of the synchronous spans around it
     recorder.drop(depth);
-    const id = recorder.nextAsyncId();
-    recorder.push({ ph: 'b', name: label, cat: 'user', ts: t0, id });
+    const id = recorder.asyncBegin(label, t0);
     const done = () => {
-      if (recorder.on) recorder.push({ ph: 'e', name: label, cat: 'user', ts: recorder.now(), id });
+      if (recorder.on) recorder.asyncEnd(id);
     };
     return (value as unknown as Promise<unknown>).then(
       (v) => {

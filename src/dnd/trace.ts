@@ -89,13 +89,28 @@ class Recorder {
     this.push({ ph: 'C', name, cat: 'counter', ts: this.now(), args: values });
   }
 
-  nextAsyncId(): number {
-    return ++this.asyncId;
+  /** async spans begun and not yet ended: id → name */
+  private openAsync = new Map<number, string>();
+
+  asyncBegin(name: string, ts: number): number {
+    const id = ++this.asyncId;
+    this.openAsync.set(id, name);
+    this.push({ ph: 'b', name, cat: 'user', ts, id });
+    return id;
+  }
+
+  asyncEnd(id: number): void {
+    const name = this.openAsync.get(id);
+    if (name === undefined) return; // taken already: the trace was handed over
+    this.openAsync.delete(id);
+    this.push({ ph: 'e', name, cat: 'user', ts: this.now(), id });
   }
 
   /** Everything recorded so far (open spans closed at this moment); the recorder is emptied. */
   take(): { events: LocalEvent[]; dropped: number } {
     this.unwind(0);
+    for (const [id, name] of this.openAsync) this.push({ ph: 'e', name, cat: 'user', ts: this.now(), id, args: { unfinished: true } });
+    this.openAsync.clear();
     const out = { events: this.events, dropped: this.dropped };
     this.events = [];
     this.dropped = 0;
@@ -108,6 +123,7 @@ class Recorder {
     this.dropped = 0;
     this.stack = [];
     this.seq = 0;
+    this.openAsync.clear();
   }
 }
 

@@ -167,6 +167,25 @@ if (dnd.trace.span('value', () => 42) !== 42) throw new Error('span must return 
   });
 });
 
+describe('dnd px --trace', () => {
+  it('each cell is a span on every rank\'s track, with the cell\'s own spans and collectives inside', () => {
+    const dir = tempDir();
+    const file = `${dir}/px.json`;
+    const cells = ['const x = dnd.trace.span("mine", () => comm.allreduceNumber(rank, "sum"))', 'x', '.exit', ''].join('\n');
+    const r = spawnSync(process.execPath, [BIN, 'px', '-n', '2', '--history', `${dir}/h`, '--trace', file], { input: cells, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    const t = readTrace(file);
+    for (let p = 0; p < 2; p++) {
+      const cellSpans = onRank(t, p, (e) => e.name === 'cell');
+      assert.equal(cellSpans.length, 2, `rank ${p}: two cells`);
+      const mine = onRank(t, p, (e) => e.name === 'mine')[0];
+      const first = cellSpans[0];
+      assert.ok((first.ts as number) <= (mine.ts as number) && (mine.ts as number) + (mine.dur as number) <= (first.ts as number) + (first.dur as number), 'the script span is inside its cell');
+      assert.ok(onRank(t, p, (e) => e.name === 'MPI_Allreduce').length >= 1);
+    }
+  });
+});
+
 describe('--trace and trace summary: bad input', () => {
   const cases: [string, string[], RegExp][] = [
     ['a directory that does not exist', ['create', 'ones', '4', '--trace', '/nonexistent-dir/t.json'], /--trace .*directory .* does not exist/],
