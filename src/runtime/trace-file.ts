@@ -159,15 +159,16 @@ export function writeTraceFile(path: string, file: TraceFile, token: string): vo
   try {
     const fd = openSync(tmp, 'w');
     try {
-      // one event per line: large traces stay readable with grep and diff
-      writeSync(fd, '{"traceEvents":[\n');
+      // Key order matters to Perfetto's streaming reader: displayTimeUnit counts only
+      // before the events, and at a key it does not know it stops reading, so dnd's own
+      // facts come last. One event per line: large traces stay readable with grep and diff.
+      writeSync(fd, `{"displayTimeUnit":${JSON.stringify(file.displayTimeUnit)},"otherData":${JSON.stringify(file.otherData)},"traceEvents":[\n`);
       const n = file.traceEvents.length;
       for (let i = 0; i < n; i += 4096) {
         const lines = file.traceEvents.slice(i, i + 4096).map((e, k) => `${JSON.stringify(e)}${i + k + 1 < n ? ',' : ''}\n`);
         writeSync(fd, lines.join(''));
       }
-      const rest = { displayTimeUnit: file.displayTimeUnit, otherData: file.otherData, dnd: file.dnd };
-      writeSync(fd, `],${JSON.stringify(rest).slice(1)}\n`);
+      writeSync(fd, `],"dnd":${JSON.stringify(file.dnd)}}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -7,7 +7,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LocalEvent } from '../../src/dnd/trace.js';
-import { buildTraceFile, clockOffsets } from '../../src/runtime/trace-file.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTraceFile, clockOffsets, writeTraceFile } from '../../src/runtime/trace-file.js';
 import type { RankTrace, TracedResult } from '../../src/runtime/trace-rank.js';
 import { summarizeTrace } from '../../src/runtime/trace-summary.js';
 import { checkTrace } from '../helpers/trace-events.js';
@@ -66,6 +69,24 @@ describe('clocks on one time line', () => {
     assert.equal(new Set(jobs).size, 1, `aligned: ${jobs.join(', ')}`);
     assert.equal(Math.min(...c.events.filter((e) => e.ph !== 'M').map((e) => e.ts as number)), 0);
     assert.equal(c.depth.get(0), 2);
+  });
+});
+
+describe('the written file', () => {
+  it('parses, keeps displayTimeUnit and otherData before the events (Perfetto reads them only there) and dnd\'s own facts last, and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dnd-trace-unit-'));
+    try {
+      const ev = job(1, 2);
+      const t: TracedResult = { '@@dnd-trace': 1, result: null, job: 'create', ranks: [rank(0, 'a', 0, ev[0]), rank(1, 'a', 0, ev[1])] };
+      writeTraceFile(join(dir, 't.json'), buildTraceFile(t, 'create', null), 'tok');
+      assert.deepEqual(readdirSync(dir), ['t.json']);
+      const text = readFileSync(join(dir, 't.json'), 'utf8');
+      const keys = Object.keys(JSON.parse(text) as object);
+      assert.deepEqual(keys, ['displayTimeUnit', 'otherData', 'traceEvents', 'dnd']);
+      checkTrace(JSON.parse(text));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
