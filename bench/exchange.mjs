@@ -2,7 +2,9 @@
 // against the same exchanges in C (bench/c/exchange.c) on the same machine, same run.
 // Both repeat the exchange in one job (fresh receive block each time, slowest rank,
 // after a barrier): dnd through its library (bench/ranks/exchange.mjs), C with
-// Alltoallw(subarray) and pack + Alltoallv, the faster of the two as the floor. Peak RSS
+// Alltoallw(subarray) and pack + Alltoallv, the faster of the two as the floor. Each
+// exchange also runs traced (what --trace records), interleaved with the untraced reps of
+// the same job, as a row of its own against the untraced median. Peak RSS
 // per rank above baseline against the larger block comes from one `dnd resplit|redistribute
 // --json` run (the CLI end to end).
 import { execFileSync } from 'node:child_process';
@@ -31,7 +33,7 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
         const cli = dndRun(args);
         const peak = cli.timing.peak_rss_ratio_max ?? 0;
         const lib = JSON.parse(
-          execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
+          execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target, 'traced'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
         );
         const times = lib.seconds;
         const cOut = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, op, String(r), String(c), String(reps)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
@@ -47,6 +49,18 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
           goal: '>= 0.8x of C throughput; peak RSS <= 2.2x block',
           met: best.m / median(times) >= 0.8 && peak <= 2.2,
           peak_rss_ratio: peak,
+          higherIsBetter: true,
+        });
+        // the same exchange with tracing on (reps interleaved with the ones above, same job)
+        const on = lib.traced_seconds;
+        rows.push({
+          figure: `${op} ${(b / 2 ** 20).toFixed(0)} MiB -n ${n} traced`,
+          unit: 's',
+          dnd: { median: median(on), min: Math.min(...on), max: Math.max(...on), runs: on.length, events_per_rep: lib.events_per_rep },
+          floor: { what: 'the same exchange untraced, interleaved', median: median(times) },
+          ratio: median(times) / median(on),
+          goal: '>= 0.98x of untraced (--trace costs < 2%)',
+          met: median(times) / median(on) >= 0.98,
           higherIsBetter: true,
         });
       }

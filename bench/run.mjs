@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,reduce]
+// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,reduce,trace]
 // Prints one table and writes the same figures as JSON (bench/out/). Benchmarks are not
 // tests: this exits 0 whether or not a goal is met, and marks each figure that misses.
 import { execFileSync } from 'node:child_process';
@@ -10,11 +10,12 @@ import { benchFill } from './fill.mjs';
 import { benchHdf5 } from './hdf5.mjs';
 import { benchLaunch } from './launch.mjs';
 import { benchReduce } from './reduce.mjs';
+import { benchTrace } from './trace.mjs';
 import { ROOT } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'reduce'];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'reduce', 'trace'];
 const reps = quick ? 3 : 5;
 const rows = [];
 const t0 = performance.now();
@@ -26,6 +27,7 @@ const section = (name, f) => {
 section('launch', () => benchLaunch({ runs: quick ? 3 : 7 }));
 section('fill', () => benchFill({ reps, perRank: quick ? 1 << 23 : 1 << 25 }));
 section('exchange', () => benchExchange({ reps, bytes: quick ? [64 << 20] : [64 << 20, 256 << 20, 1 << 30] }));
+section('trace', () => benchTrace({ runs: quick ? 3 : 5 }));
 section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, sizes: quick ? [2] : [1, 2, 4] }));
 section('reduce', () => benchReduce({ reps, bytes: quick ? 256 << 20 : 1 << 30 }));
 

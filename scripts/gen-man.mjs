@@ -99,7 +99,7 @@ function mainPage(ids) {
       `${bin} starts an MPI job whose ranks build or load DNDarrays (a global N-D array cut along one split axis into one block per rank, as in the Python library Heat), do the operation with MPI collectives, and gather the layout to rank 0, which prints it as a table or, with --json, as one JSON object.\n\nOutside a job, ${bin} starts the ranks itself (mpiexec, or srun inside a Slurm allocation). Started as a rank by an outside launcher (mpiexec -n 4 ${bin} ..., srun ${bin} ...), it runs the operation directly and rank 0 prints.\n\n${bin} help COMMAND (or ${bin} COMMAND --help, -h) explains a command, ${bin} commands lists them, and ${bin} autocomplete sets up shell completion.`,
     ),
     '.SH COMMANDS',
-    ...ids.map((id) => `.TP\n\\fB${esc(id)}\\fR\n${esc(manifest.commands[id].summary ?? '')} See \\fB${bin}\\-${id.replace(/ /g, '\\-')}\\fR(1).`),
+    ...ids.map((id) => `.TP\n\\fB${esc(id)}\\fR\n${esc(manifest.commands[spaced.get(id)].summary ?? '')} See \\fB${bin}\\-${id.replace(/ /g, '\\-')}\\fR(1).`),
     '.SH ENVIRONMENT',
     '.TP\nNO_COLOR, FORCE_COLOR\nColour of the tables; off when stdout is not a terminal.',
     '.TP\nSLURM_NTASKS\nDefault rank count inside a Slurm allocation.',
@@ -112,8 +112,10 @@ function mainPage(ids) {
   ].join('\n') + '\n';
 }
 
-const ids = Object.keys(manifest.commands).filter((id) => !manifest.commands[id].hidden && !id.startsWith('autocomplete')).sort();
+// oclif's ids join topics with ':'; with topicSeparator " " users type `dnd trace summary`
+const spaced = new Map(Object.keys(manifest.commands).map((id) => [id.replace(/:/g, ' '), id]));
+const ids = [...spaced.keys()].filter((id) => !manifest.commands[spaced.get(id)].hidden && !id.startsWith('autocomplete')).sort();
 mkdirSync(`${root}man`, { recursive: true });
 for (const f of readdirSync(`${root}man`)) if (f.endsWith('.1')) rmSync(`${root}man/${f}`);
 writeFileSync(`${root}man/${bin}.1`, mainPage(ids));
-for (const id of ids) writeFileSync(`${root}man/${bin}-${id.replace(/ /g, '-')}.1`, commandPage(id, manifest.commands[id]));
+for (const id of ids) writeFileSync(`${root}man/${bin}-${id.replace(/ /g, '-')}.1`, commandPage(id, manifest.commands[spaced.get(id)]));

@@ -40,6 +40,8 @@ export { finishFingerprint, globalFingerprint, localLanes, type Lanes } from './
 export { globalMoments, globalStats, localMoments, type Moments, type Stats } from './dnd/stats.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';
 export { tfjs, toTensor, type Tensor } from './dnd/tensor.js';
+/** Your own spans and counters in the trace of `--trace FILE.json`: span(name, fn), counter(name, value), enabled(). */
+export * as trace from './dnd/trace-api.js';
 export { DndNativeError } from './native/errors.js';
 
 import { Comm } from './dnd/comm.js';

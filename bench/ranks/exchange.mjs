@@ -1,20 +1,31 @@
 // Run under mpiexec by bench/exchange.mjs: the library's resplit 0 -> 1
 // or redistribute on a float32 ROWS x COLS array, REPS times in one job, as the C floor
 // does. Each rep receives into a fresh block; the previous one is released first.
-// Prints from rank 0: {"seconds": [slowest rank per rep], "method": "..."}
+// With a 6th argument `traced`, the reps alternate between tracing off and on (what
+// --trace records: phase spans, collectives with bytes, RSS samples), interleaved so that
+// drift of the machine falls on both alike.
+// Prints from rank 0: {"seconds": [slowest rank per rep], "traced_seconds": [...], ...}
 import * as dnd from '../../dist/index.js';
+import { recorder } from '../../dist/dnd/trace.js';
 
-const [op, rows, cols, reps, target] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]), process.argv[6]];
+const [op, rows, cols, reps, target, mode] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]), process.argv[6], process.argv[7]];
 const comm = dnd.Comm.world();
 const x = dnd.arangeOver([rows, cols], 0, 1, { split: 0, comm });
 const seconds = [];
+const traced = [];
+let events = 0;
 let y = null;
-for (let r = 0; r < reps; r++) {
+for (let r = 0; r < (mode === 'traced' ? 2 * reps : reps); r++) {
   y?.dispose(); // the previous rep's block goes back at once, as the C floor's munmap
+  const on = mode === 'traced' && r % 2 === 1;
   comm.barrier();
+  recorder.on = on;
   const t0 = comm.wtime();
   y = op === 'resplit' ? x.resplit(1) : x.redistribute(target.split(',').map(Number));
-  seconds.push(comm.allreduceNumber(comm.wtime() - t0, 'max'));
+  const dt = comm.wtime() - t0;
+  recorder.on = false;
+  (on ? traced : seconds).push(comm.allreduceNumber(dt, 'max'));
+  if (on) events += recorder.take().events.length;
 }
-if (comm.rank === 0) process.stdout.write(JSON.stringify({ seconds, lshape: y.lshape }) + '\n');
+if (comm.rank === 0) process.stdout.write(JSON.stringify({ seconds, traced_seconds: traced, events_per_rep: traced.length ? events / traced.length : 0, lshape: y.lshape }) + '\n');
 dnd.finalize();

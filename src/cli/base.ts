@@ -16,6 +16,7 @@ import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
 import { checkSlots, launcherForHosts, resolveHosts, type HostPlacement } from '../runtime/hosts.js';
+import { saveTrace, type TracePlan } from './trace-out.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -120,18 +121,21 @@ export abstract class DndCommand extends Command {
    * Runs a validated job: on N ranks through the launcher, in-process, or, when an
    * outside launcher started us as a rank, right here with every other rank.
    */
-  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0, extra: Partial<LaunchOptions> = {}): Promise<JobRun<T>> {
+  protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0, options: Omit<Partial<LaunchOptions>, 'trace'> & { trace?: TracePlan | null } = {}): Promise<JobRun<T>> {
     const t0 = performance.now();
     const out = 'out' in job ? (job.out ?? null) : null;
-    if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out);
+    const { trace = null, ...extra } = options;
+    if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out, trace);
     if (this.placement) {
       launcher = launcherForHosts(launcher, this.placement);
       checkSlots(this.placement, nprocs);
     }
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
-      const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, oversubscribe: this._oversubscribe, ...extra });
-      return { result: run.result, totalSeconds: run.totalSeconds, launcher: run.launcher };
+      const run = await launch<unknown>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, oversubscribe: this._oversubscribe, trace: trace !== null, ...extra });
+      const started = run.launcher === 'none' ? null : { at: t0, launcher: run.launcher };
+      const result = saveTrace<T>(run.result, trace, started, randomBytes(6).toString('hex'));
+      return { result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output
       throw e;
@@ -139,11 +143,14 @@ export abstract class DndCommand extends Command {
   }
 
   /** A rank of an outside launcher: one line from the failing rank, then every rank ends (lifecycle.ts). */
-  private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null): Promise<JobRun<T>> {
-    const result = await runRank<T>(makeEnvelope(job, nprocs, false), {
+  private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null, trace: TracePlan | null): Promise<JobRun<T>> {
+    const envelope = makeEnvelope(job, nprocs, false);
+    envelope.trace = trace !== null;
+    const value = await runRank<unknown>(envelope, {
       report: (f) => process.stderr.write(`dnd: ${describeFailure(f)}\n`),
       cleanup: () => discardOutput(out),
     });
+    const result = saveTrace<T | null>(value, trace, null, this.jobToken());
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
   }
 }

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, splitFlag } from '../cli/flags.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { parseShape } from '../cli/parse.js';
 import { renderChunkReport } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
@@ -37,6 +38,7 @@ any rank disagrees with this plan.`;
     launch: Flags.boolean({ summary: 'Start a real job and have every rank confirm its chunk.' }),
     launcher: launcherFlag,
     ...hostFlags,
+    trace: traceFlag,
   };
 
   async run(): Promise<ChunkReport | undefined> {
@@ -45,10 +47,12 @@ any rank disagrees with this plan.`;
     const split = normalizeSplit(flags.split, gshape.length);
     const nprocs = this.resolveNprocs(flags.nprocs);
     if (flags.rank !== undefined && flags.rank >= nprocs) throw usageError(`--rank ${flags.rank} is out of range: with -n ${nprocs} ranks are 0..${nprocs - 1}`);
+    if (flags.trace !== undefined && !flags.launch) throw usageError('--trace records a job, and dnd chunk starts one only with --launch');
+    const trace = planTrace(flags.trace, 'chunk');
     let report = planChunks(gshape, split, nprocs);
     if (flags.launch) {
       const expected = report.ranks.map((r) => ({ offset: r.offset, lshape: r.lshape }));
-      const run = await this.runJob<ChunkReport>({ op: 'chunk', gshape, split, expected }, nprocs, flags.launcher);
+      const run = await this.runJob<ChunkReport>({ op: 'chunk', gshape, split, expected }, nprocs, flags.launcher, 0, { trace });
       if (!run.result) return undefined;
       report = run.result;
     }

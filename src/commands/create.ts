@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { dtypeFlag, forceFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
 import { parseScalar } from '../dnd/scalar.js';
@@ -30,6 +31,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     { description: 'Integers in [0, 100), with a fingerprint of the global contents.', command: '<%= config.bin %> <%= command.id %> randint 12,5 --low 0 --high 100 --dtype int32 -n 2 --checksum' },
     { description: 'Every rank holds the whole array.', command: '<%= config.bin %> <%= command.id %> eye 4,4 --split none -n 2' },
     { description: 'Write it with parallel HDF5 (h5py and h5dump read it).', command: '<%= config.bin %> <%= command.id %> randn 1000,30 -n 4 --out data.h5:/temperature' },
+    { description: 'Record a per-rank trace (open it in ui.perfetto.dev, or: dnd trace summary create.json).', command: '<%= config.bin %> <%= command.id %> randn 4096,1024 -n 4 --trace create.json' },
   ];
 
   static override args = {
@@ -56,6 +58,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     force: forceFlag,
     timeout: timeoutFlag,
     ...hostFlags,
+    trace: traceFlag,
   };
 
   async run(): Promise<ArrayReport | undefined> {
@@ -84,7 +87,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     );
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     if (flags.out !== undefined) job.out = planOutput(flags.out, flags.force, this.jobToken());
-    const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout);
+    const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'create') });
     if (!run.result) return undefined; // not rank 0 of an outer-launched job
     const report = run.result;
     report.timing.total_s = run.totalSeconds;

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { dtypeFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
 import type { InfoJob } from '../runtime/job.js';
@@ -49,6 +50,7 @@ Inspecting never changes the data or its layout.`;
     seed: seedFlag,
     timeout: timeoutFlag,
     ...hostFlags,
+    trace: traceFlag,
   };
 
   async run(): Promise<InfoReport | undefined> {
@@ -57,7 +59,7 @@ Inspecting never changes the data or its layout.`;
     const src = resolveSource(args.source ?? '', flags, nprocs);
     const facts = src.facts;
     const job: InfoJob = { op: 'info', source: src.spec, split: src.split, stats: flags.stats, checksum: flags.checksum };
-    const run = await this.runJob<InfoReport>(job, nprocs, flags.launcher, flags.timeout);
+    const run = await this.runJob<InfoReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'info') });
     if (!run.result) return undefined;
     const report = run.result;
     report.timing.total_s = run.totalSeconds;

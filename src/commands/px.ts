@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { deadlockFlag, launcherFlag, nprocsFlag, oversubscribeFlag } from '../cli/flags.js';
+import { planTrace, saveTrace, traceFlag } from '../cli/trace-out.js';
 import { isIncomplete, renderCell } from '../cli/px-view.js';
 import { usageError } from '../dnd/errors.js';
 import { outerRank } from '../runtime/detect.js';
@@ -47,12 +49,14 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     launcher: launcherFlag,
     // described, not computed, in --help and the man page: $HOME differs per user
     history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history'), defaultHelp: async () => '~/.dnd_px_history' }),
+    trace: traceFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Px);
     if (outerRank()) throw usageError('dnd px starts its own ranks: run it from a shell, not under mpiexec or srun');
     const nprocs = this.resolveNprocs(flags.nprocs);
+    const trace = planTrace(flags.trace, 'px');
     const c = this.c;
     const dir = mkdtempSync(join(tmpdir(), 'dnd-px-'));
     const removeSocket = () => rmSync(dir, { recursive: true, force: true });
@@ -69,7 +73,7 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     });
     const stop = new AbortController();
     const tensor = availableTensorBackend().backend ?? 'none installed';
-    let job: Promise<unknown>;
+    let job: Promise<{ result: { command: 'px'; cells: number }; launcher: string }>;
     try {
       job = launch<{ command: 'px'; cells: number }>({ op: 'px', socket: socketPath }, {
         nprocs,
@@ -79,13 +83,19 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
         deadlockS: flags['deadlock-timeout'],
         stop: stop.signal,
         interactive: { onSpawn: () => undefined },
+        trace: trace !== null,
       });
     } catch (e) {
       removeSocket();
       throw e;
     }
+    const started = performance.now();
     const ended = job.then(
-      () => null,
+      (run) => {
+        // each cell is a span on every rank's track (the session's trace is written at its end)
+        saveTrace(run.result, trace, run.launcher === 'none' ? null : { at: started, launcher: run.launcher }, randomBytes(6).toString('hex'));
+        return null;
+      },
       (e: Error) => e,
     );
     // before the session: Ctrl-C (a real SIGINT: no readline yet) ends the job

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { moveFlags } from '../cli/flags.js';
 import { parseCounts } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
@@ -38,6 +39,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     target: Flags.string({ summary: 'Rows of the split axis per rank after the move, e.g. 5,0,3,2.', exclusive: ['balance'] }),
     balance: Flags.boolean({ summary: 'Move to the balanced layout (chunk()).', exclusive: ['target'] }),
     ...moveFlags,
+    trace: traceFlag,
   };
 
   async run(): Promise<MoveReport | DryRunReport | undefined> {
@@ -51,6 +53,8 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     const from = startLayout(src, nprocs);
     const to = target ? { split: src.split, counts: target } : balancedLayout(src.gshape, src.split, nprocs);
+    if (flags['dry-run'] && flags.trace !== undefined) throw usageError('--trace records a running job, but --dry-run starts none: drop one of them');
+    const trace = planTrace(flags.trace, 'redistribute');
     if (flags['dry-run']) {
       const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
@@ -63,6 +67,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
       nprocs,
       flags.launcher,
       flags.timeout,
+      { trace },
     );
     if (!run.result) return undefined;
     run.result.timing.total_s = run.totalSeconds;

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { moveFlags } from '../cli/flags.js';
 import { parseAxis } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
@@ -38,6 +39,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
   static override flags = {
     axis: Flags.custom<number | null>({ summary: 'The new split axis (negative counts from the end), or none.', required: true, parse: async (s) => parseAxis(s, '--axis') })(),
     ...moveFlags,
+    trace: traceFlag,
   };
 
   async run(): Promise<MoveReport | DryRunReport | undefined> {
@@ -48,6 +50,8 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     const from = startLayout(src, nprocs);
     const to = axis === src.split ? from : balancedLayout(src.gshape, axis, nprocs);
+    if (flags['dry-run'] && flags.trace !== undefined) throw usageError('--trace records a running job, but --dry-run starts none: drop one of them');
+    const trace = planTrace(flags.trace, 'resplit');
     if (flags['dry-run']) {
       const plan = dryRun('resplit', src.gshape, src.dtype, from, to, nprocs);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
@@ -55,7 +59,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
     }
     checkMoveFitsInMemory(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.dtype, from, to, nprocs);
     const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
-    const run = await this.runJob<MoveReport>({ op: 'resplit', source: src.spec, split: src.split, counts: src.counts, axis, checksum: flags.checksum, out }, nprocs, flags.launcher, flags.timeout);
+    const run = await this.runJob<MoveReport>({ op: 'resplit', source: src.spec, split: src.split, counts: src.counts, axis, checksum: flags.checksum, out }, nprocs, flags.launcher, flags.timeout, { trace });
     if (!run.result) return undefined;
     run.result.timing.total_s = run.totalSeconds;
     if (!this.jsonEnabled()) this.log(renderMoveReport(run.result, this.c));

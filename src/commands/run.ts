@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { deadlockFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, timeoutFlag } from '../cli/flags.js';
+import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { seconds } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
 import type { RunReport } from '../runtime/jobs/run.js';
@@ -26,6 +27,7 @@ closed with its terminal (SIGHUP) or interrupted, every rank ends too.`;
   static override examples = [
     { description: 'Four ranks, each printing its block.', command: '<%= config.bin %> <%= command.id %> examples/scripts/layout.mjs -n 4' },
     { description: 'Arguments for the script.', command: '<%= config.bin %> <%= command.id %> analyse.mjs -n 2 -- data.h5 --verbose' },
+    { description: 'Trace it: the script\'s own dnd.trace.span()s and counters appear beside the collectives.', command: '<%= config.bin %> <%= command.id %> examples/scripts/layout.mjs -n 4 --trace run.json' },
   ];
 
   static override strict = false;
@@ -40,6 +42,7 @@ closed with its terminal (SIGHUP) or interrupted, every rank ends too.`;
     'deadlock-timeout': deadlockFlag,
     launcher: launcherFlag,
     timeout: timeoutFlag,
+    trace: traceFlag,
     quiet: Flags.boolean({ char: 'q', summary: 'Do not print the summary line after the script.' }),
     ...hostFlags,
   };
@@ -60,7 +63,8 @@ closed with its terminal (SIGHUP) or interrupted, every rank ends too.`;
       }
     }
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs, deadlockS: flags['deadlock-timeout'] });
+    const trace = planTrace(flags.trace, 'run');
+    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs, deadlockS: flags['deadlock-timeout'], trace });
     if (!run.result) return undefined;
     if (!this.jsonEnabled() && !flags.quiet) this.logToStderr(this.c.dim(`dnd run: ${script} on ${run.result.nprocs} rank(s), ${seconds(run.result.seconds)}`));
     return run.result;

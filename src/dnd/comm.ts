@@ -7,6 +7,7 @@ import { loadNative, type NativeBinding } from '../native/index.js';
 import { fromWire, toWire } from './wire.js';
 import { chunk, type Shape, type Split } from './layout.js';
 import { usageError } from './errors.js';
+import { recorder } from './trace.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,8 +53,14 @@ export class Comm {
   static world(): Comm {
     if (!Comm.worldComm) {
       if (Comm.finalized) throw usageError('MPI was already finalized in this process: no MPI call can follow finalize()');
+      const tl = recorder.on ? recorder.now() : -1;
       const native = loadNative();
+      const t0 = tl >= 0 ? recorder.now() : -1;
       native.init();
+      if (t0 >= 0) {
+        recorder.push({ ph: 'X', name: 'load binding', cat: 'phase', ts: tl, dur: t0 - tl });
+        recorder.push({ ph: 'X', name: 'MPI_Init', cat: 'phase', ts: t0, dur: recorder.now() - t0 });
+      }
       Comm.worldComm = new Comm(Comm.instrument ? Comm.instrument(native) : native);
       process.once('exit', (code) => Comm.endAtExit(code));
     }
@@ -127,21 +134,27 @@ export class Comm {
   }
 
   barrier(): void {
+    const t0 = recorder.on ? recorder.now() : -1;
     this.native.barrier();
+    if (t0 >= 0) recorder.collective('MPI_Barrier', t0, { bytes: 0 });
   }
 
   /** Every rank's vector of numbers (same length on all ranks), in rank order. */
   allgatherNumbers(values: readonly number[]): number[][] {
     const n = values.length;
     const recv = new Float64Array(n * this.size);
+    const t0 = recorder.on ? recorder.now() : -1;
     this.native.allgather(f64(values), recv);
+    if (t0 >= 0) recorder.collective('MPI_Allgather', t0, { bytes: n * 8, recv_bytes: recv.byteLength, pattern: 'all' });
     return Array.from({ length: this.size }, (_, p) => Array.from(recv.subarray(p * n, (p + 1) * n)));
   }
 
   /** Element-wise reduction of a vector of numbers (float64). */
   allreduceNumbers(values: readonly number[], op: ReduceOp): number[] {
     const buf = f64(values);
+    const t0 = recorder.on ? recorder.now() : -1;
     this.native.allreduce(buf, buf, OPS[op]);
+    if (t0 >= 0) recorder.collective('MPI_Allreduce', t0, { bytes: buf.byteLength, recv_bytes: buf.byteLength, op });
     return Array.from(buf);
   }
 
@@ -156,7 +169,9 @@ export class Comm {
     for (let p = 1; p < this.size; p++) displs[p] = displs[p - 1] + lengths[p - 1];
     const total = displs[this.size - 1] + lengths[this.size - 1];
     const recv = new Uint8Array(total);
+    const t0 = recorder.on ? recorder.now() : -1;
     this.native.allgatherv(mine, recv, f64(lengths), displs);
+    if (t0 >= 0) recorder.collective('MPI_Allgatherv', t0, { bytes: mine.byteLength, recv_bytes: total, pattern: 'all' });
     return lengths.map((len, p) => recv.subarray(displs[p], displs[p] + len));
   }
 
@@ -170,13 +185,17 @@ export class Comm {
     const mine = encoder.encode(toWire(value));
     const lengths = this.allgatherNumbers([mine.byteLength]).map((v) => v[0]);
     if (this.rank !== root) {
+      const t0 = recorder.on ? recorder.now() : -1;
       this.native.gatherv(mine, null, null, null, root);
+      if (t0 >= 0) recorder.collective('MPI_Gatherv', t0, { bytes: mine.byteLength, recv_bytes: 0, root, pattern: 'to_root' });
       return null;
     }
     const displs = new Float64Array(this.size);
     for (let p = 1; p < this.size; p++) displs[p] = displs[p - 1] + lengths[p - 1];
     const recv = new Uint8Array(displs[this.size - 1] + lengths[this.size - 1]);
+    const t0 = recorder.on ? recorder.now() : -1;
     this.native.gatherv(mine, recv, f64(lengths), displs, root);
+    if (t0 >= 0) recorder.collective('MPI_Gatherv', t0, { bytes: mine.byteLength, recv_bytes: recv.byteLength, root, pattern: 'to_root' });
     return lengths.map((len, p) => fromWire<T>(decoder.decode(recv.subarray(displs[p], displs[p] + len))));
   }
 
@@ -184,9 +203,13 @@ export class Comm {
   bcastJSON<T>(value: T | undefined, root = 0): T {
     const mine = this.rank === root ? encoder.encode(toWire(value)) : new Uint8Array(0);
     const len = new Float64Array([mine.byteLength]);
+    let t0 = recorder.on ? recorder.now() : -1;
     this.native.bcast(len, root);
+    if (t0 >= 0) recorder.collective('MPI_Bcast', t0, { bytes: 8, root, pattern: 'from_root' });
     const buf = this.rank === root ? mine : new Uint8Array(len[0]);
+    if (t0 >= 0) t0 = recorder.now();
     this.native.bcast(buf, root);
+    if (t0 >= 0) recorder.collective('MPI_Bcast', t0, { bytes: buf.byteLength, root, pattern: 'from_root' });
     return fromWire<T>(decoder.decode(buf));
   }
 }

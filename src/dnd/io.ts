@@ -10,6 +10,7 @@ import { isDtype, type Dtype } from './dtypes.js';
 import { DndError, usageError } from './errors.js';
 import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
+import { recorder } from './trace.js';
 
 export type DatasetInfo = H5DatasetInfo;
 
@@ -79,13 +80,16 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // No try/finally: closing is collective, and a rank that failed in the middle of a
   // collective call must not enter another one (the others are still in the first:
   // that is a deadlock). A failure here is fatal for the job; the caller aborts it.
+  let t0 = recorder.on ? recorder.now() : -1;
   const fid = native.h5Open(mpioName(file), 'r', true);
+  if (t0 >= 0) recorder.collective('H5Fopen', t0, { bytes: 0, pattern: 'io' });
   const info = native.h5Describe(fid, dataset);
   if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
   const dtype = datasetDtype(info, file);
   const split = normalizeSplit(opts.split === undefined ? 0 : opts.split, info.shape.length);
   const ch = chunk(info.shape, split, comm.rank, comm.size);
   const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
+  if (t0 >= 0) t0 = recorder.now();
   // Decided from global facts only, so every rank takes the same branch: an empty array
   // has no storage to read (HDF5 fails with "addr overflow"), and a dataset never written
   // holds only its fill value (a collective read of it with an empty block spins forever
@@ -94,7 +98,10 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // MPI_ERR_TYPE on a rank whose chunks are all missing.
   if (info.allocated === 'none') native.h5Fill(fid, info.path, larray, dtype);
   else if (numel(info.shape) > 0) native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
+  if (t0 >= 0) recorder.collective('H5Dread', t0, { bytes: 0, recv_bytes: larray.byteLength, pattern: 'io' });
+  if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
+  if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
   return new DNDarray({ comm, dtype, gshape: info.shape, split, larray, lshape: ch.lshape, balanced: true });
 }
 
@@ -113,12 +120,18 @@ export interface SaveOptions {
  */
 export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptions): void {
   const native = loadH5();
+  let t0 = recorder.on ? recorder.now() : -1;
   const fid = native.h5Open(mpioName(file), opts.mode === 'create' ? 'create' : 'rw', true);
+  if (t0 >= 0) recorder.collective('H5Fopen', t0, { bytes: 0, pattern: 'io' });
   if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
     if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);
     native.h5Delete(fid, dataset);
   }
+  if (t0 >= 0) t0 = recorder.now();
   native.h5Create(fid, dataset, x.dtype, x.gshape);
+  if (t0 >= 0) recorder.collective('H5Dcreate', t0, { bytes: 0, pattern: 'io' });
+  if (t0 >= 0) t0 = recorder.now();
+  const written = x.gnumel === 0 || (x.split === null && x.rank !== 0) ? 0 : x.lnbytes;
   if (x.gnumel === 0) {
     // nothing to write, and no storage to write it to (see load); every rank knows it
   } else if (x.split === null && x.rank !== 0) {
@@ -129,6 +142,9 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
     const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
     native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
   }
+  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io' });
   if (opts.durable !== false) native.h5Flush(fid);
+  if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
+  if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
 }

@@ -4,7 +4,9 @@
  * outside (`mpiexec -n 4 dnd …`, `srun dnd …`). Never loads oclif.
  */
 import { Comm } from '../dnd/comm.js';
-import type { JobEnvelope } from './job.js';
+import type { JobEnvelope, JobSpec } from './job.js';
+import { phaseBegin, phaseEnd } from '../dnd/trace.js';
+import { finishRankTrace, startRankTrace, syncClocks } from './trace-rank.js';
 import { testFault } from './test-fault.js';
 import { runChunk } from './jobs/chunk.js';
 import { runCreate } from './jobs/create.js';
@@ -31,12 +33,24 @@ export function checkWorldSize(comm: Comm, expected: number, env: NodeJS.Process
   throw new WorldSizeError(`the job asked for ${expected} ranks but MPI started ${comm.size}${hint}`);
 }
 
-/** The result on rank 0, null on the other ranks. */
+/**
+ * The result on rank 0, null on the other ranks. With `envelope.trace`, rank 0's result
+ * comes wrapped with every rank's trace (trace-rank.ts), and MPI has ended already.
+ */
 export async function executeJob(envelope: JobEnvelope): Promise<unknown> {
+  if (envelope.trace) startRankTrace();
   const comm = Comm.world();
   checkWorldSize(comm, envelope.nprocs);
+  if (envelope.trace) syncClocks(comm);
   testFault('start', comm.rank);
-  const job = envelope.job;
+  if (!envelope.trace) return runOp(envelope.job, comm);
+  phaseBegin('job', { op: envelope.job.op });
+  const result = await runOp(envelope.job, comm);
+  phaseEnd();
+  return finishRankTrace(comm, envelope.job.op, result);
+}
+
+function runOp(job: JobSpec, comm: Comm): unknown {
   switch (job.op) {
     case 'create':
       return runCreate(job, comm);

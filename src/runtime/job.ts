@@ -88,6 +88,8 @@ export interface JobEnvelope {
   link?: boolean;
   /** user scripts: report waits in MPI longer than this many seconds (watchdog.ts) */
   deadlockS?: number;
+  /** record a trace on every rank; rank 0 returns it with the result (trace-rank.ts) */
+  trace?: boolean;
   job: JobSpec;
 }
 

@@ -57,6 +57,8 @@ export interface LaunchOptions {
   hosts?: HostPlacement | null;
   /** one rank per host in turn (doctor's cross-host check) instead of filling hosts first */
   spread?: boolean;
+  /** record a trace on every rank (rank 0's result then carries it: trace-rank.ts) */
+  trace?: boolean;
 }
 
 export interface Launched<T> {
@@ -186,6 +188,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const envelope = makeEnvelope(job, opts.nprocs, opts.color);
   // a progress line only for a person watching: stderr is a terminal, not an interactive session
   envelope.progress = Boolean(process.stderr.isTTY) && !opts.interactive;
+  if (opts.trace) envelope.trace = true;
   const t0 = performance.now();
   if (decision.launcher === 'none') {
     if (opts.nprocs !== 1) throw usageError(`--launcher none runs one rank in-process, but -n ${opts.nprocs} was asked for: use -n 1 or another launcher`);

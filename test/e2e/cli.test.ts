@@ -114,7 +114,7 @@ describe('the library', () => {
       'chunkRows', 'countsDispls', 'empty', 'eye', 'finalize', 'finishFingerprint', 'fromTensor', 'full', 'globalFingerprint', 'globalMoments', 'globalRuns',
       'globalStats', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'linspaceOver', 'load', 'localLanes', 'localMoments', 'lshapeMapFromCounts',
       'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides',
-      'tfjs', 'toTensor', 'usageError', 'validateCounts', 'zeros',
+      'tfjs', 'toTensor', 'trace', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');

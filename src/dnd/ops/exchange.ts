@@ -11,6 +11,7 @@ import { itemsize } from '../dtypes.js';
 import { allocate } from '../memory.js';
 import { numel } from '../layout.js';
 import { contiguousOffset, type Box, type ExchangePlan } from './plan.js';
+import { peerBytes, recorder } from '../trace.js';
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -49,13 +50,21 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
   if (allContiguous) {
     const f = (boxes: Box[]) => Float64Array.from(boxes, (b) => numel(b.extent) * item);
     const d = (offs: (number | null)[]) => Float64Array.from(offs, (o) => (o ?? 0) * item);
-    comm.native.alltoallv(send, f(plan.sends), d(sendOffsets), recv, f(plan.recvs), d(recvOffsets));
+    const sendCounts = f(plan.sends);
+    const t0 = recorder.on ? recorder.now() : -1;
+    comm.native.alltoallv(send, sendCounts, d(sendOffsets), recv, f(plan.recvs), d(recvOffsets));
+    if (t0 >= 0) recorder.collective('MPI_Alltoallv', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to: peerBytes(sendCounts, comm.rank) });
     return { larray: recv, method: 'alltoallv', sentBytes, recvBytes };
   }
   if ([...plan.oldLshape, ...plan.newLshape].some((e) => e > INT_MAX)) {
     throw new RangeError('an axis longer than 2^31 - 1 elements cannot be described by an MPI subarray type');
   }
   const ndim = plan.oldLshape.length;
+  const t0 = recorder.on ? recorder.now() : -1;
   comm.native.alltoallwBoxes(send, plan.oldLshape, recv, plan.newLshape, item, flatten(plan.sends, ndim), flatten(plan.recvs, ndim));
+  if (t0 >= 0) {
+    const to = peerBytes(plan.sends.map((b) => numel(b.extent) * item), comm.rank);
+    recorder.collective('MPI_Alltoallw', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to });
+  }
   return { larray: recv, method: 'alltoallw', sentBytes, recvBytes };
 }

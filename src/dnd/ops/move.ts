@@ -10,6 +10,7 @@ import { balancedLshapeMap, countsDispls, normalizeSplit, numel, strides, type S
 import { allocate, release } from '../memory.js';
 import { exchange, type ExchangeMethod } from './exchange.js';
 import { exchangePlan, region, type Box, type Layout } from './plan.js';
+import { recorder, spanBegin, spanEnd } from '../trace.js';
 
 export interface MoveStats {
   method: ExchangeMethod | 'none';
@@ -39,16 +40,20 @@ export interface Moved extends MoveStats {
  * copying (resplit) and in-place (resplitInPlace) variants share this.
  */
 export function moveTo(x: DNDarray, to: Layout): Moved {
+  spanBegin('plan');
   const from = currentLayout(x);
   const gshape = x.gshape;
   const plan = exchangePlan(gshape, from, to, x.rank, x.comm.size);
   const lshapeMap = Array.from({ length: x.comm.size }, (_, p) => region(gshape, to, p).extent);
+  spanEnd();
   if (from.split === null && to.split !== null) {
     // everyone holds everything: keep my chunk, no communication
     const larray = copyBox(x, plan.sends[x.rank], plan.newLshape);
     return { larray, lshape: plan.newLshape, lshapeMap, layout: to, method: 'none', sentBytes: 0, recvBytes: 0 };
   }
+  spanBegin('exchange');
   const moved = exchange(x.comm, x.larray, x.dtype, plan);
+  if (recorder.on) spanEnd({ method: moved.method, sent_bytes: moved.sentBytes, recv_bytes: moved.recvBytes }, true);
   return { larray: moved.larray, lshape: plan.newLshape, lshapeMap, layout: to, method: moved.method, sentBytes: moved.sentBytes, recvBytes: moved.recvBytes };
 }
 

@@ -10,6 +10,7 @@ import { checkFitsInMemory } from '../memory-check.js';
 import { writeOutput } from '../output.js';
 import { testFault } from '../test-fault.js';
 import { describeArray, type ArrayReport } from '../report.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 import type { CreateJob } from '../job.js';
 
 export function buildArray(job: CreateJob, comm: Comm): DNDarray {
@@ -20,16 +21,22 @@ export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
   testFault('op', comm.rank);
   phase(`building ${job.kind} blocks`, numel(job.gshape) * itemsize(job.dtype));
   const t0 = comm.wtime();
+  phaseBegin('build');
   const x = buildArray(job, comm);
+  phaseEnd();
   const opSeconds = comm.wtime() - t0;
   let writeSeconds = 0;
   if (job.out) {
     const t1 = comm.wtime();
     phase('writing HDF5', x.gnbytes);
+    phaseBegin('write');
     writeOutput(x, job.out, comm);
+    phaseEnd();
     writeSeconds = comm.wtime() - t1;
   }
+  phaseBegin('report');
   const report = describeArray(x, { command: 'create', checksum: job.checksum, opSeconds });
+  phaseEnd();
   if (report && job.out) {
     report.out = { file: job.out.file, dataset: job.out.dataset };
     report.timing.write_s = writeSeconds;

@@ -6,6 +6,7 @@ import type { InfoJob } from '../job.js';
 import { jsonReal, jsonRealOrNull, type JsonReal } from '../json-real.js';
 import { openSource } from './source.js';
 import { phase } from '../progress.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 /** Stats as --json prints them: non-finite values as "nan", "inf", "-inf". */
 export interface StatsReport {
@@ -36,10 +37,14 @@ export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();
   // one pass over the block serves --stats and the sum of --checksum
+  if (job.stats) phaseBegin('stats');
   const moments = job.stats ? localMoments(x, globalShift(x)) : undefined;
   const stats = job.stats ? globalStats(x, moments) : undefined;
+  if (job.stats) phaseEnd();
   const statsSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
+  phaseBegin('report');
   const report: InfoReport | null = describeArray(x, { command: 'info', checksum: job.checksum, opSeconds: loadSeconds, moments });
+  phaseEnd();
   if (!report) return null; // only rank 0 reports; every collective is above this line
   if (stats) {
     report.stats = statsReport(stats);

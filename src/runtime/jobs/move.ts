@@ -15,6 +15,7 @@ import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
 import { testFault } from '../test-fault.js';
 import { phase } from '../progress.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface MoveRank {
   rank: number;
@@ -47,7 +48,9 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     split: beforeSplit,
     balanced: x.balanced,
   };
+  if (job.checksum) phaseBegin('checksum');
   const fingerprintBefore = job.checksum ? globalFingerprint(x) : null;
+  if (job.checksum) phaseEnd();
   const oldBytes = x.lnbytes;
 
   testFault('op', comm.rank);
@@ -55,10 +58,12 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   comm.barrier(); // time the exchange alone, from a common start
   const measured = resetPeak();
   const t0 = comm.wtime();
+  phaseBegin(job.op);
   let stats: MoveStats;
   if (job.op === 'resplit') stats = x.resplitInPlace(job.axis ?? null);
   else if (job.target === 'balance' || job.target === undefined) stats = x.balanceInPlace();
   else stats = x.redistributeInPlace(job.target);
+  phaseEnd();
   const opSeconds = comm.wtime() - t0;
   const peak = measured ? peakRssBytes() : null;
   testFault('moved', comm.rank, x.larray);
@@ -81,7 +86,9 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   if (job.out) {
     const t1 = comm.wtime();
     phase('writing HDF5', x.gnbytes);
+    phaseBegin('write');
     writeOutput(x, job.out, comm);
+    phaseEnd();
     writeSeconds = comm.allreduceNumber(comm.wtime() - t1, 'max');
   }
   const mine: MoveRank = {
@@ -94,8 +101,10 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
     peak_rss: peak,
     peak_ratio: peak !== null && baseline !== null && Math.max(oldBytes, x.lnbytes) > 0 ? (peak - baseline) / Math.max(oldBytes, x.lnbytes) : null,
   };
+  phaseBegin('report');
   const ranks = comm.gatherJSON(mine, 0);
   const report = describeArray(x, { command: job.op, checksum: job.checksum, opSeconds, lanes: lanesAfter });
+  phaseEnd();
   if (!report || !ranks) return null;
   const moveReport = report as MoveReport;
   moveReport.before = fingerprintBefore !== null ? { ...before, checksum: fingerprintBefore } : before;

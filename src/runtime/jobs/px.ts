@@ -21,6 +21,7 @@ import type { PxJob } from '../job.js';
 import { setSitePhase } from '../call-site.js';
 import { installSessionGlobals } from './session-globals.js';
 import { asyncCellSource } from './cell-await.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface CellOutput {
   rank: number;
@@ -129,7 +130,9 @@ export async function runPx(job: PxJob, comm: Comm): Promise<{ command: 'px'; ce
     cells++;
     const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
     setSitePhase('a cell');
+    phaseBegin('cell', { n: cells });
     const r = await ev.evaluate(m.cell, interrupted);
+    phaseEnd();
     setSitePhase('after the cell ended');
     const all = comm.gatherJSON<CellOutput>({ rank: comm.rank, ...r }, 0);
     if (socket && all) socket.write(`${JSON.stringify({ outputs: all })}\n`);

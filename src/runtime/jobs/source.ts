@@ -5,11 +5,19 @@ import { load } from '../../dnd/io.js';
 import type { Split } from '../../dnd/layout.js';
 import type { SourceSpec } from '../job.js';
 import { buildArray } from './create.js';
+import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 /** Collective. `counts`: an unbalanced starting layout on purpose (generators and files). */
 export function openSource(source: SourceSpec, split: Split, comm: Comm, counts: number[] | null = null): DNDarray {
-  if (source.type === 'generator') return buildArray({ ...source.create, split, counts }, comm);
+  if (source.type === 'generator') {
+    phaseBegin('build');
+    const built = buildArray({ ...source.create, split, counts }, comm);
+    phaseEnd();
+    return built;
+  }
+  phaseBegin('load');
   const x = load(source.file, source.dataset, { split, comm });
+  phaseEnd();
   if (counts) x.redistributeInPlace(counts);
   return x;
 }
