@@ -71,6 +71,8 @@ export function explainMpiexecFailure(stderr: string, env: Env): MpiexecFailure 
   }
   while (kept.length && kept[kept.length - 1] === '') kept.pop();
   const text = kept.join('\n').trim();
+  // Open MPI sometimes dies of a bad component without printing why: the setting is the cause
+  if (!text && bad) return { message: bad, hint: bad };
   const firstParagraph = text.split(/\n\s*\n/)[0] ?? '';
   const summary = firstParagraph.replace(/\s*\n\s*/g, ' ').replace(/:$/, '').trim();
   return { text: text || undefined, summary: summary || undefined, hint: bad ?? undefined };
