@@ -37,14 +37,15 @@ function components(env: Env): Map<string, Set<string>> | null {
 
 /** `OMPI_MCA_io=garbage: this Open MPI has no io component "garbage" (it has ompio, romio321)`, or null. */
 export function badComponentSetting(env: Env): string | null {
-  const set = FRAMEWORKS.filter((fw) => env[`OMPI_MCA_${fw}`]);
+  // `^name,…` only excludes components: a name this build lacks is harmless there
+  const set = FRAMEWORKS.filter((fw) => env[`OMPI_MCA_${fw}`] && !env[`OMPI_MCA_${fw}`]?.startsWith('^'));
   if (set.length === 0) return null;
   const known = components(env);
   if (!known) return null;
   for (const fw of set) {
     const value = env[`OMPI_MCA_${fw}`] ?? '';
     const have = known.get(fw) ?? new Set<string>();
-    const names = value.replace(/^\^/, '').split(',').map((s) => s.trim());
+    const names = value.split(',').map((s) => s.trim());
     const missing = names.find((n) => !have.has(n));
     if (missing !== undefined) return `OMPI_MCA_${fw}=${value}: this Open MPI has no ${fw} component "${missing}" (it has ${[...have].sort().join(', ') || 'none'}); unset it or pick one of those`;
   }
@@ -70,6 +71,8 @@ export function explainMpiexecFailure(stderr: string, env: Env): MpiexecFailure 
   }
   while (kept.length && kept[kept.length - 1] === '') kept.pop();
   const text = kept.join('\n').trim();
+  // Open MPI sometimes dies of a bad component without printing why: the setting is the cause
+  if (!text && bad) return { message: bad, hint: bad };
   const firstParagraph = text.split(/\n\s*\n/)[0] ?? '';
   const summary = firstParagraph.replace(/\s*\n\s*/g, ' ').replace(/:$/, '').trim();
   return { text: text || undefined, summary: summary || undefined, hint: bad ?? undefined };

@@ -167,6 +167,15 @@ describe('faults inside a job: fast, clear, clean', () => {
     assert.match(json.stderr, /^dnd: rank 1 \(\S+\): injected fault/);
   });
 
+  it('DND_TEST_FAULT alone does nothing: fault injection lives in a test-only preload', async () => {
+    for (const n of ['1', '2']) {
+      const r = await background(['create', 'randn', '40,4', '-n', n, '--out', `${dir}/nofault-${n}.h5`], { DND_TEST_FAULT: `rank=all,at=op,do=exit,pidfile=${dir}/nofault` }).done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(statSync(`${dir}/nofault-${n}.h5`).isFile());
+      assert.equal(existsSync(`${dir}/nofault.0`), false, 'no pidfile written');
+    }
+  });
+
   it('a rank exits without MPI_Abort: exit 3 naming the rank', async () => {
     const job = background(['create', 'randn', '40,4', '-n', '3'], faultEnv('rank=2,at=op,do=exit'));
     const r = await job.done;
