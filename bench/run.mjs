@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,reduce,trace]
+// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,hdf5-hosts,plan,reduce,trace]
 // Prints one table and writes the same figures as JSON (bench/out/). Benchmarks are not
 // tests: this exits 0 whether or not a goal is met, and marks each figure that misses.
 import { execFileSync } from 'node:child_process';
@@ -8,14 +8,16 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { benchExchange } from './exchange.mjs';
 import { benchFill } from './fill.mjs';
 import { benchHdf5 } from './hdf5.mjs';
+import { benchHdf5Hosts } from './hdf5-hosts.mjs';
 import { benchLaunch } from './launch.mjs';
 import { benchReduce } from './reduce.mjs';
 import { benchTrace } from './trace.mjs';
+import { benchPlan } from './plan.mjs';
 import { ROOT } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'reduce', 'trace'];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'hdf5-hosts', 'plan', 'reduce', 'trace'];
 const reps = quick ? 3 : 5;
 const rows = [];
 const t0 = performance.now();
@@ -30,6 +32,8 @@ section('exchange', () => benchExchange({ reps, bytes: quick ? [64 << 20] : [64 
 section('trace', () => benchTrace({ runs: quick ? 3 : 5 }));
 section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, sizes: quick ? [2] : [1, 2, 4] }));
 section('reduce', () => benchReduce({ reps, bytes: quick ? 256 << 20 : 1 << 30 }));
+section('hdf5-hosts', () => benchHdf5Hosts({ reps }));
+section('plan', () => benchPlan({ reps }));
 
 const fmt = (v, unit) => (unit === 's' ? (v < 1 ? `${(v * 1000).toFixed(1)} ms` : `${v.toFixed(2)} s`) : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v.toPrecision(3));
 console.log(`\n${'figure'.padEnd(36)} ${'dnd median'.padStart(11)} ${'spread'.padStart(20)} ${'floor'.padStart(10)} ${'ratio'.padStart(7)}  goal`);

@@ -6,7 +6,7 @@
  */
 import { itemsize, type Dtype } from '../dnd/dtypes.js';
 import { countsDispls, numel } from '../dnd/layout.js';
-import { region, trafficMatrix, type Layout } from '../dnd/ops/plan.js';
+import { regions, trafficMatrix, type Layout } from '../dnd/ops/plan.js';
 
 export interface LayoutView {
   split: number | null;
@@ -30,14 +30,16 @@ export interface DryRunReport {
 }
 
 function view(gshape: number[], l: Layout, size: number): LayoutView {
-  const lshape_map = Array.from({ length: size }, (_, p) => region(gshape, l, p).extent);
+  const lshape_map = regions(gshape, l, size).map((r) => r.extent);
   return { split: l.split, lshape_map, ...(l.split === null ? { counts: null, displs: null } : countsDispls(lshape_map, l.split)) };
 }
 
 /** Each rank's old and new block in bytes: O(size), cheap even for thousands of ranks. */
 export function blockBytes(gshape: number[], dtype: Dtype, from: Layout, to: Layout, size: number): { old: number; new: number }[] {
   const item = itemsize(dtype);
-  return Array.from({ length: size }, (_, p) => ({ old: numel(region(gshape, from, p).extent) * item, new: numel(region(gshape, to, p).extent) * item }));
+  const olds = regions(gshape, from, size);
+  const news = regions(gshape, to, size);
+  return olds.map((o, p) => ({ old: numel(o.extent) * item, new: numel(news[p].extent) * item }));
 }
 
 export function dryRun(command: 'resplit' | 'redistribute', gshape: number[], dtype: Dtype, from: Layout, to: Layout, size: number): DryRunReport {

@@ -158,7 +158,7 @@ export function mpiexecHostArgs(p: HostPlacement | null, spread = false, env: En
  */
 export function forwardEnv(env: Env): string[] {
   return Object.keys(env)
-    .filter((k) => env[k] !== undefined && (/^DND_[A-Z0-9_]+$/.test(k) || k === 'NODE_OPTIONS' || k === 'NODE_PATH'))
+    .filter((k) => env[k] !== undefined && (/^DND_[A-Z0-9_]+$/.test(k) || ['NODE_OPTIONS', 'NODE_PATH', 'ROMIO_HINTS'].includes(k)))
     .sort()
     .flatMap((k) => ['-x', k]);
 }
