@@ -5,6 +5,7 @@
 import { combineDigests, digestHex, localDigest, type LocalDigest } from '../dnd/checksum.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import type { Dtype } from '../dnd/dtypes.js';
+import { firstTouchSeconds } from '../dnd/memory.js';
 
 export interface RankReport {
   rank: number;
@@ -74,6 +75,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     mine.lsum = digest.sum;
   }
   const opMax = comm.allreduceNumber(o.opSeconds, 'max');
+  // first touch of fresh blocks (memory.ts), slowest rank: on some machines it is most of a move
+  const allocMax = comm.allreduceNumber(firstTouchSeconds(), 'max');
   const digests = o.checksum ? comm.gatherJSON(digest, 0) : null;
   const ranks = comm.gatherJSON(mine, 0);
   if (!ranks) return null;
@@ -90,7 +93,7 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     displs,
     gnbytes: x.gnbytes,
     ranks,
-    timing: { total_s: 0, op_s: opMax },
+    timing: { total_s: 0, op_s: opMax, alloc_s: allocMax },
   };
   if (digests) {
     const all = digests as LocalDigest[];
