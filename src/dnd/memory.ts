@@ -39,6 +39,8 @@ interface Rate {
 
 const rates: Record<'huge' | 'small', Rate> = { huge: { bytes: 0, seconds: 0, samples: 0 }, small: { bytes: 0, seconds: 0, samples: 0 } };
 let slices = 0;
+/** buffers allocated here for blocks: a view of one (a block kept by a move) may release it */
+const blocks = new WeakSet<ArrayBuffer>();
 let touchSeconds = 0;
 let touchBytes = 0;
 
@@ -106,7 +108,10 @@ function availableBytes(): number | null {
  * buffer is detached: every view of it becomes empty.
  */
 export function release(a: TypedArray): void {
-  if (a.byteLength >= PAGED_THRESHOLD && a.byteOffset === 0 && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) loadNative().release(a.buffer);
+  const b = a.buffer;
+  if (!(b instanceof ArrayBuffer) || b.byteLength < PAGED_THRESHOLD) return;
+  // a whole buffer, or a block that a move kept as a view of a buffer allocated here
+  if ((a.byteOffset === 0 && a.byteLength === b.byteLength) || blocks.has(b)) loadNative().release(b);
 }
 
 export interface AllocateOptions {
@@ -133,5 +138,6 @@ export function allocate(dtype: Dtype, length: number, opts: AllocateOptions = {
     throw new DndError('job', `cannot allocate a block of ${what()}: ${(e as Error).message}`);
   }
   if (opts.prefault !== false) prefault(buffer);
+  blocks.add(buffer);
   return typedView(dtype, buffer, 0, length);
 }
