@@ -1,19 +1,24 @@
-// Run under mpiexec by bench/exchange.mjs: the library's resplit 0 -> 1
-// or redistribute on a float32 ROWS x COLS array, REPS times in one job, as the C floor
-// does. Each rep receives into a fresh block; the previous one is released first.
+// Run under mpiexec by bench/exchange.mjs and bench/big.mjs: the library's resplit 0 -> 1
+// or redistribute on a float32 ROWS x COLS array, or resplit_none (uint8, split along
+// axis 1 as COLS-2 + 2 columns on 2 ranks, to none), REPS times in one job, as the C
+// floor does. Each rep receives into a fresh block; the previous one is released first.
 // Prints from rank 0: {"seconds": [slowest rank per rep], "method": "..."}
 import * as dnd from '../../dist/index.js';
 
 const [op, rows, cols, reps, target] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]), process.argv[6]];
 const comm = dnd.Comm.world();
-const x = dnd.arangeOver([rows, cols], 0, 1, { split: 0, comm });
+const x =
+  op === 'resplit_none'
+    ? dnd.zeros([rows, cols], { split: 1, dtype: 'uint8', counts: [cols - 2, 2], comm })
+    : dnd.arangeOver([rows, cols], 0, 1, { split: 0, comm });
+if (op === 'resplit_none') x.larray.fill(1); // touched, as the C floor's block
 const seconds = [];
 let y = null;
 for (let r = 0; r < reps; r++) {
   y?.dispose(); // the previous rep's block goes back at once, as the C floor's munmap
   comm.barrier();
   const t0 = comm.wtime();
-  y = op === 'resplit' ? x.resplit(1) : x.redistribute(target.split(',').map(Number));
+  y = op === 'resplit' ? x.resplit(1) : op === 'resplit_none' ? x.resplit(null) : x.redistribute(target.split(',').map(Number));
   seconds.push(comm.allreduceNumber(comm.wtime() - t0, 'max'));
 }
 if (comm.rank === 0) process.stdout.write(JSON.stringify({ seconds, lshape: y.lshape }) + '\n');
