@@ -5,13 +5,14 @@
  * without touching them (a failed allocation is a RangeError, which we turn into a job
  * error naming the size). A fresh page costs far more to touch the first time than to
  * write again, and on our VMs how much more depends on the machine and the moment
- * (FACTS.md "Moving data": with huge-page advice 0.10 s per GiB on one machine, 14-18 s
- * for 4 GiB on another, where 4 KiB pages were 3x cheaper). So no fixed rule: a block
+ * (bench/RESULTS.md "Big data": 1 GiB took 6.8 s with 4 KiB pages and 30.5 s with
+ * huge-page advice in one run; on a quieter machine the advice made it 0.1 s per GiB,
+ * 30x cheaper than without). So no fixed rule: a block
  * that is about to be written whole is pre-faulted by the binding in slices, each with
  * or without MADV_HUGEPAGE, and the slices' own timings decide which advice the rest of
  * the block, and later blocks of this process, get (a few slices keep sampling the other
  * choice, so the verdict follows the machine). Pre-faulting with MADV_POPULATE_WRITE was
- * cheaper here than faults taken one page at a time inside MPI's copy (bench: alloc), and
+ * cheaper here than faults taken one page at a time (memset: bench "first touch"), and
  * it makes the first-touch time a figure of its own: `firstTouchSeconds()`, reported by
  * every job as timing.alloc_s.
  *
@@ -28,8 +29,9 @@ const PAGED_THRESHOLD = 1 << 21;
 const SLICE = 64 << 20;
 /** Node 20's limit on a typed array's element count (v8 TypedArray::kMaxLength) */
 const MAX_ELEMENTS = 2 ** 32;
-/** every EXPLORE-th slice tries the advice that is currently losing */
+/** every EXPLORE-th slice tries the advice that is currently losing, on PROBE bytes */
 const EXPLORE = 16;
+const PROBE = 16 << 20;
 
 interface Rate {
   bytes: number;
@@ -53,16 +55,22 @@ export function firstTouchBytes(): number {
   return touchBytes;
 }
 
-/** The advice the next slice gets: pinned, or the measured faster one (exploring now and then). */
-function nextAdvice(): 'huge' | 'small' {
+/**
+ * The advice the next slice gets: pinned, or the measured faster one. Slices that sample
+ * an advice (the first two of each, then every EXPLORE-th slice the losing one) are
+ * PROBE bytes only: on a machine where huge pages are 5x dearer (bench: big), sampling
+ * them must stay cheap.
+ */
+function nextAdvice(): { advice: 'huge' | 'small'; probe: boolean } {
   const pin = process.env.DND_HUGEPAGES;
-  if (pin === 'on') return 'huge';
-  if (pin === 'off') return 'small';
+  if (pin === 'on') return { advice: 'huge', probe: false };
+  if (pin === 'off') return { advice: 'small', probe: false };
   const { huge, small } = rates;
-  if (huge.samples < 2 || small.samples < 2) return huge.samples <= small.samples ? 'small' : 'huge';
+  if (huge.samples < 2 || small.samples < 2) return { advice: huge.samples <= small.samples ? 'small' : 'huge', probe: true };
   // seconds per byte, recent slices weighing more (decayed sums, see record())
   const faster = huge.seconds / huge.bytes < small.seconds / small.bytes ? 'huge' : 'small';
-  return slices % EXPLORE === EXPLORE - 1 ? (faster === 'huge' ? 'small' : 'huge') : faster;
+  if (slices % EXPLORE === EXPLORE - 1) return { advice: faster === 'huge' ? 'small' : 'huge', probe: true };
+  return { advice: faster, probe: false };
 }
 
 function record(advice: 'huge' | 'small', bytes: number, seconds: number): void {
@@ -77,9 +85,9 @@ function record(advice: 'huge' | 'small', bytes: number, seconds: number): void 
 function prefault(buffer: ArrayBuffer): void {
   const native = loadNative();
   const t0 = performance.now();
-  for (let off = 0; off < buffer.byteLength; off += SLICE) {
-    const len = Math.min(SLICE, buffer.byteLength - off);
-    const advice = nextAdvice();
+  for (let off = 0, len = 0; off < buffer.byteLength; off += len) {
+    const { advice, probe } = nextAdvice();
+    len = Math.min(probe ? PROBE : SLICE, buffer.byteLength - off);
     const t = performance.now();
     const done = native.prefault(buffer, off, len, advice === 'huge');
     if (done > 0) record(advice, done, (performance.now() - t) / 1000);
