@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,hdf5-hosts,plan,reduce,trace]
+// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,hdf5-hosts,plan,reduce,trace,big]
 // Prints one table and writes the same figures as JSON (bench/out/). Benchmarks are not
 // tests: this exits 0 whether or not a goal is met, and marks each figure that misses.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { benchBig } from './big.mjs';
 import { benchExchange } from './exchange.mjs';
 import { benchFill } from './fill.mjs';
 import { benchHdf5 } from './hdf5.mjs';
@@ -17,7 +18,9 @@ import { ROOT } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'hdf5-hosts', 'plan', 'reduce', 'trace'];
+// big (above 2 GiB between a pair of ranks, ~9 GB peak) only in full runs on 16 GiB machines
+const big = !quick && totalmem() >= 16 * 2 ** 30 ? ['big'] : [];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'hdf5-hosts', 'plan', 'reduce', 'trace', ...big];
 const reps = quick ? 3 : 5;
 const rows = [];
 const t0 = performance.now();
@@ -34,6 +37,7 @@ section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, size
 section('reduce', () => benchReduce({ reps, bytes: quick ? 256 << 20 : 1 << 30 }));
 section('hdf5-hosts', () => benchHdf5Hosts({ reps }));
 section('plan', () => benchPlan({ reps }));
+section('big', () => benchBig());
 
 const fmt = (v, unit) => (unit === 's' ? (v < 1 ? `${(v * 1000).toFixed(1)} ms` : `${v.toFixed(2)} s`) : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v.toPrecision(3));
 console.log(`\n${'figure'.padEnd(36)} ${'dnd median'.padStart(11)} ${'spread'.padStart(20)} ${'floor'.padStart(10)} ${'ratio'.padStart(7)}  goal`);

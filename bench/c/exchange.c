@@ -2,8 +2,14 @@
  * array split along axis 0 (Heat's chunk()), blocks allocated with huge-page advice as
  * dnd does. Each figure is the slowest rank's time of one collective, after a barrier.
  *   exchange resplit ROWS COLS REPS       0 -> 1 with Alltoallw(subarray) and pack+Alltoallv
- *   exchange redistribute ROWS COLS REPS  balanced -> rank 0 holds half, one Alltoallv
+ *   exchange redistribute ROWS COLS REPS [T0]  balanced -> rank 0 holds half (or T0 rows),
+ *                                         one Alltoallv
+ *   exchange resplit_none ROWS COLS REPS  uint8, split along axis 1 as COLS-2 + 2 columns
+ *                                         (2 ranks) -> every rank holds all: Alltoallw of
+ *                                         subarrays, above 2^31 elements per pair when big
  * Like dnd, every exchange receives into a freshly allocated block (inside the timing).
+ * DND_HUGEPAGES=off: no huge-page advice (fresh memory is cheaper without it on some
+ * machines, see src/dnd/memory.ts); default on.
  * Prints one JSON line from rank 0: {"<method>": [seconds per rep], ...} */
 #define _GNU_SOURCE
 #include <mpi.h>
@@ -12,12 +18,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static float *alloc(size_t n) {
+static void *alloc_bytes(size_t n) {
   if (n == 0) n = 1;
-  float *p = mmap(0, n * 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  madvise(p, n * 4, MADV_HUGEPAGE);
+  void *p = mmap(0, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  const char *h = getenv("DND_HUGEPAGES");
+  madvise(p, n, h && strcmp(h, "off") == 0 ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
   return p;
 }
+
+static float *alloc(size_t n) { return alloc_bytes(n * 4); }
 
 static void chunk(long n, int p, int size, long *off, long *cnt) {
   long q = n / size, r = n % size;
@@ -40,6 +49,39 @@ int main(int argc, char **argv) {
   long rows = atol(argv[2]), cols = atol(argv[3]);
   int reps = atoi(argv[4]);
   long roff, rcnt;
+  if (strcmp(mode, "resplit_none") == 0) {
+    /* rank p holds columns [coff, coff + ccnt) of all rows; afterwards every rank holds all */
+    long cnt[2] = {cols - 2, 2}, off[2] = {0, cols - 2};
+    long ccnt = cnt[rank], coff = off[rank];
+    unsigned char *own = alloc_bytes(rows * ccnt);
+    for (long i = 0; i < rows; ++i) for (long j = 0; j < ccnt; ++j) own[i * ccnt + j] = (unsigned char)((i * cols + coff + j) % 251);
+    MPI_Datatype st[2], rt[2];
+    int ones[2] = {1, 1}, zero[2] = {0, 0};
+    int ssz[2] = {(int)rows, (int)ccnt}, rsz[2] = {(int)rows, (int)cols}, st0[2] = {0, 0};
+    for (int p = 0; p < 2; ++p) {
+      int rsub[2] = {(int)rows, (int)cnt[p]}, rst[2] = {0, (int)off[p]};
+      MPI_Type_create_subarray(2, ssz, ssz, st0, MPI_ORDER_C, MPI_UINT8_T, &st[p]);
+      MPI_Type_commit(&st[p]);
+      MPI_Type_create_subarray(2, rsz, rsub, rst, MPI_ORDER_C, MPI_UINT8_T, &rt[p]);
+      MPI_Type_commit(&rt[p]);
+    }
+    double *t = calloc(reps, sizeof(double));
+    for (int rep = 0; rep < reps; ++rep) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      double t0 = MPI_Wtime();
+      unsigned char *all = alloc_bytes(rows * cols);
+      MPI_Alltoallw(own, ones, zero, st, all, ones, zero, rt, MPI_COMM_WORLD);
+      t[rep] = slowest(MPI_Wtime() - t0);
+      munmap(all, rows * cols);
+    }
+    if (rank == 0) {
+      printf("{\"alltoallw_subarray\": [");
+      for (int i = 0; i < reps; ++i) printf("%s%.6g", i ? ", " : "", t[i]);
+      printf("]}\n");
+    }
+    MPI_Finalize();
+    return 0;
+  }
   chunk(rows, rank, size, &roff, &rcnt);
   float *old = alloc(rcnt * cols);
   for (long i = 0; i < rcnt * cols; ++i) old[i] = (float)(roff * cols + i);
@@ -110,8 +152,8 @@ int main(int argc, char **argv) {
     long *target = malloc(size * sizeof(long)), *toff = malloc(size * sizeof(long));
     if (size == 1) target[0] = rows;
     else {
-      target[0] = rows / 2;
-      for (int p = 1; p < size; ++p) { long o, c; chunk(rows - rows / 2, p - 1, size - 1, &o, &c); target[p] = c; }
+      target[0] = argc > 5 ? atol(argv[5]) : rows / 2;
+      for (int p = 1; p < size; ++p) { long o, c; chunk(rows - target[0], p - 1, size - 1, &o, &c); target[p] = c; }
     }
     toff[0] = 0;
     for (int p = 1; p < size; ++p) toff[p] = toff[p - 1] + target[p - 1];

@@ -1,6 +1,7 @@
-// Run under mpiexec by bench/exchange.mjs: the library's resplit 0 -> 1
-// or redistribute on a float32 ROWS x COLS array, REPS times in one job, as the C floor
-// does. Each rep receives into a fresh block; the previous one is released first.
+// Run under mpiexec by bench/exchange.mjs and bench/big.mjs: the library's resplit 0 -> 1
+// or redistribute on a float32 ROWS x COLS array, or resplit_none (uint8, split along
+// axis 1 as COLS-2 + 2 columns on 2 ranks, to none), REPS times in one job, as the C
+// floor does. Each rep receives into a fresh block; the previous one is released first.
 // With a 6th argument `traced`, the reps alternate between tracing off and on (what
 // --trace records: phase spans, collectives with bytes, RSS samples), interleaved so that
 // drift of the machine falls on both alike.
@@ -10,7 +11,11 @@ import { recorder } from '../../dist/dnd/trace.js';
 
 const [op, rows, cols, reps, target, mode] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]), process.argv[6], process.argv[7]];
 const comm = dnd.Comm.world();
-const x = dnd.arangeOver([rows, cols], 0, 1, { split: 0, comm });
+const x =
+  op === 'resplit_none'
+    ? dnd.zeros([rows, cols], { split: 1, dtype: 'uint8', counts: [cols - 2, 2], comm })
+    : dnd.arangeOver([rows, cols], 0, 1, { split: 0, comm });
+if (op === 'resplit_none') x.larray.fill(1); // touched, as the C floor's block
 const seconds = [];
 const traced = [];
 let events = 0;
@@ -21,7 +26,7 @@ for (let r = 0; r < (mode === 'traced' ? 2 * reps : reps); r++) {
   comm.barrier();
   recorder.on = on;
   const t0 = comm.wtime();
-  y = op === 'resplit' ? x.resplit(1) : x.redistribute(target.split(',').map(Number));
+  y = op === 'resplit' ? x.resplit(1) : op === 'resplit_none' ? x.resplit(null) : x.redistribute(target.split(',').map(Number));
   const dt = comm.wtime() - t0;
   recorder.on = false;
   (on ? traced : seconds).push(comm.allreduceNumber(dt, 'max'));

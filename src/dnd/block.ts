@@ -27,8 +27,8 @@ export interface BlockLayout {
   counts: readonly number[] | null;
 }
 
-/** This rank's zero-filled block. */
-export function blockFor(layout: BlockLayout, comm: Comm): Block {
+/** This rank's zero-filled block; `prefault: false` when it may stay zeros (memory.ts). */
+export function blockFor(layout: BlockLayout, comm: Comm, prefault = true): Block {
   const { gshape: gs, split: s, dtype, counts } = layout;
   let ch: Chunk;
   if (counts && s !== null) {
@@ -39,7 +39,7 @@ export function blockFor(layout: BlockLayout, comm: Comm): Block {
   } else {
     ch = chunk(gs, s, comm.rank, comm.size);
   }
-  return { comm, gs, split: s, chunk: ch, larray: allocate(dtype, numel(ch.lshape)), dtype, counts };
+  return { comm, gs, split: s, chunk: ch, larray: allocate(dtype, numel(ch.lshape), { prefault }), dtype, counts };
 }
 
 /** The DNDarray of a filled block: balanced by construction, or assembled from blocks. */

@@ -83,7 +83,7 @@ export function fillDeterministic(spec: FactorySpec, comm: Comm): DNDarray {
   switch (spec.kind) {
     case 'zeros':
     case 'empty':
-      return arrayOf(blockFor(spec, comm));
+      return arrayOf(blockFor(spec, comm, false));
     case 'ones':
     case 'full': {
       const b = blockFor(spec, comm);

@@ -1,24 +1,151 @@
 /**
- * Allocation of local blocks. Large blocks come from the native binding, which advises
- * transparent huge pages before first touch: on our machines that made first touch ~30x
- * faster and MPI transfers ~1.9x faster (FACTS.md). Small ones are plain JS memory.
+ * Allocation of local blocks, and the cost of their first touch.
+ *
+ * Blocks are plain ArrayBuffers: V8 zero-fills them with calloc, which maps fresh pages
+ * without touching them (a failed allocation is a RangeError, which we turn into a job
+ * error naming the size). A fresh page costs far more to touch the first time than to
+ * write again, and on our VMs how much more depends on the machine and the moment
+ * (bench/RESULTS.md "Big data": 1 GiB took 6.8 s with 4 KiB pages and 30.5 s with
+ * huge-page advice in one run; on a quieter machine the advice made it 0.1 s per GiB,
+ * 30x cheaper than without). So no fixed rule: a block
+ * that is about to be written whole is pre-faulted by the binding in slices, each with
+ * or without MADV_HUGEPAGE, and the slices' own timings decide which advice the rest of
+ * the block, and later blocks of this process, get (a few slices keep sampling the other
+ * choice, so the verdict follows the machine). Pre-faulting with MADV_POPULATE_WRITE was
+ * cheaper here than faults taken one page at a time (memset: bench "first touch"), and
+ * it makes the first-touch time a figure of its own: `firstTouchSeconds()`, reported by
+ * every job as timing.alloc_s.
+ *
+ * DND_HUGEPAGES=on|off pins the advice (for benchmarks); unset or `auto` measures.
  */
 import { loadNative } from '../native/index.js';
+import { readFileSync } from 'node:fs';
+import { DndError } from './errors.js';
 import { itemsize, typedView, type Dtype, type TypedArray } from './dtypes.js';
 
-const NATIVE_THRESHOLD = 1 << 21;
+/** below this a block is plain JS memory, neither advised nor pre-faulted */
+const PAGED_THRESHOLD = 1 << 21;
+/** one measured slice of a pre-fault */
+const SLICE = 64 << 20;
+/** Node 20's limit on a typed array's element count (v8 TypedArray::kMaxLength) */
+const MAX_ELEMENTS = 2 ** 32;
+/** every EXPLORE-th slice tries the advice that is currently losing, on PROBE bytes */
+const EXPLORE = 16;
+const PROBE = 16 << 20;
 
-/**
- * Gives a block from allocate() back to the system now instead of at garbage
- * collection. The block's buffer is detached: every view of it becomes empty.
- */
-export function release(a: TypedArray): void {
-  if (a.byteLength >= NATIVE_THRESHOLD && a.byteOffset === 0 && a.buffer instanceof ArrayBuffer) loadNative().release(a.buffer);
+interface Rate {
+  bytes: number;
+  seconds: number;
+  samples: number;
 }
 
-/** A zero-filled typed array of `length` elements. */
-export function allocate(dtype: Dtype, length: number): TypedArray {
+const rates: Record<'huge' | 'small', Rate> = { huge: { bytes: 0, seconds: 0, samples: 0 }, small: { bytes: 0, seconds: 0, samples: 0 } };
+let slices = 0;
+/** buffers allocated here for blocks: a view of one (a block kept by a move) may release it */
+const blocks = new WeakSet<ArrayBuffer>();
+let touchSeconds = 0;
+let touchBytes = 0;
+
+/** Seconds this process has spent pre-faulting blocks (first touch), and their bytes. */
+export function firstTouchSeconds(): number {
+  return touchSeconds;
+}
+
+export function firstTouchBytes(): number {
+  return touchBytes;
+}
+
+/**
+ * The advice the next slice gets: pinned, or the measured faster one. Slices that sample
+ * an advice (the first two of each, then every EXPLORE-th slice the losing one) are
+ * PROBE bytes only: on a machine where huge pages are 5x dearer (bench: big), sampling
+ * them must stay cheap.
+ */
+function nextAdvice(): { advice: 'huge' | 'small'; probe: boolean } {
+  const pin = process.env.DND_HUGEPAGES;
+  if (pin === 'on') return { advice: 'huge', probe: false };
+  if (pin === 'off') return { advice: 'small', probe: false };
+  const { huge, small } = rates;
+  if (huge.samples < 2 || small.samples < 2) return { advice: huge.samples <= small.samples ? 'small' : 'huge', probe: true };
+  // seconds per byte, recent slices weighing more (decayed sums, see record())
+  const faster = huge.seconds / huge.bytes < small.seconds / small.bytes ? 'huge' : 'small';
+  if (slices % EXPLORE === EXPLORE - 1) return { advice: faster === 'huge' ? 'small' : 'huge', probe: true };
+  return { advice: faster, probe: false };
+}
+
+function record(advice: 'huge' | 'small', bytes: number, seconds: number): void {
+  const r = rates[advice];
+  // decay old evidence so that a machine that changes its mind is followed within a few slices
+  r.bytes = r.bytes * 0.5 + bytes;
+  r.seconds = r.seconds * 0.5 + seconds;
+  r.samples++;
+}
+
+/** Touches every page of `buffer` once, in measured slices (see the file comment). */
+function prefault(buffer: ArrayBuffer): void {
+  const native = loadNative();
+  const t0 = performance.now();
+  for (let off = 0, len = 0; off < buffer.byteLength; off += len) {
+    const { advice, probe } = nextAdvice();
+    len = Math.min(probe ? PROBE : SLICE, buffer.byteLength - off);
+    const t = performance.now();
+    const done = native.prefault(buffer, off, len, advice === 'huge');
+    if (done > 0) record(advice, done, (performance.now() - t) / 1000);
+    slices++;
+  }
+  touchSeconds += (performance.now() - t0) / 1000;
+  touchBytes += buffer.byteLength;
+}
+
+function gib(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** MemAvailable of this host, or null where /proc/meminfo does not say. */
+function availableBytes(): number | null {
+  try {
+    const m = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Gives a block back to the system now instead of at garbage collection. The block's
+ * buffer is detached: every view of it becomes empty.
+ */
+export function release(a: TypedArray): void {
+  const b = a.buffer;
+  if (!(b instanceof ArrayBuffer) || b.byteLength < PAGED_THRESHOLD) return;
+  // a whole buffer, or a block that a move kept as a view of a buffer allocated here
+  if ((a.byteOffset === 0 && a.byteLength === b.byteLength) || blocks.has(b)) loadNative().release(b);
+}
+
+export interface AllocateOptions {
+  /**
+   * The caller writes the whole block next (a receive, a read, a fill): touch it now.
+   * false for blocks that may stay zeros (dnd.zeros), whose untouched pages read as the
+   * kernel's zero page for free.
+   */
+  prefault?: boolean;
+}
+
+/** A zero-filled typed array of `length` elements; a block that cannot exist is a job error naming its size. */
+export function allocate(dtype: Dtype, length: number, opts: AllocateOptions = {}): TypedArray {
   const bytes = length * itemsize(dtype);
-  const buffer = bytes >= NATIVE_THRESHOLD ? loadNative().allocate(bytes) : new ArrayBuffer(bytes);
+  const what = () => `${length} ${dtype} elements (${bytes} bytes, ${gib(bytes)})`;
+  if (length > MAX_ELEMENTS) throw new DndError('job', `cannot allocate a block of ${what()}: Node.js holds at most 2^32 elements in one typed array; use more ranks`);
+  if (bytes < PAGED_THRESHOLD) return typedView(dtype, new ArrayBuffer(bytes), 0, length);
+  const avail = availableBytes();
+  if (avail !== null && bytes > avail) throw new DndError('job', `cannot allocate a block of ${what()}: this host has ${gib(avail)} available; use more ranks or hosts`);
+  let buffer: ArrayBuffer;
+  try {
+    buffer = new ArrayBuffer(bytes);
+  } catch (e) {
+    throw new DndError('job', `cannot allocate a block of ${what()}: ${(e as Error).message}`);
+  }
+  if (opts.prefault !== false) prefault(buffer);
+  blocks.add(buffer);
   return typedView(dtype, buffer, 0, length);
 }

@@ -359,6 +359,42 @@ static Napi::Value H5Delete(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// HDF5 1.10's MPI-IO driver passes an independent transfer's byte count to MPI as an int
+// ("H5FD__mpio_write: can't convert from size to size_i" above 2 GiB; collective
+// transfers build derived types and are fine). So an independent transfer above 2 GiB is
+// cut into hyperslabs of at most 1 GiB, each a contiguous run of the local block: the
+// longest run of trailing axes that fits whole, the axis before it in steps, the axes
+// before that one index at a time.
+constexpr size_t kIndependentPiece = size_t{1} << 30;
+
+static herr_t TransferPieces(hid_t ds, hid_t mem_type, hid_t fspace, hid_t dxpl, char* data, const std::vector<hsize_t>& start,
+                             const std::vector<hsize_t>& count, size_t item, bool write) {
+  int nd = static_cast<int>(count.size());
+  int k = nd - 1;
+  hsize_t inner = item;  // bytes of one index of axis k (axes after k whole)
+  while (k > 0 && inner * count[k] <= kIndependentPiece) inner *= count[k--];
+  hsize_t step = kIndependentPiece / inner > 0 ? kIndependentPiece / inner : 1;
+  std::vector<hsize_t> idx(nd, 0), pstart(start), pcount(count);
+  for (int i = 0; i < k; ++i) pcount[i] = 1;
+  for (;;) {
+    for (hsize_t s = 0; s < count[k]; s += step) {
+      pcount[k] = std::min(step, count[k] - s);
+      size_t flat = 0;  // element offset of the piece in the local block (C order)
+      for (int i = 0; i < nd; ++i) flat = flat * count[i] + (i < k ? idx[i] : i == k ? s : 0);
+      for (int i = 0; i < nd; ++i) pstart[i] = start[i] + (i < k ? idx[i] : i == k ? s : 0);
+      H5Sselect_hyperslab(fspace, H5S_SELECT_SET, pstart.data(), nullptr, pcount.data(), nullptr);
+      hid_t ms = H5Screate_simple(nd, pcount.data(), nullptr);
+      char* p = data + flat * item;
+      herr_t rc = write ? H5Dwrite(ds, mem_type, ms, fspace, dxpl, p) : H5Dread(ds, mem_type, ms, fspace, dxpl, p);
+      H5Sclose(ms);
+      if (rc < 0) return rc;
+    }
+    int i = k - 1;
+    while (i >= 0 && ++idx[i] == count[i]) idx[i--] = 0;
+    if (i < 0) return 0;
+  }
+}
+
 // Shared by read and write: one hyperslab [start, start + count) per rank.
 static Napi::Value Transfer(const Napi::CallbackInfo& info, bool write) {
   Napi::Env env = info.Env();
@@ -405,8 +441,12 @@ static Napi::Value Transfer(const Napi::CallbackInfo& info, bool write) {
 #ifdef H5_HAVE_PARALLEL
   if (collective) H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
 #endif
-  herr_t rc = write ? H5Dwrite(ds, mem_type, mspace, fspace, dxpl, buf.data)
-                    : H5Dread(ds, mem_type, mspace, fspace, dxpl, buf.data);
+  herr_t rc;
+  if (!collective && buf.length > kIndependentPiece) {
+    rc = TransferPieces(ds, mem_type, fspace, dxpl, buf.data, start, count, H5Tget_size(mem_type), write);
+  } else {
+    rc = write ? H5Dwrite(ds, mem_type, mspace, fspace, dxpl, buf.data) : H5Dread(ds, mem_type, mspace, fspace, dxpl, buf.data);
+  }
   if (rc < 0) {
     // no cleanup: closing a dataset is collective, and the other ranks may still be
     // inside the transfer; the job is aborted by the caller

@@ -41,9 +41,13 @@ export interface NativeBinding {
   alltoallwBoxes(send: Bytes, sendShape: number[], recv: Bytes, recvShape: number[], itemsize: number, sendBoxes: Float64Array, recvBoxes: Float64Array): void;
   /** op: 0 sum, 1 min, 2 max; element type from the typed array */
   allreduce(send: Bytes, recv: Bytes, op: 0 | 1 | 2): void;
-  /** zero-filled memory, advised for transparent huge pages when large */
-  allocate(nbytes: number): ArrayBuffer;
-  /** unmaps a block from allocate() now, detaching it (its views become empty); false if not ours */
+  /**
+   * First touch of [offset, offset + length) of a fresh buffer, with (huge) or without
+   * transparent huge-page advice; boundaries round to 2 MiB addresses so consecutive
+   * ranges tile the buffer. Returns the bytes it covered.
+   */
+  prefault(buffer: ArrayBuffer, offset: number, length: number, huge: boolean): number;
+  /** detaches a buffer so V8 frees it now (its views become empty); false if already detached */
   release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;

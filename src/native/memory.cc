@@ -1,84 +1,86 @@
-// Allocation of large blocks with transparent huge pages, and their prompt release.
+// Page-level control of large blocks: advice, pre-faulting and prompt release.
 //
-// Measured on our machines (FACTS.md): first touch of 4 KiB pages costs about 3 s per GiB,
-// with madvise(MADV_HUGEPAGE) about 0.1 s, and MPI transfers over huge-page buffers run
-// about 1.9x faster. JS ArrayBuffers never get huge pages, so big local blocks come from
-// here: mmap, advise, then hand the memory to V8 as an external ArrayBuffer.
-//
-// Such memory would go back to the kernel only when V8 collects the buffer, which may be
-// long after an in-place resplit replaced it. release() gives it back at once: it detaches
-// the ArrayBuffer first, so every view of it becomes empty (no use after free is
-// possible from JS), then unmaps.
+// Blocks are ordinary JS ArrayBuffers (`new ArrayBuffer(n)` in src/dnd/memory.ts): V8
+// zero-fills them with calloc, which for large sizes maps fresh pages without touching
+// them, and a failed allocation is a RangeError, never a crash. Node 20 refuses external
+// ArrayBuffers above 4 GiB (napi_create_external_arraybuffer goes through node::Buffer,
+// whose limit is 2^32 bytes): the old design, mmap + external buffer, ran the finalizer
+// on that refusal and node-addon-api freed its finalizer data a second time, the
+// `double free or corruption` of every block above 4 GiB. So this file no longer owns
+// memory; it only acts on pages of a buffer V8 owns:
+//   prefault(buffer, offset, length, huge) - madvise (MADV_HUGEPAGE or MADV_NOHUGEPAGE)
+//     then MADV_POPULATE_WRITE: the first touch, done here where it can be timed and
+//     chosen (which advice is cheaper is measured at run time by src/dnd/memory.ts).
+//   release(buffer) - detaches it; V8 then frees its backing store at once (munmap for
+//     large calloc blocks) instead of at the next garbage collection.
 #include <sys/mman.h>
+#include <unistd.h>
 
-#include <unordered_map>
+#include <cstring>
 
 #include "common.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14; older kernels: EINVAL, then a write per page
+#endif
+
 namespace mpinapi {
 
-static constexpr size_t kHugeThreshold = 2u << 20;  // below one huge page: plain V8 memory
+static constexpr uintptr_t kHuge = 2u << 20;
 
-struct Mapping {
-  size_t length;
-  bool released;
-};
-
-// data pointer -> mapping; touched only on the main JS thread
-static std::unordered_map<void*, Mapping*> g_mappings;
-
-static void Finalize(Napi::Env, void* data, Mapping* m) {
-  if (!m->released) {
-    munmap(data, m->length);
-    g_mappings.erase(data);
-  }
-  delete m;
+// Boundaries are rounded down to 2 MiB addresses (clamped to the buffer's whole pages), so
+// that consecutive ranges [a, b), [b, c) tile the buffer and never split a huge page
+// between two different pieces of advice.
+static uintptr_t Boundary(uintptr_t lo, uintptr_t hi, uintptr_t addr) {
+  uintptr_t a = addr & ~(kHuge - 1);
+  return a < lo ? lo : a > hi ? hi : a;
 }
 
-// allocate(nbytes) -> ArrayBuffer (zero-filled, as mmap gives it)
-static Napi::Value Allocate(const Napi::CallbackInfo& info) {
+// prefault(arrayBuffer, offset, length, huge) -> bytes made resident by this call's range
+static Napi::Value Prefault(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  double want = info[0].As<Napi::Number>().DoubleValue();
-  if (!(want >= 0) || want > 9007199254740991.0) {
-    Napi::RangeError::New(env, "allocate: byte length must be a non-negative safe integer").ThrowAsJavaScriptException();
+  if (!info[0].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "prefault: expects an ArrayBuffer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  size_t n = static_cast<size_t>(want);
-  if (n < kHugeThreshold) return Napi::ArrayBuffer::New(env, n);
-  void* p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) {
-    ThrowNative(env, "cannot allocate " + std::to_string(n) + " bytes", "ENOMEM");
+  Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
+  double off = info[1].As<Napi::Number>().DoubleValue(), len = info[2].As<Napi::Number>().DoubleValue();
+  bool huge = info[3].ToBoolean().Value();
+  size_t total = ab.ByteLength();
+  if (!(off >= 0) || !(len >= 0) || off + len > static_cast<double>(total)) {
+    Napi::RangeError::New(env, "prefault: range outside the buffer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-#ifdef MADV_HUGEPAGE
-  madvise(p, n, MADV_HUGEPAGE);  // advice only: ignored where THP is off
-#endif
-  Mapping* m = new Mapping{n, false};
-  g_mappings[p] = m;
-  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, p, n, Finalize, m);
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(n));
-  return ab;
+  uintptr_t base = reinterpret_cast<uintptr_t>(ab.Data());
+  uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t lo = (base + page - 1) & ~(page - 1), hi = (base + total) & ~(page - 1);
+  if (hi <= lo) return Napi::Number::New(env, 0);
+  uintptr_t a = Boundary(lo, hi, base + static_cast<uintptr_t>(off));
+  uintptr_t b = off + len >= static_cast<double>(total) ? hi : Boundary(lo, hi, base + static_cast<uintptr_t>(off + len));
+  if (b <= a) return Napi::Number::New(env, 0);
+  void* p = reinterpret_cast<void*>(a);
+  size_t n = b - a;
+  madvise(p, n, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);  // advice only: ignored where THP is off
+  if (madvise(p, n, MADV_POPULATE_WRITE) != 0) {
+    // the pages are fresh zeros (calloc of a new mapping): writing a zero keeps them so
+    volatile char* c = reinterpret_cast<volatile char*>(p);
+    for (size_t i = 0; i < n; i += page) c[i] = c[i];
+  }
+  return Napi::Number::New(env, static_cast<double>(n));
 }
 
-// release(arrayBuffer) -> true when it was one of ours and is now unmapped
+// release(arrayBuffer) -> true when it was detached (its memory is freed by V8 now)
 static Napi::Value Release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArrayBuffer()) return Napi::Boolean::New(env, false);
   Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
-  void* data = ab.Data();
-  auto it = g_mappings.find(data);
-  if (it == g_mappings.end() || ab.ByteLength() != it->second->length) return Napi::Boolean::New(env, false);
-  Mapping* m = it->second;
-  if (napi_detach_arraybuffer(env, ab) != napi_ok) return Napi::Boolean::New(env, false);
-  munmap(data, m->length);
-  m->released = true;  // the finalizer still runs later and frees `m`
-  g_mappings.erase(it);
-  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(m->length));
-  return Napi::Boolean::New(env, true);
+  bool detached = false;
+  if (napi_is_detached_arraybuffer(env, ab, &detached) != napi_ok || detached) return Napi::Boolean::New(env, false);
+  return Napi::Boolean::New(env, napi_detach_arraybuffer(env, ab) == napi_ok);
 }
 
 void InitMemory(Napi::Env env, Napi::Object exports) {
-  exports.Set("allocate", Napi::Function::New(env, Allocate));
+  exports.Set("prefault", Napi::Function::New(env, Prefault));
   exports.Set("release", Napi::Function::New(env, Release));
 }
 

@@ -7,6 +7,7 @@ import type { DNDarray } from '../dnd/dndarray.js';
 import type { Dtype } from '../dnd/dtypes.js';
 import { finishSum, globalMoments, localMoments, type Moments } from '../dnd/stats.js';
 import { jsonReal, type JsonReal } from './json-real.js';
+import { firstTouchSeconds } from '../dnd/memory.js';
 
 export interface RankReport {
   rank: number;
@@ -81,6 +82,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     mine.lsum = jsonReal(finishSum(moments));
   }
   const opMax = comm.allreduceNumber(o.opSeconds, 'max');
+  // first touch of fresh blocks (memory.ts), slowest rank: on some machines it is most of a move
+  const allocMax = comm.allreduceNumber(firstTouchSeconds(), 'max');
   const fingerprint = lanes ? globalFingerprint(x, lanes) : null;
   const sum = moments ? finishSum(globalMoments(x, moments)) : null;
   const ranks = comm.gatherJSON(mine, 0);
@@ -98,7 +101,7 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     displs,
     gnbytes: x.gnbytes,
     ranks,
-    timing: { total_s: 0, op_s: opMax },
+    timing: { total_s: 0, op_s: opMax, alloc_s: allocMax },
   };
   if (fingerprint !== null && sum !== null) {
     report.checksum = fingerprint;

@@ -4,6 +4,12 @@
  * to every rank) it is one MPI_Alltoallv on bytes, zero-copy; otherwise one
  * MPI_Alltoallw with subarray datatypes, also without a packing buffer, so peak memory
  * stays at old block + new block.
+ *
+ * With `reuse` (in-place moves only), a rank whose new block is one contiguous run of
+ * its old block and that receives nothing from the others (a redistribute that only
+ * shrinks its block, or leaves it as it is) keeps that run as a view: nothing is
+ * allocated or touched, and its box to itself is left out of the collective. Fresh
+ * memory is the expensive part of a move here (memory.ts), so this is worth the view.
  */
 import type { Comm } from '../comm.js';
 import type { Dtype, TypedArray } from '../dtypes.js';
@@ -22,6 +28,8 @@ export interface ExchangeResult {
   method: ExchangeMethod;
   sentBytes: number;
   recvBytes: number;
+  /** the new block is a view of the old one (reuse): the old block must not be released */
+  kept: boolean;
 }
 
 function flatten(boxes: Box[], ndim: number): Float64Array {
@@ -35,10 +43,31 @@ function flatten(boxes: Box[], ndim: number): Float64Array {
   return out;
 }
 
+/**
+ * The run of `send` that is this rank's whole new block, when it may be kept as a view
+ * (see the file comment), else null. Only when it is at least half the old block: a
+ * view pins the whole old buffer, and a small block is cheap to allocate anew.
+ */
+function keptRun(send: TypedArray, plan: ExchangePlan, rank: number): TypedArray | null {
+  const n = numel(plan.newLshape);
+  if (n === 0 || 2 * n < send.length) return null;
+  if (plan.recvs.some((b, p) => p !== rank && numel(b.extent) > 0)) return null;
+  const self = plan.sends[rank];
+  const off = contiguousOffset(plan.oldLshape, self);
+  if (off === null || numel(self.extent) !== n) return null;
+  return send.subarray(off, off + n) as TypedArray;
+}
+
 /** Collective: every rank must call with its own plan of the same exchange. */
-export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: ExchangePlan): ExchangeResult {
+export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: ExchangePlan, reuse = false): ExchangeResult {
   const item = itemsize(dtype);
-  const recv = allocate(dtype, numel(plan.newLshape));
+  const kept = reuse ? keptRun(send, plan, comm.rank) : null;
+  if (kept) {
+    // the box to myself stays where it is: take it out of the collective
+    const drop = (boxes: Box[]) => boxes.map((b, p) => (p === comm.rank ? { start: b.start, extent: b.extent.map(() => 0) } : b));
+    plan = { ...plan, sends: drop(plan.sends), recvs: drop(plan.recvs) };
+  }
+  const recv = kept ?? allocate(dtype, numel(plan.newLshape));
   const sendOffsets = plan.sends.map((b) => contiguousOffset(plan.oldLshape, b));
   const recvOffsets = plan.recvs.map((b) => contiguousOffset(plan.newLshape, b));
   const contiguous = sendOffsets.every((o) => o !== null) && recvOffsets.every((o) => o !== null);
@@ -54,7 +83,7 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
     const t0 = recorder.on ? recorder.now() : -1;
     comm.native.alltoallv(send, sendCounts, d(sendOffsets), recv, f(plan.recvs), d(recvOffsets));
     if (t0 >= 0) recorder.collective('MPI_Alltoallv', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to: peerBytes(sendCounts, comm.rank) });
-    return { larray: recv, method: 'alltoallv', sentBytes, recvBytes };
+    return { larray: recv, method: 'alltoallv', sentBytes, recvBytes, kept: kept !== null };
   }
   if ([...plan.oldLshape, ...plan.newLshape].some((e) => e > INT_MAX)) {
     throw new RangeError('an axis longer than 2^31 - 1 elements cannot be described by an MPI subarray type');
@@ -66,5 +95,5 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
     const to = peerBytes(plan.sends.map((b) => numel(b.extent) * item), comm.rank);
     recorder.collective('MPI_Alltoallw', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to });
   }
-  return { larray: recv, method: 'alltoallw', sentBytes, recvBytes };
+  return { larray: recv, method: 'alltoallw', sentBytes, recvBytes, kept: kept !== null };
 }

@@ -39,7 +39,7 @@ export interface Moved extends MoveStats {
  * Collective. x's data in the layout `to`, as a new local block; x is not changed, so
  * copying (resplit) and in-place (resplitInPlace) variants share this.
  */
-export function moveTo(x: DNDarray, to: Layout): Moved {
+export function moveTo(x: DNDarray, to: Layout, inPlace = false): Moved {
   spanBegin('plan');
   const from = currentLayout(x);
   const gshape = x.gshape;
@@ -52,7 +52,7 @@ export function moveTo(x: DNDarray, to: Layout): Moved {
     return { larray, lshape: plan.newLshape, lshapeMap, layout: to, method: 'none', sentBytes: 0, recvBytes: 0 };
   }
   spanBegin('exchange');
-  const moved = exchange(x.comm, x.larray, x.dtype, plan);
+  const moved = exchange(x.comm, x.larray, x.dtype, plan, inPlace);
   if (recorder.on) spanEnd({ method: moved.method, sent_bytes: moved.sentBytes, recv_bytes: moved.recvBytes }, true);
   return { larray: moved.larray, lshape: plan.newLshape, lshapeMap, layout: to, method: moved.method, sentBytes: moved.sentBytes, recvBytes: moved.recvBytes };
 }
@@ -64,7 +64,9 @@ export function moveTo(x: DNDarray, to: Layout): Moved {
 export function applyMove(x: DNDarray, m: Moved): MoveStats {
   const old = x.larray;
   x.replaceLocal(m.larray, m.lshape, m.layout.split, m.lshapeMap, null);
-  release(old); // at once, not at the next GC: keeps a rank's peak at old + new block
+  // at once, not at the next GC: keeps a rank's peak at old + new block (unless the new
+  // block is a view of the old one, see exchange.ts)
+  if (m.larray.buffer !== old.buffer) release(old);
   return { method: m.method, sentBytes: m.sentBytes, recvBytes: m.recvBytes };
 }
 
@@ -93,5 +95,5 @@ function copyBox(x: DNDarray, box: Box, lshape: number[]): TypedArray {
 export function resplitInPlace(x: DNDarray, axis: Split): MoveStats {
   const to = normalizeSplit(axis, x.ndim);
   if (to === x.split) return { method: 'none', sentBytes: 0, recvBytes: 0 };
-  return applyMove(x, moveTo(x, balancedLayout(x.gshape, to, x.comm.size)));
+  return applyMove(x, moveTo(x, balancedLayout(x.gshape, to, x.comm.size), true));
 }

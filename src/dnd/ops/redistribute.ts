@@ -40,12 +40,12 @@ export function targetCounts(x: DNDarray, target: Target, what = 'target'): numb
 /** Collective, in place. */
 export function redistributeInPlace(x: DNDarray, target: Target): MoveStats {
   const counts = targetCounts(x, target);
-  return applyMove(x, moveTo(x, { split: x.split as number, counts }));
+  return applyMove(x, moveTo(x, { split: x.split as number, counts }, true));
 }
 
 /** Collective, in place: redistribute to chunk()'s layout. */
 export function balanceInPlace(x: DNDarray): MoveStats {
   if (x.split === null) return { method: 'none', sentBytes: 0, recvBytes: 0 };
   if (x.isBalanced()) return { method: 'none', sentBytes: 0, recvBytes: 0 };
-  return applyMove(x, moveTo(x, balancedLayout(x.gshape, x.split, x.comm.size)));
+  return applyMove(x, moveTo(x, balancedLayout(x.gshape, x.split, x.comm.size), true));
 }

@@ -1,0 +1,72 @@
+/**
+ * Memory inside a job (issue 12 item 11, issue 19 item 2): a block that cannot be
+ * allocated is exit 3 naming the rank and the size asked for (it was a native
+ * `double free` crash, exit 134); moves reuse blocks where they can and never alias a
+ * copy; every array report says how long first touch took (timing.alloc_s).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { tempDir } from '../helpers/files.js';
+import { BIN, dnd, dndJson } from '../helpers/run.js';
+import { assertSchema } from '../helpers/schema.js';
+import type { ArrayReport } from '../../src/runtime/report.js';
+
+function script(dir: string, name: string, body: string): string {
+  const path = `${dir}/${name}`;
+  writeFileSync(path, body);
+  return path;
+}
+
+/** exit 3, one dnd line naming a rank, no native crash or stack trace */
+function assertAllocFailure(r: { code: number | null; stderr: string }, size: RegExp): void {
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /^dnd: rank [01] \([^)]+\): cannot allocate a block of /m);
+  assert.match(r.stderr, size);
+  assert.doesNotMatch(r.stderr, /double free|free\(\)|Aborted|signal 6|\n\s+at /);
+}
+
+describe('a failed allocation inside a job', () => {
+  const dir = tempDir();
+
+  it('dnd.zeros([1e6, 1e6]) under dnd run: exit 3 with the rank and the size asked for', () => {
+    const s = script(dir, 'huge.mjs', "dnd.zeros([1e6, 1e6]);\nconsole.log('allocated');\n");
+    const r = dnd(['run', s, '-n', '2']);
+    assertAllocFailure(r, /1000000000000 float32 elements \(4000000000000 bytes, 3725\.3 GiB\): .*2\^32 elements/);
+    assert.doesNotMatch(r.stdout, /allocated/);
+  });
+
+  it('a block larger than the memory this host has available: exit 3, before touching it', () => {
+    const s = script(dir, 'toobig.mjs', "dnd.zeros([2, 2e9], { dtype: 'float64' });\n");
+    const r = dnd(['run', s, '-n', '2']);
+    assertAllocFailure(r, /4000000000 float64 elements \(32000000000 bytes, 29\.8 GiB\): this host has [\d.]+ GiB available/);
+  });
+
+  it('an allocation the system refuses (address-space limit): exit 3 with the size and the reason', () => {
+    const s = script(dir, 'limited.mjs', 'dnd.zeros([2, 5e8], { split: 0 });\n');
+    // prlimit's limit is inherited by mpiexec and the ranks
+    const r = spawnSync('prlimit', ['--as=3000000000', process.execPath, BIN, 'run', s, '-n', '2'], { encoding: 'utf8', timeout: 120000 });
+    assertAllocFailure({ code: r.status, stderr: r.stderr }, /500000000 float32 elements \(2000000000 bytes, 1\.9 GiB\): Array buffer allocation failed/);
+  });
+});
+
+describe('blocks reused by moves, first touch reported', () => {
+  it('an in-place redistribute keeps a shrinking block as a view; the copying one shares nothing', () => {
+    const r = dnd(['run', 'test/mpi/reuse-ranks.mjs', '-n', '2', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
+    assert.deepEqual(out, { copyShares: [false, false], xIntact: [true, true], kept: [true, false], bad: [0, 0], lshapeMap: [[1047576], [1049576]] });
+  });
+
+  it('timing.alloc_s is in every array report and its schema', () => {
+    const moved = dndJson<ArrayReport & { before: { checksum?: string } }>(['redistribute', 'arange:2048,1024', '--target', '1536,512', '-n', '2', '--checksum']);
+    assert.equal(typeof moved.timing.alloc_s, 'number');
+    assert.ok(moved.timing.alloc_s >= 0 && moved.timing.alloc_s <= moved.timing.total_s);
+    assert.equal(moved.checksum, moved.before.checksum);
+    assertSchema('array-report', moved);
+    const created = dndJson<ArrayReport>(['create', 'ones', '1024,1024', '-n', '2']);
+    assert.ok(created.timing.alloc_s > 0, 'a 4 MiB filled block is pre-faulted and timed');
+    assertSchema('array-report', created);
+  });
+});
