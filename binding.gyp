@@ -28,7 +28,8 @@
       "sources": [
         "src/native/h5module.cc",
         "src/native/errors.cc",
-        "src/native/hdf5.cc"
+        "src/native/hdf5.cc",
+        "src/native/interrupt.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags)"],
       "libraries": ["<!@(node scripts/native-flags.mjs libs)"]

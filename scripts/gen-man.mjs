@@ -42,7 +42,7 @@ const shownDefault = (v) => {
 function flagLine(name, f) {
   const short = f.char ? `\\fB\\-${f.char}\\fR, ` : '';
   const value = f.type === 'option' ? ` \\fI${f.options ? f.options.join('|') : 'VALUE'}\\fR` : '';
-  return `.TP\n${short}\\fB\\-\\-${esc(name)}\\fR${value}\n${esc(f.summary ?? f.description ?? '')}${f.default !== undefined && f.type === 'option' ? ` Default: ${esc(shownDefault(f.default))}.` : ''}${f.env ? ` Environment: ${esc(f.env)}.` : ''}`;
+  return `.TP\n${short}\\fB\\-\\-${esc(name)}\\fR${value}\n${esc(f.summary ?? f.description ?? '')}${f.summary && f.description ? ` ${esc(f.description)}` : ''}${f.default !== undefined && f.type === 'option' ? ` Default: ${esc(shownDefault(f.default))}.` : ''}${f.env ? ` Environment: ${esc(f.env)}.` : ''}`;
 }
 
 function commandPage(id, c) {

@@ -7,11 +7,11 @@ import { Command, Interfaces } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
 import { randomBytes } from 'node:crypto';
 import { defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
-import { describeFailure } from '../runtime/failure.js';
+import { describeFailure, InterruptedError } from '../runtime/failure.js';
 import { launch, makeEnvelope, type LaunchOptions } from '../runtime/launcher.js';
 import type { JobSpec } from '../runtime/job.js';
 import { runRank } from '../runtime/lifecycle.js';
-import { discardOutput, type OutputPlan } from '../runtime/output.js';
+import { discardOutput, finishOutput, type OutputPlan } from '../runtime/output.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
@@ -133,11 +133,13 @@ export abstract class DndCommand extends Command {
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
       const run = await launch<unknown>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, oversubscribe: this._oversubscribe, trace: trace !== null, ...extra });
+      finishOutput(out);
       const started = run.launcher === 'none' ? null : { at: t0, launcher: run.launcher };
       const result = saveTrace<T>(run.result, trace, started, randomBytes(6).toString('hex'));
       return { result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output
+      if (e instanceof InterruptedError && out) throw new InterruptedError(e.signal, `${job.op} stopped on every rank; nothing was written to ${out.named}`);
       throw e;
     }
   }

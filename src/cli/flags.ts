@@ -72,11 +72,24 @@ export const timeoutFlag = Flags.integer({
 });
 
 export const outFlag = Flags.string({
-  summary: 'Write the array to FILE.h5[:/dataset] (default dataset /data), in parallel. Written to a temporary file and renamed into place when every rank succeeded.',
+  summary: 'Write the array to FILE.h5[:/dataset] (default dataset /data), in parallel.',
+  description: [
+    'Written to a temporary file beside FILE, synced to disk, and put in place only when every rank succeeded;',
+    'a second dnd writing the same FILE fails at once (exit 3), and a file that changed while the job ran is never replaced.',
+    'FILE may be new, or an HDF5 file to add the dataset to. A symbolic link is followed (the file it points to is written; the link stays).',
+    'Refused before launch: a FIFO, device, socket or directory; a path inside a dataset or onto a group; a truncated or locked HDF5 file;',
+    'a file with several hard links, and the input dataset itself, unless --force. A replaced file keeps its permissions and owner.',
+  ].join(' '),
 });
 
 export const forceFlag = Flags.boolean({
-  summary: 'Replace an existing --out file or dataset.',
+  summary: 'Replace an existing --out file or dataset (also the input itself, or a hard-linked file).',
+});
+
+export const fsyncFlag = Flags.boolean({
+  summary: 'Sync --out to stable storage before and after putting it in place (--no-fsync: faster, not crash-safe).',
+  default: true,
+  allowNo: true,
 });
 
 /** The flags resplit and redistribute share: the source's starting layout and the output. */
@@ -92,6 +105,7 @@ export const moveFlags = {
   'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data.' }),
   out: outFlag,
   force: forceFlag,
+  fsync: fsyncFlag,
   timeout: timeoutFlag,
   ...hostFlags,
 };

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { dtypeFlag, forceFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
+import { dtypeFlag, forceFlag, fsyncFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';
 import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
@@ -56,6 +56,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     checksum: Flags.boolean({ summary: 'Add a fingerprint of shape, dtype and every bit of the values, and their sum (same for any -n and --split), with each rank\'s share.' }),
     out: outFlag,
     force: forceFlag,
+    fsync: fsyncFlag,
     timeout: timeoutFlag,
     ...hostFlags,
     trace: traceFlag,
@@ -86,7 +87,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
       nprocs,
     );
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
-    if (flags.out !== undefined) job.out = planOutput(flags.out, flags.force, this.jobToken());
+    if (flags.out !== undefined) job.out = planOutput(flags.out, { force: flags.force, token: this.jobToken(), durable: flags.fsync });
     const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'create') });
     if (!run.result) return undefined; // not rank 0 of an outer-launched job
     const report = run.result;

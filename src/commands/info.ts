@@ -36,7 +36,7 @@ Inspecting never changes the data or its layout.`;
   ];
 
   static override args = {
-    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:1000,30)', required: true }),
+    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:1000,30); an existing file of that name wins, ./NAME always means a file', required: true }),
   };
 
   static override flags = {

@@ -32,7 +32,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
   ];
 
   static override args = {
-    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:7,4,3)', required: true }),
+    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:7,4,3); an existing file of that name wins, ./NAME always means a file', required: true }),
   };
 
   static override flags = {
@@ -61,7 +61,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
       return plan;
     }
     checkMoveFitsInMemory('redistribute', src.gshape, src.dtype, from, to, nprocs);
-    const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
+    const out = flags.out === undefined ? null : planOutput(flags.out, { force: flags.force, token: this.jobToken(), durable: flags.fsync, inputs: src.spec.type === 'file' ? [src.spec] : [] });
     const run = await this.runJob<MoveReport>(
       { op: 'redistribute', source: src.spec, split: src.split, counts: src.counts, target: target ?? 'balance', checksum: flags.checksum, out },
       nprocs,

@@ -33,7 +33,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
   ];
 
   static override args = {
-    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:7,4,3)', required: true }),
+    source: Args.string({ description: 'FILE.h5[:/dataset] or KIND:SHAPE (e.g. randn:7,4,3); an existing file of that name wins, ./NAME always means a file', required: true }),
   };
 
   static override flags = {
@@ -58,7 +58,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
       return plan;
     }
     checkMoveFitsInMemory(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.dtype, from, to, nprocs);
-    const out = flags.out === undefined ? null : planOutput(flags.out, flags.force, this.jobToken());
+    const out = flags.out === undefined ? null : planOutput(flags.out, { force: flags.force, token: this.jobToken(), durable: flags.fsync, inputs: src.spec.type === 'file' ? [src.spec] : [] });
     const run = await this.runJob<MoveReport>({ op: 'resplit', source: src.spec, split: src.split, counts: src.counts, axis, checksum: flags.checksum, out }, nprocs, flags.launcher, flags.timeout, { trace });
     if (!run.result) return undefined;
     run.result.timing.total_s = run.totalSeconds;

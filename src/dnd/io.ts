@@ -62,10 +62,15 @@ export function checkReadable(info: DatasetInfo, file: string): void {
   if (info.externalFiles > 0) throw usageError(`${where} keeps its values in ${info.externalFiles} external file(s), which parallel HDF5 cannot read: copy it into the file (h5repack -l CONTI)`);
 }
 
-/** MPI-IO (ROMIO) reads text before a colon as a file-system prefix (`nfs:`, `lustre:`);
- * `ufs:` says "the ordinary POSIX driver" explicitly, so `a:b.h5` is the file a:b.h5. */
-export function mpioName(file: string): string {
-  return file.includes(':') ? `ufs:${file}` : file;
+/**
+ * ROMIO (the MPI-IO component dnd's launcher selects, OMPI_MCA_io=romio321) reads text
+ * before a colon as a file-system prefix (`nfs:`, `lustre:`), so `a:b.h5` fails to open;
+ * an explicit `ufs:` (the ordinary POSIX driver) makes it the file a:b.h5. Open MPI's
+ * OMPIO, used when no component is chosen (an in-process job, `srun dnd`), takes names
+ * as they are and does not know the prefix.
+ */
+export function mpioName(file: string, env: Record<string, string | undefined> = process.env): string {
+  return file.includes(':') && /romio/i.test(env.OMPI_MCA_io ?? '') ? `ufs:${file}` : file;
 }
 
 export interface LoadOptions {

@@ -318,6 +318,26 @@ static Napi::Value H5Describe(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// h5Kind(fid, path) -> 'group' | 'dataset' | 'named datatype' | 'broken link' | null (nothing
+// there). The parent of path must exist (callers walk a path from the root).
+static Napi::Value H5Kind(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  hid_t f = ToId(info[0]);
+  std::string path = info[1].As<Napi::String>();
+  htri_t exists = H5Lexists(f, path.c_str(), H5P_DEFAULT);
+  if (exists <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return env.Null();
+  }
+  H5O_info_t oi;
+  if (H5Oget_info_by_name(f, path.c_str(), &oi, H5P_DEFAULT) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return Napi::String::New(env, "broken link");
+  }
+  const char* kind = oi.type == H5O_TYPE_GROUP ? "group" : oi.type == H5O_TYPE_DATASET ? "dataset" : "named datatype";
+  return Napi::String::New(env, kind);
+}
+
 // h5Create(fid, path, dtype, shape[]) -> creates a contiguous dataset (and its groups)
 static Napi::Value H5Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -516,6 +536,7 @@ void InitHdf5(Napi::Env env, Napi::Object exports) {
   exports.Set("h5Close", Napi::Function::New(env, H5Close));
   exports.Set("h5List", Napi::Function::New(env, H5List));
   exports.Set("h5Describe", Napi::Function::New(env, H5Describe));
+  exports.Set("h5Kind", Napi::Function::New(env, H5Kind));
   exports.Set("h5Create", Napi::Function::New(env, H5Create));
   exports.Set("h5Delete", Napi::Function::New(env, H5Delete));
   exports.Set("h5Read", Napi::Function::New(env, H5Read));

@@ -74,6 +74,8 @@ export interface H5Binding {
   h5List(fid: bigint): H5DatasetInfo[];
   /** null when there is no dataset at path */
   h5Describe(fid: bigint, path: string): H5DatasetInfo | null;
+  /** what is at path (its parent must exist); null: nothing */
+  h5Kind(fid: bigint, path: string): 'group' | 'dataset' | 'named datatype' | 'broken link' | null;
   /** a contiguous dataset (and its intermediate groups); collective when parallel */
   h5Create(fid: bigint, path: string, dtype: string, shape: number[]): void;
   h5Delete(fid: bigint, path: string): void;
@@ -82,6 +84,9 @@ export interface H5Binding {
   h5Write(fid: bigint, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
   /** fills array with the dataset's fill value (zeros if it has none); local, no I/O */
   h5Fill(fid: bigint, path: string, array: Bytes, dtype: string): void;
+  /** while armed, SIGINT/SIGTERM/SIGHUP remove `paths`, print the signal's line, exit 128+N */
+  armInterruptCleanup(paths: string[], onSigint: string, onSigterm: string, onSighup: string): void;
+  disarmInterruptCleanup(): void;
   /** collective when parallel: flush and sync the file to stable storage (MPI_File_sync) */
   h5Flush(fid: bigint): void;
 }

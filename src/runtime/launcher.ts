@@ -28,6 +28,7 @@ import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
 import { runRank } from './lifecycle.js';
 import { srunMpiPlugin } from './slurm.js';
 import { checkSlots } from './slots.js';
+import { guardInProcessOutput } from './interrupt.js';
 import { ProgressLine, type PhaseEvent } from './progress.js';
 import { describeDeadlock, type WaitRecord } from './deadlock.js';
 import { explainMpiexecFailure } from './mpi-errors.js';
@@ -151,8 +152,13 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 
 /** Runs the job in this process as a world of one. */
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
-  // no report: the error propagates to the command, which prints it once
-  return (await runRank<T>(envelope, {})) as T;
+  const unguard = guardInProcessOutput(envelope.job); // no temporary file left on a signal
+  try {
+    // no report: the error propagates to the command, which prints it once
+    return (await runRank<T>(envelope, {})) as T;
+  } finally {
+    unguard();
+  }
 }
 
 /** Splits a stream into lines; a last line without its newline is delivered too. */

@@ -8,6 +8,7 @@ import { datasetDtype, listDatasets, resolveDataset, type DatasetInfo } from '..
 import type { Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
 import { loadH5 } from '../native/index.js';
+import { fileKind } from './output.js';
 import { FACTORY_KINDS, type FactoryKind } from '../dnd/spec.js';
 
 export type Source =
@@ -38,6 +39,8 @@ export function inspectFileSource(file: string, dataset: string | null): FileFac
   if (!existsSync(file)) throw usageError(`${file}: no such file`);
   const st = statSync(file);
   if (st.isDirectory()) throw usageError(`${file} is a directory, not an HDF5 file`);
+  // opening a FIFO blocks until someone writes to it; a device is no HDF5 file either
+  if (!st.isFile()) throw usageError(`${file} is ${fileKind(st)}, not a regular file: dnd reads HDF5 files only`);
   try {
     accessSync(file, constants.R_OK);
   } catch {

@@ -7,8 +7,8 @@
  * it into the launcher and every rank with NODE_OPTIONS=--import. Nothing here reads the
  * environment, so no variable alone can make a production run sleep, exit or write files.
  */
-/** start: after MPI init; op: before the data moves; moved: after it moved (the block is passed); write: before HDF5 output */
-export type FaultPoint = 'start' | 'op' | 'moved' | 'write';
+/** start: after MPI init; op: before the data moves; moved: after it moved (the block is passed); write: before HDF5 output; commit: rank 0, the file complete, before it is put in place */
+export type FaultPoint = 'start' | 'op' | 'moved' | 'write' | 'commit';
 
 type FaultHook = (at: FaultPoint, rank: number, block?: ArrayBufferView) => void;
 

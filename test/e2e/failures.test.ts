@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { describe, it, before, after } from 'node:test';
 import { py, tempDir } from '../helpers/files.js';
 import { background, leftAfter, waitFor } from '../helpers/procs.js';
@@ -31,6 +31,15 @@ describe('bad input: exit 2, one line, no job, no file', () => {
     dndJson(['create', 'arange', '6,4', '--out', `${h5}:/x`]);
     writeFileSync(`${dir}/text.h5`, 'plain text');
     mkdirSync(`${dir}/folder.h5`);
+    // what --out may not replace, and HDF5 content dnd cannot read (test/e2e/writes.test.ts)
+    execFileSync('mkfifo', [`${dir}/pipe.h5`]);
+    symlinkSync('nowhere.h5', `${dir}/dangling.h5`);
+    copyFileSync(h5, `${dir}/linked.h5`);
+    linkSync(`${dir}/linked.h5`, `${dir}/linked-too.h5`);
+    dndJson(['create', 'ones', '3', '--out', `${dir}/grp.h5:/data/inner`]);
+    copyFileSync(h5, `${dir}/cut.h5`);
+    truncateSync(`${dir}/cut.h5`, 1200);
+    py('make_special.py', [dir]);
   });
 
   const corpus: [string[], RegExp][] = [
@@ -111,6 +120,21 @@ describe('bad input: exit 2, one line, no job, no file', () => {
     [['create', 'randn', '7', '-n', '2', '--out', `${dir}/y.h5:/g/`], /--out dataset must be a path like \/group\/name, got '\/g\/'/],
     [['create', 'randn', '7', '-n', '2', '--out', ''], /Expected --out as FILE\.h5\[:\/dataset\]/],
     [['create', 'randn', '7', '-n', '2', '--force'], /--force only applies with --out/],
+    // files that are not regular, links, the input itself, HDF5 paths, unreadable storage
+    [['info', `${dir}/pipe.h5`, '-n', '2'], /pipe\.h5 is a FIFO \(named pipe\), not a regular file/],
+    [['info', '/dev/zero', '-n', '2'], /\/dev\/zero is a character device, not a regular file/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/pipe.h5`], /pipe\.h5 is a FIFO \(named pipe\): --out writes regular files only/],
+    [['create', 'randn', '7', '-n', '2', '--out', '/dev/null', '--force'], /\/dev\/null is a character device: --out writes regular files only/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/dangling.h5`], /dangling\.h5 is a symbolic link to a file that does not exist/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/linked-too.h5:/y`], /linked-too\.h5 has 2 hard links; .*use --force/],
+    [['resplit', `${h5}:/x`, '--axis', '1', '-n', '2', '--out', `${h5}:/x`], /--out .*ok\.h5:\/x is the input itself \(.*ok\.h5:\/x\); use --force/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${h5}:/x/b/c`], /\/x is a dataset, so \/x\/b\/c cannot be created inside it/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/grp.h5`], /\/data is a group in it, not a dataset/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/cut.h5:/y`], /cut\.h5 cannot be opened as HDF5 \(truncated, or locked by a program writing it\?\)/],
+    [['info', `${dir}/lzf.h5`, '-n', '2'], /lzf\.h5:\/x is compressed with lzf \(id 32000\), a filter this HDF5 library does not have/],
+    [['info', `${dir}/virtual.h5`, '-n', '2'], /virtual\.h5:\/v is a virtual dataset/],
+    [['info', `${dir}/external.h5`, '-n', '2'], /external\.h5:\/x keeps its values in 1 external file\(s\)/],
+    [['info', `${dir}/scalar.h5`, '-n', '2'], /scalar\.h5:\/s is a scalar dataset/],
     // memory
     [['create', 'randn', '100000,100000', '-n', '2'], /array of 100000,100000 float32 does not fit: the blocks of 2 rank\(s\) need 37\.3 GiB but this machine has/],
     [['resplit', 'zeros:2000000000', '--axis', 'none', '-n', '4', '--dtype', 'float64'], /does not fit/],
@@ -207,7 +231,7 @@ describe('faults inside a job: fast, clear, clean', () => {
       child.kill(sig);
       const r = await done;
       assert.equal(r.code, code, `${r.code} ${r.signal} ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`^dnd: interrupted by ${sig}.*: every rank was stopped\\n$`));
+      assert.match(r.stderr, new RegExp(`^dnd: interrupted by ${sig}.*: resplit stopped on every rank; nothing was written to .*existing\\.h5\\n$`));
       assert.ok((performance.now() - t0) / 1000 < 5, 'a signal ends the job within 5 s');
       await assertClean(sig, tag);
     });

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
-import { py, tempDir } from '../helpers/files.js';
+import { spawnSync } from 'node:child_process';
+import { PYTHON, py, tempDir } from '../helpers/files.js';
 import { dnd, dndJson } from '../helpers/run.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import type { InfoReport } from '../../src/runtime/jobs/info.js';
@@ -31,6 +32,19 @@ describe('empty arrays: zero extents are legal everywhere', () => {
       const info = dndJson<InfoReport>(['info', file, '-n', String(5 - n), '--stats']);
       assert.deepEqual(info.gshape, [0, 3]);
       assert.equal(info.stats?.count, 0);
+    }
+  });
+
+  it('a (0, 3) dataset h5py wrote (contiguous and chunked) is read at -n 1..4 and written back', () => {
+    const file = `${dir}/h5py-empty.h5`;
+    spawnSync(PYTHON, ['-c', 'import sys, h5py, numpy as np\nwith h5py.File(sys.argv[1], "w") as f:\n  f["c"] = np.zeros((0, 3), "f8")\n  f.create_dataset("k", data=np.zeros((0, 3), "i4"), chunks=(1, 3), maxshape=(None, 3))', file]);
+    for (const n of [1, 2, 3, 4]) {
+      for (const ds of ['/c', '/k']) {
+        const info = dndJson<InfoReport>(['info', `${file}:${ds}`, '-n', String(n), '--split', n % 2 ? '0' : '1']);
+        assert.deepEqual(info.gshape, [0, 3], `${ds} n ${n}`);
+      }
+      dndJson(['redistribute', `${file}:/k`, '--balance', '-n', String(n), '--out', `${dir}/back${n}.h5`]);
+      assert.deepEqual(py<{ shape: number[]; dtype: string }>('read_back.py', [`${dir}/back${n}.h5`, '/data']).shape, [0, 3]);
     }
   });
 });

@@ -10,7 +10,7 @@
  *                                                                   its block after a move
  *
  * at: start (after MPI init), op (before the data moves), moved (after it moved),
- * write (before HDF5 output). do: throw | exit (exit 7 without MPI_Abort) |
+ * write (before HDF5 output), commit (rank 0, the file complete, before it is put in place). do: throw | exit (exit 7 without MPI_Abort) |
  * sleep:SECONDS | corrupt (moved only). pidfile: the rank writes its pid there (suffixed
  * with .RANK) before acting.
  */

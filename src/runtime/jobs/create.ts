@@ -38,7 +38,7 @@ export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
   const report = describeArray(x, { command: 'create', checksum: job.checksum, opSeconds });
   phaseEnd();
   if (report && job.out) {
-    report.out = { file: job.out.file, dataset: job.out.dataset };
+    report.out = { file: job.out.named, dataset: job.out.dataset };
     report.timing.write_s = writeSeconds;
   }
   return report;

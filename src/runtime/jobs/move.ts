@@ -113,7 +113,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const ratios = ranks.map((r) => r.peak_ratio).filter((v): v is number => v !== null);
   if (ratios.length) moveReport.timing.peak_rss_ratio_max = Math.max(...ratios);
   if (job.out) {
-    moveReport.out = { file: job.out.file, dataset: job.out.dataset };
+    moveReport.out = { file: job.out.named, dataset: job.out.dataset };
     moveReport.timing.write_s = writeSeconds;
   }
   return moveReport;
