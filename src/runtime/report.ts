@@ -5,6 +5,7 @@
 import { finishFingerprint, globalFingerprint, localLanes, type Lanes } from '../dnd/checksum.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import type { Dtype } from '../dnd/dtypes.js';
+import { isComplex } from '../dnd/dtypes.js';
 import { finishSum, globalMoments, localMoments, type Moments } from '../dnd/stats.js';
 import { jsonReal, type JsonReal } from './json-real.js';
 
@@ -39,7 +40,7 @@ export interface ArrayReport {
   displs: number[] | null;
   gnbytes: number;
   ranks: RankReport[];
-  /** with --checksum: fingerprint and sum of the global array (independent of -n and split) */
+  /** with --checksum: fingerprint and sum of the global array (independent of -n and split); no sum for complex */
   checksum?: string;
   sum?: JsonReal;
   /** with --out: where the array was written */
@@ -67,7 +68,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
   const offset = displs ? displs[comm.rank] : 0;
   const balanced = x.balanced;
   const lanes = o.checksum ? (o.lanes ?? localLanes(x, offset)) : null;
-  const moments = o.checksum ? (o.moments ?? localMoments(x, 0)) : null; // the sum needs no shift
+  // the sum needs no shift; complex arrays have no real sum: their checksum is the fingerprint alone
+  const moments = o.checksum && !isComplex(x.dtype) ? (o.moments ?? localMoments(x, 0)) : null;
   const mine: RankReport = {
     rank: comm.rank,
     host: comm.host(),
@@ -76,10 +78,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     slices: x.lshape.map((d, i) => (i === split ? [offset, offset + d] : [0, d]) as [number, number]),
     lnbytes: x.lnbytes,
   };
-  if (lanes && moments) {
-    mine.checksum = finishFingerprint(lanes, x.gshape, x.dtype);
-    mine.lsum = jsonReal(finishSum(moments));
-  }
+  if (lanes) mine.checksum = finishFingerprint(lanes, x.gshape, x.dtype);
+  if (moments) mine.lsum = jsonReal(finishSum(moments));
   const opMax = comm.allreduceNumber(o.opSeconds, 'max');
   const fingerprint = lanes ? globalFingerprint(x, lanes) : null;
   const sum = moments ? finishSum(globalMoments(x, moments)) : null;
@@ -100,9 +100,7 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     ranks,
     timing: { total_s: 0, op_s: opMax },
   };
-  if (fingerprint !== null && sum !== null) {
-    report.checksum = fingerprint;
-    report.sum = jsonReal(sum);
-  }
+  if (fingerprint !== null) report.checksum = fingerprint;
+  if (sum !== null) report.sum = jsonReal(sum);
   return report;
 }
