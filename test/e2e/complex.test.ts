@@ -5,13 +5,13 @@
  * (NaN and infinite parts too), and resplit/redistribute keep every bit of complex data.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { balancedLshapeMap } from '../../src/dnd/layout.js';
 import type { InfoReport } from '../../src/runtime/jobs/info.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import { PYTHON, tempDir } from '../helpers/files.js';
-import { dnd, dndJson, ROOT } from '../helpers/run.js';
+import { dnd, dndJson, mpiEnv, ROOT } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
 
 interface Made {
@@ -218,4 +218,28 @@ describe('complex: bad input is exit 2 before launch, one line', () => {
       assert.match(r.stderr, /--stats is for real dtypes: complex(64|128) has no min or max/);
     }
   });
+});
+
+describe('complex in the library, on real ranks (test/mpi/complex-ranks.mjs)', () => {
+  const dir = tempDir();
+  for (const n of [1, 2, 3, 4]) {
+    it(`${n} rank(s): factories, array, copy, resplit, redistribute, save/load, refusals`, () => {
+      const file = `${dir}/lib${n}.h5`;
+      const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}test/mpi/complex-ranks.mjs`, file], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { size: number; cases: number; failures: string[] };
+      assert.equal(out.size, n);
+      assert.deepEqual(out.failures, []);
+      assert.ok(out.cases >= 140, `${out.cases} cases`);
+      // h5py reads the library's save as its own complex
+      for (const dtype of ['complex64', 'complex128']) {
+        const d = py<Dumped>(['dump', file, `/${dtype}`]);
+        assert.equal(d.dtype, dtype);
+        assert.deepEqual(d.shape, [7, 4, 3]);
+        assert.deepEqual(d.values[0], ['-2.0', '100.0']);
+        assert.deepEqual(d.values[1], ['-1.5', '-inf']);
+        assert.deepEqual(d.values[3], ['-0.0', '97.0']);
+      }
+    });
+  }
 });
