@@ -84,6 +84,14 @@ describe('complex: dnd reads what h5py wrote', () => {
     assert.equal(new Set([c64, c128, f32]).size, 3, 'complex64, complex128 and the float32 of the same parts differ');
   });
 
+  it('the fingerprint covers every byte of an item: one bit flipped in any of its 8 or 16 bytes changes it', () => {
+    for (const [dtype, nbytes] of [['complex64', 8], ['complex128', 16]] as const) {
+      const seen = new Set([dndJson<InfoReport>(['info', `${file}:/bits_${dtype}`, '-n', '2', '--checksum']).checksum]);
+      for (let b = 0; b < nbytes; b++) seen.add(dndJson<InfoReport>(['info', `${file}:/bits_${dtype}_${b}`, '-n', String((b % 4) + 1), '--checksum']).checksum);
+      assert.equal(seen.size, nbytes + 1, `${dtype}: all different`);
+    }
+  });
+
   it('chunked and gzip complex datasets read the same as contiguous ones', () => {
     for (const name of ['chunked_complex64', 'chunked_complex128', 'gzip_complex64']) {
       const out = `${dir}/copy_${name}.h5`;

@@ -41,6 +41,15 @@ def make(d):
             np.save(f"{d}/chunked_{dt}.npy", varied((9, 4), dt))
         f.create_dataset("gzip_complex64", data=varied((9, 4), "complex64"), chunks=(2, 4), compression="gzip")
         np.save(f"{d}/gzip_complex64.npy", varied((9, 4), "complex64"))
+        # one bit flipped in each byte of one item, re and im: every byte counts in the fingerprint
+        for dt, ut in (("complex64", np.uint32), ("complex128", np.uint64)):
+            base = varied((3, 4), dt)
+            f[f"bits_{dt}"] = base
+            nbytes = np.dtype(dt).itemsize
+            for b in range(nbytes):
+                a = base.copy()
+                a.reshape(-1)[5:6].view(np.uint8)[b] ^= 0x01
+                f[f"bits_{dt}_{b}"] = a
         # a compound that is not h5py's complex: dnd must refuse it, not misread it
         f["mixed"] = np.zeros(3, dtype=[("r", "<f4"), ("i", "<f8")])
         f["other_names"] = np.zeros(3, dtype=[("re", "<f4"), ("im", "<f4")])
