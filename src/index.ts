@@ -9,7 +9,7 @@
  */
 export { Comm, type ReduceOp } from './dnd/comm.js';
 export { DNDarray, type DNDarrayInit } from './dnd/dndarray.js';
-export { DTYPES, isDtype, itemsize, parseDtype, type Dtype, type TypedArray } from './dnd/dtypes.js';
+export { DTYPES, isComplex, isDtype, itemsize, lanes, parseDtype, type Dtype, type TypedArray } from './dnd/dtypes.js';
 export { DndError, isDndError, usageError, type DndErrorTag } from './dnd/errors.js';
 export {
   balancedLshapeMap,
@@ -35,7 +35,7 @@ export * as random from './dnd/random-api.js';
 // the draws also at the top level, as aliases of dnd.random's
 export { normal, rand, randint, randn, RandomState, seed, type RandomOptions } from './dnd/random.js';
 export { FACTORY_KINDS, type FactoryKind } from './dnd/spec.js';
-export { parseScalar, type Scalar } from './dnd/scalar.js';
+export { parseComplex, parseScalar, type ComplexPair, type FillValue, type Scalar } from './dnd/scalar.js';
 export { finishFingerprint, globalFingerprint, localLanes, type Lanes } from './dnd/checksum.js';
 export { globalMoments, globalStats, localMoments, type Moments, type Stats } from './dnd/stats.js';
 export { load, save, type LoadOptions, type SaveOptions } from './dnd/io.js';

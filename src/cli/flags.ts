@@ -61,6 +61,7 @@ export const seedFlag = Flags.custom<number | bigint>({
 
 export const dtypeFlag = Flags.option({
   summary: 'Element type.',
+  description: 'complex64/complex128 are (re, im) pairs of float32/float64, stored in HDF5 as h5py stores them (compound {r, i}); they come from zeros, ones, empty, full (--value 1+2j) and eye, and have no --stats.',
   options: DTYPES as unknown as Dtype[],
 })();
 

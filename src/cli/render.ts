@@ -50,13 +50,15 @@ export function arrayHeader(r: ArrayReport, c: ChalkInstance): string {
 }
 
 export function rankTable(r: ArrayReport, c: ChalkInstance): string {
-  const withSum = r.ranks.some((k) => k.checksum !== undefined);
-  const t = table(c, ['rank', 'host', 'lshape', 'offset', 'count', 'slices', 'bytes', ...(withSum ? ['checksum', 'local sum'] : [])]);
+  const withChecksum = r.ranks.some((k) => k.checksum !== undefined);
+  const withSum = r.ranks.some((k) => k.lsum !== undefined); // complex arrays have no sum
+  const t = table(c, ['rank', 'host', 'lshape', 'offset', 'count', 'slices', 'bytes', ...(withChecksum ? ['checksum'] : []), ...(withSum ? ['local sum'] : [])]);
   for (const k of r.ranks) {
     const count = r.split === null ? '-' : String(k.lshape[r.split]);
     const empty = k.lshape.some((d) => d === 0);
     const row = [String(k.rank), k.host, tuple(k.lshape), String(k.offset), count, slices(k.slices), bytes(k.lnbytes)];
-    if (withSum) row.push(k.checksum ?? '', k.lsum === undefined ? '' : showReal(k.lsum));
+    if (withChecksum) row.push(k.checksum ?? '');
+    if (withSum) row.push(k.lsum === undefined ? '' : showReal(k.lsum));
     t.push(empty ? row.map((x) => c.dim(x)) : row);
   }
   return t.toString();
@@ -71,7 +73,7 @@ export function layoutLines(r: { lshape_map: number[][]; counts: number[] | null
 
 export function renderArrayReport(r: ArrayReport, c: ChalkInstance): string {
   const lines = [arrayHeader(r, c), rankTable(r, c), ...layoutLines(r, c)];
-  if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${r.sum === undefined ? '' : showReal(r.sum, 10)}`);
+  if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}${r.sum === undefined ? '' : `  ${c.bold('sum')} ${showReal(r.sum, 10)}`}`);
   if (r.out) lines.push(`${c.bold('written')} ${r.out.file}:${r.out.dataset}${r.timing.write_s !== undefined ? ` in ${seconds(r.timing.write_s)} (${rate(r.gnbytes, r.timing.write_s)})` : ''}`);
   lines.push(c.dim(`time ${seconds(r.timing.total_s)} total, ${seconds(r.timing.op_s)} in the operation (slowest rank)`));
   return lines.join('\n');

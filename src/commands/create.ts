@@ -5,7 +5,8 @@ import { dtypeFlag, forceFlag, fsyncFlag, hostFlags, launcherFlag, nprocsFlag, o
 import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { planOutput } from '../runtime/output.js';
 import { parseCounts, parseShape } from '../cli/parse.js';
-import { parseScalar } from '../dnd/scalar.js';
+import { isComplex } from '../dnd/dtypes.js';
+import { parseComplex, parseScalar } from '../dnd/scalar.js';
 import { renderArrayReport } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
 import { FACTORY_KINDS, type FactoryKind } from '../dnd/spec.js';
@@ -22,6 +23,10 @@ rank (host, lshape, offset along the split axis, slices, bytes), the lshape_map,
 Random kinds are counter-based (Philox4x32-10): element i of the global array depends only on
 (--seed, i), so the same seed gives the same global array for any -n and any --split.
 
+Complex (--dtype complex64 or complex128) comes from zeros, ones, empty, full and eye only:
+full takes --value 1+2j (a real value has imaginary part 0); the ranges and random kinds refuse
+complex dtypes.
+
 KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
 
   static override examples = [
@@ -29,6 +34,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     { description: 'Split along the last axis, as float64, and print JSON.', command: '<%= config.bin %> <%= command.id %> rand 1000,30 --split -1 --dtype float64 -n 3 --json' },
     { description: 'An unbalanced layout on purpose: rank 1 holds nothing.', command: '<%= config.bin %> <%= command.id %> arange 7,2 --counts 4,0,2,1 -n 4' },
     { description: 'Integers in [0, 100), with a fingerprint of the global contents.', command: '<%= config.bin %> <%= command.id %> randint 12,5 --low 0 --high 100 --dtype int32 -n 2 --checksum' },
+    { description: 'A complex array, written as h5py writes complex (compound of r and i).', command: '<%= config.bin %> <%= command.id %> full 6,2 --dtype complex128 --value 1.5-2j -n 2 --out z.h5' },
     { description: 'Every rank holds the whole array.', command: '<%= config.bin %> <%= command.id %> eye 4,4 --split none -n 2' },
     { description: 'Write it with parallel HDF5 (h5py and h5dump read it).', command: '<%= config.bin %> <%= command.id %> randn 1000,30 -n 4 --out data.h5:/temperature' },
     { description: 'Record a per-rank trace (open it in ui.perfetto.dev, or: dnd trace summary create.json).', command: '<%= config.bin %> <%= command.id %> randn 4096,1024 -n 4 --trace create.json' },
@@ -46,7 +52,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     launcher: launcherFlag,
     dtype: dtypeFlag,
     seed: seedFlag,
-    value: Flags.string({ summary: 'full: the fill value (nan, inf, -inf and -0 too; integers of any size for int64).' }),
+    value: Flags.string({ summary: 'full: the fill value (nan, inf, -inf and -0 too; integers of any size for int64; 1+2j, -0.5j, nan+infj for complex64/complex128).' }),
     start: Flags.string({ summary: 'arange, linspace: the first value (default 0).' }),
     step: Flags.string({ summary: 'arange: the increment (default 1).' }),
     stop: Flags.string({ summary: 'linspace: the last value (default 1).' }),
@@ -75,7 +81,8 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
         dtype: flags.dtype,
         split: flags.split,
         seed: flags.seed,
-        value: scalar(flags.value, '--value'),
+        // complex dtypes take numpy's spelling, 1+2j; text ending in j without one is refused by the validator
+        value: flags.value !== undefined && (isComplex(flags.dtype ?? 'float32') || /j\)?\s*$/i.test(flags.value)) ? parseComplex(flags.value, '--value') : scalar(flags.value, '--value'),
         start: scalar(flags.start, '--start'),
         step: scalar(flags.step, '--step'),
         stop: scalar(flags.stop, '--stop'),

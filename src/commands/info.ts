@@ -5,6 +5,8 @@ import { dtypeFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, seed
 import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { arrayHeader, bytes, distributionBars, layoutLines, rankTable, seconds, tuple } from '../cli/render.js';
 import { resolveSource } from '../cli/source.js';
+import { isComplex } from '../dnd/dtypes.js';
+import { usageError } from '../dnd/errors.js';
 import type { InfoJob } from '../runtime/job.js';
 import type { InfoReport } from '../runtime/jobs/info.js';
 import type { FileFacts } from '../runtime/source.js';
@@ -58,6 +60,7 @@ Inspecting never changes the data or its layout.`;
     const nprocs = this.resolveNprocs(flags.nprocs);
     const src = resolveSource(args.source ?? '', flags, nprocs);
     const facts = src.facts;
+    if (flags.stats && isComplex(src.dtype)) throw usageError(`--stats is for real dtypes: ${src.dtype} has no min or max, and its mean and std are not computed (use --checksum)`);
     const job: InfoJob = { op: 'info', source: src.spec, split: src.split, stats: flags.stats, checksum: flags.checksum };
     const run = await this.runJob<InfoReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'info') });
     if (!run.result) return undefined;
@@ -87,7 +90,7 @@ Inspecting never changes the data or its layout.`;
       const f = (v: JsonReal | null) => showReal(v);
       lines.push(`${c.bold('stats')}    min ${f(s.min)}  max ${f(s.max)}  mean ${f(s.mean)}  std ${f(s.std)}  sum ${showReal(s.sum, 10)}  (${s.count} values${s.nan_count ? `, ${s.nan_count} NaN` : ''})`);
     }
-    if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}  ${c.bold('sum')} ${showReal(r.sum, 10)}`);
+    if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}${r.sum === undefined ? '' : `  ${c.bold('sum')} ${showReal(r.sum, 10)}`}`);
     lines.push(c.dim(`time ${seconds(r.timing.total_s)} total, ${seconds(r.timing.op_s)} loading (slowest rank)${r.timing.stats_s !== undefined ? `, ${seconds(r.timing.stats_s)} stats` : ''}`));
     return lines.join('\n');
   }

@@ -11,7 +11,10 @@
  *   fmix32(lo) ^ hi of its little-endian halves. With gi = fmix32(lo32(g) ^
  *   fmix32(hi32(g) + 0x9e3779b9)), two lanes sum, mod 2^32,
  *       A += fmix32(w ^ gi)        B += fmix32((w ^ 0x27d4eb2f) + gi)
- *   (fmix32 is MurmurHash3's finaliser). Sums commute, so ranks add their own blocks in
+ *   (fmix32 is MurmurHash3's finaliser). A complex item (complex64: 8 bytes, complex128:
+ *   16) is its two parts, each an element of the part's type: the real part at global index
+ *   2g, the imaginary part at 2g + 1 — so every byte of the item counts, and where each part
+ *   sits matters (re and im swapped differ). Sums commute, so ranks add their own blocks in
  *   any order. An array that is not split (split none) is counted once, from rank 0's
  *   copy: every rank holds all of it.
  *   The fingerprint is hex8(fmix32(A ^ H)) + hex8(fmix32(B ^ fmix32(H ^ 0x165667b1))),
@@ -24,7 +27,7 @@
  * fault; compare --stats for numerical equality.
  */
 import type { DNDarray } from './dndarray.js';
-import type { Dtype, TypedArray } from './dtypes.js';
+import { lanes, type Dtype, type TypedArray } from './dtypes.js';
 import { globalRuns, type Shape } from './layout.js';
 
 export function fmix32(h: number): number {
@@ -63,12 +66,16 @@ export function finishFingerprint(lanes: Lanes, gshape: Shape, dtype: Dtype): st
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
-/** Flat (local, global, length) triples of a block's runs, for the native kernel. */
+/**
+ * Flat (local, global, length) triples of a block's runs, for the native kernel, in
+ * elements of the typed array: a complex item is two (re at 2g, im at 2g + 1).
+ */
 function runsOf(x: DNDarray, offset: number): Float64Array {
   const rows = x.split === null ? 0 : x.lshape[x.split];
   const runs = globalRuns(x.gshape, x.split, offset, rows);
+  const k = lanes(x.dtype);
   const flat = new Float64Array(runs.length * 3);
-  runs.forEach((r, i) => flat.set([r.local, r.global, r.length], 3 * i));
+  runs.forEach((r, i) => flat.set([r.local * k, r.global * k, r.length * k], 3 * i));
   return flat;
 }
 

@@ -7,7 +7,7 @@
  * Getters marked *collective* must be called on every rank in the same order.
  */
 import { Comm } from './comm.js';
-import { itemsize, type Dtype, type TypedArray } from './dtypes.js';
+import { itemsize, lanes, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
 import { countsDispls, isBalancedMap, normalizeSplit, numel, type Shape, type Split } from './layout.js';
 import { allocate, release } from './memory.js';
@@ -47,8 +47,10 @@ export class DNDarray {
     this._larray = init.larray;
     this._lshapeMap = init.lshapeMap ?? null;
     this._balanced = init.balanced ?? null;
-    if (init.larray.length !== numel(init.lshape)) {
-      throw new RangeError(`local array has ${init.larray.length} elements but lshape ${JSON.stringify(init.lshape)} needs ${numel(init.lshape)}`);
+    // complex blocks hold two elements (re, im) per item: see dtypes.ts
+    const need = numel(init.lshape) * lanes(init.dtype);
+    if (init.larray.length !== need) {
+      throw new RangeError(`local array has ${init.larray.length} elements but lshape ${JSON.stringify(init.lshape)} of ${init.dtype} needs ${need}`);
     }
   }
 
@@ -94,7 +96,7 @@ export class DNDarray {
   get lshape(): number[] {
     return [...this._lshape];
   }
-  /** this rank's block (zero-copy) */
+  /** this rank's block (zero-copy); complex: 2 × lnumel interleaved (re, im) parts */
   get larray(): TypedArray {
     return this._larray;
   }
@@ -267,7 +269,7 @@ export class DNDarray {
 
   /** Not collective: a copy of this rank's block with the same layout. */
   copy(): DNDarray {
-    const larray = allocate(this.dtype, this._larray.length);
+    const larray = allocate(this.dtype, this.lnumel);
     (larray as Float64Array).set(this._larray as Float64Array);
     return new DNDarray({ comm: this.comm, dtype: this.dtype, gshape: this._gshape, split: this._split, larray, lshape: this._lshape, lshapeMap: this._lshapeMap, balanced: this._balanced });
   }

@@ -11,11 +11,11 @@
 import { arrayOf, blockFor, localRuns } from './block.js';
 import type { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
-import { dtypeOfArray, isFloat, type Dtype, type TypedArray } from './dtypes.js';
+import { dtypeOfArray, isComplex, isFloat, lanes, partDtype, type Dtype, type TypedArray } from './dtypes.js';
 import { usageError } from './errors.js';
 import { numel, strides, type Split } from './layout.js';
 import { checkOptions, commOf, dtypeOf, splitOf } from './options.js';
-import { fillScalar, isIntegral, setScalar, toBig, toNum, type Scalar } from './scalar.js';
+import { complexParts, fillScalar, isIntegral, setScalar, toBig, toNum, type FillValue, type Scalar } from './scalar.js';
 import { checkFactorySpec, checkShape, checkSplit, defaultDtype, type FactoryInput, type FactoryKind, type FactorySpec } from './spec.js';
 import { tensorBlock, type Tensor } from './tensor.js';
 
@@ -49,13 +49,27 @@ export function librarySpec(fn: string, input: Omit<FactoryInput, 'split' | 'dty
   return { spec, comm };
 }
 
-/** Fills each element from its global flat index. */
+/** Fills each element from its global flat index (complex: the real part; imaginary stays 0). */
 function byIndex(spec: FactorySpec, comm: Comm, f: (g: number) => Scalar): DNDarray {
   const b = blockFor(spec, comm);
+  const k = lanes(spec.dtype);
   for (const run of localRuns(b)) {
-    for (let i = 0; i < run.length; i++) setScalar(b.larray, run.local + i, f(run.global + i));
+    for (let i = 0; i < run.length; i++) setScalar(b.larray, (run.local + i) * k, f(run.global + i));
   }
   return arrayOf(b);
+}
+
+/** Fills a block with one value: complex blocks with its (re, im) parts interleaved. */
+function fillValue(a: TypedArray, v: FillValue, dtype: Dtype): void {
+  if (!isComplex(dtype)) {
+    if (!(v === 0 && !Object.is(v, -0))) fillScalar(a, v as Scalar);
+    return;
+  }
+  const [re, im] = complexParts(v);
+  for (let i = 0; i < a.length; i += 2) {
+    a[i] = re;
+    a[i + 1] = im;
+  }
 }
 
 /** start + g*step, exactly: in BigInt where an int64 value could pass 2^53. */
@@ -87,8 +101,7 @@ export function fillDeterministic(spec: FactorySpec, comm: Comm): DNDarray {
     case 'ones':
     case 'full': {
       const b = blockFor(spec, comm);
-      const v = spec.kind === 'ones' ? 1 : (spec.value as Scalar);
-      if (!(v === 0 && !Object.is(v, -0))) fillScalar(b.larray, v);
+      fillValue(b.larray, spec.kind === 'ones' ? 1 : (spec.value as FillValue), spec.dtype);
       return arrayOf(b);
     }
     case 'arange':
@@ -125,8 +138,12 @@ export function ones(shape: number | readonly number[], opts: FactoryOptions = {
   return simple('ones', 'ones', shape, opts);
 }
 
-/** Heat's `full(shape, fill_value, dtype, split)`; an int64 value beyond 2^53 as a BigInt. */
-export function full(shape: number | readonly number[], value: Scalar, opts: FactoryOptions = {}): DNDarray {
+/**
+ * Heat's `full(shape, fill_value, dtype, split)`; an int64 value beyond 2^53 as a BigInt;
+ * a complex value as a [re, im] pair with `{dtype: 'complex64' | 'complex128'}` (a real
+ * value fills a complex array with imaginary part 0).
+ */
+export function full(shape: number | readonly number[], value: FillValue, opts: FactoryOptions = {}): DNDarray {
   return simple('full', 'full', shape, opts, { value });
 }
 
@@ -212,7 +229,11 @@ export interface ArrayOptions {
   split?: Split;
   /** shape of the given data (default: 1-D, its length) */
   shape?: readonly number[];
-  /** how to read the data: default the typed array's own type; 'bool' for a Uint8Array of 0/1 */
+  /**
+   * how to read the data: default the typed array's own type; 'bool' for a Uint8Array of
+   * 0/1; 'complex64' / 'complex128' for a Float32Array / Float64Array of interleaved
+   * (re, im) parts (numpy's layout: 2 elements per item)
+   */
   dtype?: Dtype;
   comm?: Comm;
 }
@@ -228,9 +249,11 @@ export function array(data: TypedArray, opts: ArrayOptions = {}): DNDarray {
   const comm = commOf(opts);
   const own = dtypeOfArray(data);
   const dtype = opts.dtype ?? own;
-  if (dtype !== own && !(dtype === 'bool' && own === 'uint8')) throw usageError(`array: dtype ${dtype} does not match the data's ${own}`);
-  const shape = opts.shape ? checkShape(opts.shape, 'array shape') : [data.length];
-  if (numel(shape) !== data.length) throw usageError(`array: shape (${shape.join(', ')}) needs ${numel(shape)} elements, the data has ${data.length}`);
+  if (dtype !== own && !(dtype === 'bool' && own === 'uint8') && partDtype(dtype) !== own) throw usageError(`array: dtype ${dtype} does not match the data's ${own}`);
+  const k = lanes(dtype);
+  if (data.length % k !== 0) throw usageError(`array: ${dtype} data holds (re, im) pairs, but it has an odd number of elements (${data.length})`);
+  const shape = opts.shape ? checkShape(opts.shape, 'array shape') : [data.length / k];
+  if (numel(shape) * k !== data.length) throw usageError(`array: shape (${shape.join(', ')}) needs ${numel(shape) * k} elements of ${own}, the data has ${data.length}`);
   if (opts.isSplit !== undefined && opts.isSplit !== null && opts.split !== undefined && opts.split !== null) throw usageError('array: give split or isSplit, not both');
   if (opts.isSplit !== undefined && opts.isSplit !== null) {
     const axis = checkSplit(opts.isSplit, shape.length);
@@ -240,6 +263,6 @@ export function array(data: TypedArray, opts: ArrayOptions = {}): DNDarray {
   const split = checkSplit(splitOf(opts.split), shape.length);
   if (split === null) return new DNDarray({ comm, dtype, gshape: shape, split: null, larray: data, lshape: shape, balanced: true });
   const b = blockFor({ gshape: shape, split, dtype, counts: null }, comm);
-  for (const run of localRuns(b)) (b.larray as Float64Array).set((data as Float64Array).subarray(run.global, run.global + run.length), run.local);
+  for (const run of localRuns(b)) (b.larray as Float64Array).set((data as Float64Array).subarray(run.global * k, (run.global + run.length) * k), run.local * k);
   return arrayOf(b);
 }

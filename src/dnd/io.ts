@@ -44,7 +44,7 @@ export function resolveDataset(file: string, dataset: string | null, all: Datase
 /** Checks that dnd can hold the dataset's stored type. */
 export function datasetDtype(info: DatasetInfo, file: string): Dtype {
   if (info.dtype === null || !isDtype(info.dtype)) {
-    throw usageError(`${file}:${info.path} stores ${info.storedType} values, which dnd cannot load: supported are float32/64, int8/16/32/64, uint8/16/32 and bool`);
+    throw usageError(`${file}:${info.path} stores ${info.storedType} values, which dnd cannot load: supported are float32/64, int8/16/32/64, uint8/16/32, bool and complex64/128 (h5py's compound of r and i)`);
   }
   if (info.scalar) throw usageError(`${file}:${info.path} is a scalar dataset: there is no axis to distribute`);
   checkReadable(info, file);

@@ -5,10 +5,10 @@
  * in a script), and the defaults are filled in here once. The launcher calls it before
  * any rank starts (bad input is exit 2 there); the ranks build from the checked spec.
  */
-import { isFloat, type Dtype } from './dtypes.js';
+import { isComplex, isFloat, type Dtype } from './dtypes.js';
 import { usageError } from './errors.js';
 import { normalizeSplit, numel, validateCounts, type Split } from './layout.js';
-import { checkScalar, INT_RANGE, isIntegral, toBig, toNum, type Scalar } from './scalar.js';
+import { checkFillValue, checkScalar, INT_RANGE, isIntegral, toBig, toNum, type FillValue, type Scalar } from './scalar.js';
 
 export const FACTORY_KINDS = ['zeros', 'ones', 'full', 'empty', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint'] as const;
 export type FactoryKind = (typeof FACTORY_KINDS)[number];
@@ -23,8 +23,8 @@ export interface FactorySpec {
   counts: number[] | null;
   /** random kinds: the generator's seed, 0..2^64-1 */
   seed: number | bigint;
-  /** full */
-  value?: Scalar;
+  /** full: a [re, im] pair for a complex dtype (a real value has imaginary part 0) */
+  value?: FillValue;
   /** arange, linspace */
   start?: Scalar;
   /** arange */
@@ -60,6 +60,9 @@ const KIND_OPTIONS: Record<FactoryKind, readonly Option[]> = {
   randn: ['seed'],
   randint: ['seed', 'low', 'high'],
 };
+
+/** The kinds that can make complex64/complex128 arrays. */
+export const COMPLEX_KINDS: readonly FactoryKind[] = ['zeros', 'ones', 'empty', 'full', 'eye'];
 
 /** The dtype a kind makes when none is asked for: int64 for randint (as numpy), else float32. */
 export function defaultDtype(kind: FactoryKind): Dtype {
@@ -153,6 +156,11 @@ export function checkFactorySpec(input: FactoryInput, size: number, names: Optio
   const seed = input.seed ?? 0;
   checkSeed(seed, names.seed);
   const spec: FactorySpec = { kind, gshape, dtype, split, counts, seed };
+  // complex arrays: filled (zeros, ones, empty, full, eye), never ranged or drawn, since
+  // numpy's ranges and generators give complex no meaning worth guessing here
+  if (isComplex(dtype) && !COMPLEX_KINDS.includes(kind)) {
+    throw usageError(`${kind} cannot make ${dtype}: complex arrays come from ${COMPLEX_KINDS.join(', ')}, or from a file`);
+  }
   switch (kind) {
     case 'rand':
     case 'randn':
@@ -160,7 +168,7 @@ export function checkFactorySpec(input: FactoryInput, size: number, names: Optio
       break;
     case 'full':
       if (input.value === undefined) throw usageError(`full needs ${names.value} (the fill value)`);
-      checkScalar(input.value, dtype, names.value);
+      checkFillValue(input.value, dtype, names.value);
       spec.value = input.value;
       break;
     case 'randint':

@@ -29,7 +29,8 @@
  */
 import { countsGlobally } from './checksum.js';
 import type { DNDarray } from './dndarray.js';
-import type { TypedArray } from './dtypes.js';
+import { isComplex, type TypedArray } from './dtypes.js';
+import { usageError } from './errors.js';
 
 /** One rank's (or a merged) summary; raw float64 so it crosses MPI exactly. */
 export interface Moments {
@@ -72,6 +73,8 @@ function empty(shift: number): Moments {
 
 /** Not collective: this rank's summary, one native pass over its block. */
 export function localMoments(x: DNDarray, shift: number): Moments {
+  // a complex block is (re, im) parts: moments over them would be wrong numbers, not an error
+  if (isComplex(x.dtype)) throw usageError(`statistics are for real dtypes, not ${x.dtype}`);
   return momentsOf(x.larray, shift, (a, k) => x.comm.native.momentSums(a, k));
 }
 

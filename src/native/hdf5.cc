@@ -56,6 +56,36 @@ hid_t BoolType() {
   return t;
 }
 
+// h5py stores complex as a compound {r, i} of two floats of one precision, packed:
+// complex64 = {r: float32, i: float32}, complex128 = {r: float64, i: float64}. Also the
+// memory layout of a dnd complex block (interleaved re, im: src/dnd/dtypes.ts).
+hid_t ComplexType(hid_t part) {
+  size_t n = H5Tget_size(part);
+  hid_t t = H5Tcreate(H5T_COMPOUND, 2 * n);
+  H5Tinsert(t, "r", 0, part);
+  H5Tinsert(t, "i", n, part);
+  return t;
+}
+
+// The dnd complex dtype of a stored compound ("" if it is not h5py's complex): exactly two
+// members named r and i (HDF5 converts compounds by member name, so their order and
+// offsets do not matter), both floats of the same 4 or 8 bytes.
+std::string ComplexDtype(hid_t t) {
+  if (H5Tget_nmembers(t) != 2) return "";
+  int ri = H5Tget_member_index(t, "r"), ii = H5Tget_member_index(t, "i");
+  if (ri < 0 || ii < 0) return "";
+  hid_t r = H5Tget_member_type(t, static_cast<unsigned>(ri));
+  hid_t i = H5Tget_member_type(t, static_cast<unsigned>(ii));
+  std::string d;
+  if (H5Tget_class(r) == H5T_FLOAT && H5Tget_class(i) == H5T_FLOAT && H5Tget_size(r) == H5Tget_size(i)) {
+    if (H5Tget_size(r) == 4) d = "complex64";
+    if (H5Tget_size(r) == 8) d = "complex128";
+  }
+  H5Tclose(r);
+  H5Tclose(i);
+  return d;
+}
+
 // Memory type of a dnd dtype name; caller closes it. -1 when unknown.
 hid_t MemType(const std::string& d) {
   hid_t base = -1;
@@ -69,6 +99,8 @@ hid_t MemType(const std::string& d) {
   else if (d == "uint16") base = H5T_NATIVE_UINT16;
   else if (d == "uint32") base = H5T_NATIVE_UINT32;
   else if (d == "bool") return BoolType();
+  else if (d == "complex64") return ComplexType(H5T_NATIVE_FLOAT);
+  else if (d == "complex128") return ComplexType(H5T_NATIVE_DOUBLE);
   if (base < 0) return -1;
   return H5Tcopy(base);
 }
@@ -119,6 +151,9 @@ void DescribeType(hid_t t, std::string* dtype, std::string* name) {
     }
     if (is_bool) *dtype = "bool";
     *name = is_bool ? "bool (enum FALSE/TRUE)" : "enum";
+  } else if (cls == H5T_COMPOUND && !ComplexDtype(t).empty()) {
+    *dtype = ComplexDtype(t);
+    *name = *dtype + " (compound r, i)";
   } else if (cls == H5T_STRING) {
     *name = H5Tis_variable_str(t) > 0 ? "variable-length string" : "fixed-length string";
   } else {

@@ -5,6 +5,7 @@
 import { finishFingerprint, globalFingerprint, localLanes, type Lanes } from '../dnd/checksum.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import type { Dtype } from '../dnd/dtypes.js';
+import { isComplex } from '../dnd/dtypes.js';
 import { finishSum, globalMoments, localMoments, type Moments } from '../dnd/stats.js';
 import { jsonReal, type JsonReal } from './json-real.js';
 import { firstTouchSeconds } from '../dnd/memory.js';
@@ -40,7 +41,7 @@ export interface ArrayReport {
   displs: number[] | null;
   gnbytes: number;
   ranks: RankReport[];
-  /** with --checksum: fingerprint and sum of the global array (independent of -n and split) */
+  /** with --checksum: fingerprint and sum of the global array (independent of -n and split); no sum for complex */
   checksum?: string;
   sum?: JsonReal;
   /** with --out: where the array was written */
@@ -68,7 +69,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
   const offset = displs ? displs[comm.rank] : 0;
   const balanced = x.balanced;
   const lanes = o.checksum ? (o.lanes ?? localLanes(x, offset)) : null;
-  const moments = o.checksum ? (o.moments ?? localMoments(x, 0)) : null; // the sum needs no shift
+  // the sum needs no shift; complex arrays have no real sum: their checksum is the fingerprint alone
+  const moments = o.checksum && !isComplex(x.dtype) ? (o.moments ?? localMoments(x, 0)) : null;
   const mine: RankReport = {
     rank: comm.rank,
     host: comm.host(),
@@ -77,10 +79,8 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     slices: x.lshape.map((d, i) => (i === split ? [offset, offset + d] : [0, d]) as [number, number]),
     lnbytes: x.lnbytes,
   };
-  if (lanes && moments) {
-    mine.checksum = finishFingerprint(lanes, x.gshape, x.dtype);
-    mine.lsum = jsonReal(finishSum(moments));
-  }
+  if (lanes) mine.checksum = finishFingerprint(lanes, x.gshape, x.dtype);
+  if (moments) mine.lsum = jsonReal(finishSum(moments));
   const opMax = comm.allreduceNumber(o.opSeconds, 'max');
   // first touch of fresh blocks (memory.ts), slowest rank: on some machines it is most of a move
   const allocMax = comm.allreduceNumber(firstTouchSeconds(), 'max');
@@ -103,9 +103,7 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
     ranks,
     timing: { total_s: 0, op_s: opMax, alloc_s: allocMax },
   };
-  if (fingerprint !== null && sum !== null) {
-    report.checksum = fingerprint;
-    report.sum = jsonReal(sum);
-  }
+  if (fingerprint !== null) report.checksum = fingerprint;
+  if (sum !== null) report.sum = jsonReal(sum);
   return report;
 }

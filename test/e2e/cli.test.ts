@@ -112,8 +112,8 @@ describe('the library', () => {
     const documented = [
       'Comm', 'DNDarray', 'DTYPES', 'DndError', 'DndNativeError', 'FACTORY_KINDS', 'RandomState', 'arange', 'arangeOver', 'array', 'balancedLshapeMap', 'chunk',
       'chunkRows', 'countsDispls', 'empty', 'eye', 'finalize', 'finishFingerprint', 'fromTensor', 'full', 'globalFingerprint', 'globalMoments', 'globalRuns',
-      'globalStats', 'isBalancedMap', 'isDndError', 'isDtype', 'itemsize', 'linspace', 'linspaceOver', 'load', 'localLanes', 'localMoments', 'lshapeMapFromCounts',
-      'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides',
+      'globalStats', 'isBalancedMap', 'isComplex', 'isDndError', 'isDtype', 'itemsize', 'lanes', 'linspace', 'linspaceOver', 'load', 'localLanes', 'localMoments', 'lshapeMapFromCounts',
+      'normal', 'normalizeAxis', 'normalizeSplit', 'numel', 'ones', 'parseComplex', 'parseDtype', 'parseScalar', 'rand', 'randint', 'randn', 'random', 'save', 'seed', 'strides',
       'tfjs', 'toTensor', 'trace', 'usageError', 'validateCounts', 'zeros',
     ].sort();
     assert.deepEqual(names, documented);

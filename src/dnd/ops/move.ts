@@ -5,7 +5,7 @@
  * axis nothing moves: each rank keeps its own chunk of the copy it already holds.
  */
 import type { DNDarray } from '../dndarray.js';
-import type { TypedArray } from '../dtypes.js';
+import { lanes, type TypedArray } from '../dtypes.js';
 import { balancedLshapeMap, countsDispls, normalizeSplit, numel, strides, type Split } from '../layout.js';
 import { allocate, release } from '../memory.js';
 import { exchange, type ExchangeMethod } from './exchange.js';
@@ -77,16 +77,17 @@ function copyBox(x: DNDarray, box: Box, lshape: number[]): TypedArray {
   if (dst.length === 0) return dst;
   const shape = x.lshape;
   const ndim = shape.length;
+  const k = lanes(x.dtype); // elements per item: offsets below count items, the arrays elements
   const run = box.extent[ndim - 1];
   const st = strides(shape);
   const idx = new Array<number>(Math.max(0, ndim - 1)).fill(0);
   for (let o = 0; ; o += run) {
     let off = box.start[ndim - 1];
     for (let i = 0; i < ndim - 1; i++) off += (box.start[i] + idx[i]) * st[i];
-    (dst as Float64Array).set((src as Float64Array).subarray(off, off + run), o);
-    let k = ndim - 2;
-    while (k >= 0 && ++idx[k] === box.extent[k]) idx[k--] = 0;
-    if (k < 0) break;
+    (dst as Float64Array).set((src as Float64Array).subarray(off * k, (off + run) * k), o * k);
+    let d = ndim - 2;
+    while (d >= 0 && ++idx[d] === box.extent[d]) idx[d--] = 0;
+    if (d < 0) break;
   }
   return dst;
 }
