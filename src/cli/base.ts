@@ -17,6 +17,7 @@ import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson } from './json.js';
 import { usageError } from '../dnd/errors.js';
+import { nativeMissing } from '../native/index.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -108,6 +109,8 @@ export abstract class DndCommand extends Command {
     if (decision.launcher === 'none' && nprocs !== 1) {
       throw usageError(`--launcher none runs one rank in-process, but -n ${nprocs} was asked for: use -n 1 or another launcher`);
     }
+    const missing = nativeMissing(); // the loader's whole advice, not one rank's first line
+    if (missing) throw missing;
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
       const run = await launch<T>(job, { nprocs, launcher, color, timeoutS, ...extra });

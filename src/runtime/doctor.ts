@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { chooseLauncher, defaultNprocs, inSlurmAllocation, outerRank, which } from './detect.js';
 import { launch } from './launcher.js';
-import { tryLoadNative } from '../native/index.js';
+import { rebuildAdvice, tryLoadNative } from '../native/index.js';
 import { srunMpiPlugin } from './slurm.js';
 import { availableTensorBackend } from './tensor.js';
 import type { HelloReport } from './jobs/hello.js';
@@ -44,7 +44,7 @@ export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpi
   const { binding, h5: h5mod, error } = tryLoadNative();
   const versions = binding ? binding.versions() : null;
   const h5 = h5mod ? h5mod.h5Version() : null;
-  if (!binding) problems.push('the native binding does not load: run npm run setup');
+  if (!binding) problems.push(`the native binding does not load: ${rebuildAdvice().build}`);
   if (h5 && !h5.parallel) problems.push('HDF5 is not a parallel build: install libhdf5-openmpi-dev and rebuild');
   const mpiexec = which(process.env.DND_MPIEXEC ?? 'mpiexec');
   if (!mpiexec) problems.push('mpiexec is not on PATH: install openmpi-bin or module load openmpi');
