@@ -15,7 +15,7 @@ import type { JobSpec } from '../runtime/job.js';
 import { discardOutput, type OutputPlan } from '../runtime/output.js';
 import { executeJob } from '../runtime/execute.js';
 import { colorLevel, makeChalk } from './color.js';
-import { formatJson } from './json.js';
+import { formatJson, roundTimings } from './json.js';
 import { usageError } from '../dnd/errors.js';
 import { nativeMissing } from '../native/index.js';
 
@@ -51,9 +51,12 @@ export abstract class DndCommand extends Command {
     throw err;
   }
 
-  /** One JSON object on stdout, numbers arrays inline (see json.ts); never coloured. */
+  /**
+   * One JSON object on stdout, numbers arrays inline, timings rounded to the microsecond
+   * (see json.ts); never coloured. Its shape is the schema in schemas/ for the command.
+   */
   override logJson(json: unknown): void {
-    process.stdout.write(`${formatJson(json)}\n`);
+    process.stdout.write(`${formatJson(roundTimings(json))}\n`);
   }
 
   /** A token for this job's temporary files: random, or the outer launcher's job id. */
