@@ -29,6 +29,7 @@ if [ $want_test = 1 ]; then
   need hdf5-tools command -v h5dump
   need python3-h5py /usr/bin/python3 -c 'import h5py, numpy'
   need tmux command -v tmux   # drives dnd px through a real terminal
+  need man-db command -v man  # reads the man pages of the installed package
   # a real single-node Slurm for the batch-script tests (started by scripts/slurm-up.sh)
   need slurm-wlm sh -c 'command -v slurmctld && command -v slurmd && command -v sbatch'
   need slurm-wlm-basic-plugins sh -c 'ls /usr/lib/*/slurm-wlm/select_cons_tres.so'

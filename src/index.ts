@@ -1,7 +1,7 @@
 /**
  * dnd as a library: Heat's DNDarray model on MPI for Node.js.
  *
- *   import * as dnd from 'dnd';
+ *   import * as dnd from '@dnd-hpc/dnd';
  *   const a = dnd.random.randn(7, 4, 3, { split: 0 });
  *   console.log(`[${a.comm.rank}/${a.comm.size}]`, a.lshape, a.lshapeMap);
  *

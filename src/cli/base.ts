@@ -13,10 +13,11 @@ import type { JobSpec } from '../runtime/job.js';
 import { runRank } from '../runtime/lifecycle.js';
 import { discardOutput, finishOutput, type OutputPlan } from '../runtime/output.js';
 import { colorLevel, makeChalk } from './color.js';
-import { formatJson } from './json.js';
+import { formatJson, roundTimings } from './json.js';
 import { usageError } from '../dnd/errors.js';
 import { checkSlots, launcherForHosts, resolveHosts, type HostPlacement } from '../runtime/hosts.js';
 import { saveTrace, type TracePlan } from './trace-out.js';
+import { nativeMissing } from '../native/index.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -51,9 +52,12 @@ export abstract class DndCommand extends Command {
   }
 
 
-  /** One JSON object on stdout, numbers arrays inline (see json.ts); never coloured. */
+  /**
+   * One JSON object on stdout, numbers arrays inline, timings rounded to the microsecond
+   * (see json.ts); never coloured. Its shape is the schema in schemas/ for the command.
+   */
   override logJson(json: unknown): void {
-    process.stdout.write(`${formatJson(json)}\n`);
+    process.stdout.write(`${formatJson(roundTimings(json))}\n`);
   }
 
   /** A token for this job's temporary files: random, or the outer launcher's job id. */
@@ -130,6 +134,8 @@ export abstract class DndCommand extends Command {
       launcher = launcherForHosts(launcher, this.placement);
       checkSlots(this.placement, nprocs);
     }
+    const missing = nativeMissing(); // the loader's whole advice, not one rank's first line
+    if (missing) throw missing;
     const color = !this.jsonEnabled() && colorLevel() > 0;
     try {
       const run = await launch<unknown>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, oversubscribe: this._oversubscribe, trace: trace !== null, ...extra });

@@ -27,6 +27,27 @@ function flat(v: unknown[]): string {
   return `[${v.map((x) => (Array.isArray(x) ? flat(x) : scalar(x))).join(',')}]`;
 }
 
+/**
+ * Durations in seconds (keys ending in `_s`, and `seconds`) are rounded to the
+ * microsecond, rates (`_per_s`) to a whole number: MPI_Wtime and performance.now() carry
+ * float noise below that (1.4722599059999997), which is no information. Applied once, to
+ * the whole object, by DndCommand.logJson, so every command and every key added later
+ * gets it.
+ */
+export function roundTimings(value: unknown, key = ''): unknown {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return value;
+    if (/_per_s$/.test(key)) return Math.round(value);
+    if (/_s$/.test(key) || key === 'seconds') return Math.round(value * 1e6) / 1e6;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => roundTimings(v, key));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, roundTimings(v, k)]));
+  }
+  return value;
+}
+
 export function formatJson(value: unknown, indent = ''): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return scalar(value);

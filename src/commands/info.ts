@@ -68,7 +68,21 @@ Inspecting never changes the data or its layout.`;
     report.timing.total_s = run.totalSeconds;
     if (facts) {
       report.file = facts.file;
-      report.dataset = { ...facts.dataset, bytes_on_disk: facts.bytes_on_disk };
+      // the JSON contract's names (schemas/array-report.json), snake_case like every other key
+      const d = facts.dataset;
+      report.dataset = {
+        path: d.path,
+        shape: d.shape,
+        scalar: d.scalar,
+        dtype: d.dtype,
+        stored_type: d.storedType,
+        itemsize: d.itemsize,
+        layout: d.layout,
+        chunks: d.chunks,
+        filters: d.filters,
+        storage_size: d.storageSize,
+        bytes_on_disk: facts.bytes_on_disk,
+      };
     }
     if (!this.jsonEnabled()) this.log(this.render(report, facts));
     return report;

@@ -150,21 +150,41 @@ export function nativeBuildInfo(): NativeBuildInfo | null {
   }
 }
 
+/**
+ * How to rebuild, where dnd lives: a clone builds with its scripts; an installed package
+ * (no scripts/build.sh shipped) is rebuilt by npm, which reruns scripts/install.mjs.
+ */
+export function rebuildAdvice(): { rebuild: string; build: string; installLog: string | null } {
+  if (existsSync(`${root}scripts/build.sh`)) {
+    return { rebuild: 'npm run build', build: 'npm run setup (installs MPI and HDF5 if missing, then builds)', installLog: null };
+  }
+  let installLog: string | null = null;
+  try {
+    installLog = readFileSync(`${root}build/install.log`, 'utf8').split('\n')[0] || null;
+  } catch {
+    // never attempted (installed with --ignore-scripts)
+  }
+  const rebuild = 'npm rebuild @dnd-hpc/dnd';
+  return { rebuild, build: `${rebuild} (builds it where dnd is installed, with node-gyp; needs MPI, parallel HDF5 and a C++ compiler)`, installLog };
+}
+
 /** Turns every load failure into advice a user can act on. */
 function helpScreen(failures: string[]): string {
+  const { rebuild, build, installLog } = rebuildAdvice();
   const text = failures.join('\n');
   const lines = ["Could not load dnd's native binding (mpi-napi).", ...failures.map((f) => `  - ${f}`), 'Possible solutions:'];
+  if (installLog) lines.splice(1, 0, `  - when dnd was installed: ${installLog}`);
   if (/libmpi/.test(text)) {
-    lines.push('  - MPI\'s shared library was not found: install it (Debian: apt-get install openmpi-bin libopenmpi-dev) or `module load openmpi`, then rebuild: npm run build');
+    lines.push(`  - MPI's shared library was not found: install it (Debian: apt-get install openmpi-bin libopenmpi-dev) or \`module load openmpi\`, then rebuild: ${rebuild}`);
   }
   if (/libhdf5/.test(text)) {
-    lines.push('  - the parallel HDF5 library was not found: install libhdf5-openmpi-dev or `module load hdf5` (a parallel build), then rebuild: npm run build');
+    lines.push(`  - the parallel HDF5 library was not found: install libhdf5-openmpi-dev or \`module load hdf5\` (a parallel build), then rebuild: ${rebuild}`);
   }
   if (/NODE_MODULE_VERSION|was compiled against a different Node/.test(text)) {
-    lines.push(`  - the binding was built for another Node.js; rebuild it for ${process.version}: npm run build`);
+    lines.push(`  - the binding was built for another Node.js; rebuild it for ${process.version}: ${rebuild}`);
   }
-  if (/not found|ENOENT|Cannot find/.test(text) || lines.length === failures.length + 2) {
-    lines.push('  - build it: npm run setup (installs MPI and HDF5 if missing, then builds)');
+  if (/not found|ENOENT|Cannot find/.test(text) || lines.length === failures.length + 2 + (installLog ? 1 : 0)) {
+    lines.push(`  - build it: ${build}`);
   }
   lines.push('  - see what is installed: dnd doctor');
   return lines.join('\n');
@@ -195,6 +215,23 @@ function load<T extends { setErrorClass(c: typeof DndNativeError): void }>(name:
   const err = new Error(helpScreen(failures));
   err.name = 'NativeLoadError';
   throw err;
+}
+
+/**
+ * Checked by the launcher before any rank starts, without loading anything (the launcher
+ * never loads MPI): when no built module exists at all, every rank would fail with only
+ * the first line of the help screen, so the whole screen is shown here instead.
+ */
+export function nativeMissing(): Error | null {
+  const failures: string[] = [];
+  for (const name of ['mpi_napi', 'mpi_h5']) {
+    const paths = candidates(name);
+    if (!paths.some((p) => existsSync(p))) failures.push(...paths.map((p) => `${p}: not found`));
+  }
+  if (!failures.length) return null;
+  const err = new Error(helpScreen(failures));
+  err.name = 'NativeLoadError';
+  return err;
 }
 
 /** MPI, memory and random: what every rank needs. */

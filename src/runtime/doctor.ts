@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { chooseLauncher, defaultNprocs, inSlurmAllocation, outerRank, which } from './detect.js';
 import { launch, mpiexecCommand } from './launcher.js';
-import { nativeBuildInfo, nativeDir, tryLoadNative } from '../native/index.js';
+import { nativeBuildInfo, nativeDir, rebuildAdvice, tryLoadNative } from '../native/index.js';
 import { familyOfLibrary, label, loadedLibraries, mpiName } from './mpi-flavor.js';
 import { srunMpiPlugin } from './slurm.js';
 import { availableTensorBackend } from './tensor.js';
@@ -91,7 +91,7 @@ export async function runDoctor(opts: { nprocs?: number; launcher: 'auto' | 'mpi
   const { binding, h5: h5mod, error } = tryLoadNative();
   const versions = binding ? binding.versions() : null;
   const h5 = h5mod ? h5mod.h5Version() : null;
-  if (!binding) problems.push('the native binding does not load: run npm run setup');
+  if (!binding) problems.push(`the native binding does not load: ${rebuildAdvice().build}`);
   if (h5 && !h5.parallel) problems.push('HDF5 is not a parallel build: install libhdf5-openmpi-dev and rebuild');
   const mpiexecCmd = mpiexecCommand(process.env);
   const mpiexec = which(mpiexecCmd);

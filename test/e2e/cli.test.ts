@@ -17,11 +17,13 @@ import { assertSchema } from '../helpers/schema.js';
 const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk', 'doctor', 'px', 'run'];
 
 describe('dnd as a program', () => {
-  it('--version names dnd and its version', () => {
-    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+  it('--version names the package and its version', () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { name: string; version: string };
     const r = dnd(['--version']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, new RegExp(`^dnd/${pkg.version.replace(/\./g, '\\.')} `));
+    // the package's name (the command is dnd; the name dnd is another project's on npm)
+    assert.equal(pkg.name, '@dnd-hpc/dnd');
+    assert.match(r.stdout, new RegExp(`^@dnd-hpc/dnd/${pkg.version.replace(/\./g, '\\.')} `));
   });
 
   it('--help lists every command; each command has --help with real examples and a man page', () => {

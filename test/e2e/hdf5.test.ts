@@ -64,7 +64,7 @@ describe('dnd reads files written by h5py', () => {
     assert.deepEqual((gz.dataset as { chunks: number[] }).chunks, [4, 5]);
     assert.deepEqual((gz.dataset as { filters: string[] }).filters, ['gzip level 4']);
     const be = dndJson<InfoReport>(['info', `${dir}/bigendian.h5`, '-n', '2']);
-    assert.equal((be.dataset as { storedType: string }).storedType, 'big-endian float64');
+    assert.equal((be.dataset as { stored_type: string }).stored_type, 'big-endian float64');
     const table = dnd(['info', `${dir}/grouped.h5`, '-n', '3']);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /dataset\s+\/group\/sub\/t3\s+shape \(5, 4, 3\)/);

@@ -51,7 +51,7 @@ describe('for Heat users', () => {
   });
 
   it('a plain script that throws on one rank ends every rank with its message, no hang', () => {
-    const code = "import * as dnd from 'dnd';\nconst c = dnd.Comm.world();\nif (c.rank === 1) throw new Error('boom');\nc.barrier();\n";
+    const code = "import * as dnd from '@dnd-hpc/dnd';\nconst c = dnd.Comm.world();\nif (c.rank === 1) throw new Error('boom');\nc.barrier();\n";
     const r = spawnSync('mpiexec', ['-n', '3', process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8', env: mpiEnv(), cwd: ROOT, timeout: 60000 });
     assert.notEqual(r.status, 0);
     assert.equal(r.signal, null, 'ended by itself, not by the test timeout');
