@@ -6,7 +6,7 @@
 import { loadH5, type H5DatasetInfo } from '../native/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
-import { isDtype, type Dtype } from './dtypes.js';
+import { isComplex, isDtype, parseDtype, type Dtype } from './dtypes.js';
 import { DndError, usageError } from './errors.js';
 import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
@@ -74,11 +74,17 @@ export function mpioName(file: string, env: Record<string, string | undefined> =
 }
 
 export interface LoadOptions {
+  /** as Heat's `load(…, split=None)`: none by default, every rank reads the whole dataset */
   split?: Split;
+  /** read as this dtype (HDF5 converts while reading, as h5py's `astype`); default: the stored one */
+  dtype?: Dtype;
   comm?: Comm;
 }
 
-/** Collective: every rank reads its chunk() of the dataset. */
+/**
+ * Collective: every rank reads its chunk() of the dataset (Heat's `load(path, dataset,
+ * dtype, split)`; split none by default, as Heat's).
+ */
 export function load(file: string, dataset: string, opts: LoadOptions = {}): DNDarray {
   const comm = opts.comm ?? Comm.world();
   const native = loadH5();
@@ -90,8 +96,10 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   if (t0 >= 0) recorder.collective('H5Fopen', t0, { bytes: 0, pattern: 'io' });
   const info = native.h5Describe(fid, dataset);
   if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
-  const dtype = datasetDtype(info, file);
-  const split = normalizeSplit(opts.split === undefined ? 0 : opts.split, info.shape.length);
+  const stored = datasetDtype(info, file);
+  const dtype = opts.dtype === undefined ? stored : parseDtype(opts.dtype);
+  if (isComplex(dtype) !== isComplex(stored)) throw usageError(`load: ${file}:${info.path} holds ${stored}; it cannot be read as ${dtype} (complex and real types do not convert)`);
+  const split = normalizeSplit(opts.split === undefined ? null : opts.split, info.shape.length);
   const ch = chunk(info.shape, split, comm.rank, comm.size);
   const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
   if (t0 >= 0) t0 = recorder.now();

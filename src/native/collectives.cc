@@ -195,16 +195,6 @@ static Napi::Value Abort(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-static Napi::Value State(const Napi::CallbackInfo& info) {
-  int init = 0, fin = 0;
-  MPI_Initialized(&init);
-  MPI_Finalized(&fin);
-  Napi::Object o = Napi::Object::New(info.Env());
-  o.Set("initialized", Napi::Boolean::New(info.Env(), init != 0));
-  o.Set("finalized", Napi::Boolean::New(info.Env(), fin != 0));
-  return o;
-}
-
 static Napi::Value Rank(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), WorldRank()); }
 static Napi::Value Size(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), WorldSize()); }
 static Napi::Value Wtime(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), MPI_Wtime()); }
@@ -471,7 +461,6 @@ void InitCollectives(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("finalize", Napi::Function::New(env, Finalize));
   exports.Set("abort", Napi::Function::New(env, Abort));
-  exports.Set("state", Napi::Function::New(env, State));
   exports.Set("rank", Napi::Function::New(env, Rank));
   exports.Set("size", Napi::Function::New(env, Size));
   exports.Set("wtime", Napi::Function::New(env, Wtime));

@@ -333,7 +333,8 @@ static Napi::Value H5Describe(const Napi::CallbackInfo& info) {
   hid_t f = ToId(info[0]);
   std::string path = info[1].As<Napi::String>();
   htri_t exists = H5Lexists(f, path.c_str(), H5P_DEFAULT);
-  // intermediate groups must exist for H5Lexists on a nested path; check piecewise
+  // H5Lexists fails (rather than answering false) when a group on the path is missing:
+  // either way there is no dataset there
   if (exists <= 0) {
     H5Eclear2(H5E_DEFAULT);
     return env.Null();
@@ -386,7 +387,7 @@ static Napi::Value H5Create(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "unknown dtype " + dtype).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  // store little-endian, as numpy/h5py do on our machines
+  // the file type is the memory type: native byte order, which numpy and h5py write too
   hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
   hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
   H5Pset_create_intermediate_group(lcpl, 1);

@@ -21,7 +21,6 @@ export interface NativeBinding {
   init(): number;
   finalize(): void;
   abort(code: number): never;
-  state(): { initialized: boolean; finalized: boolean };
   rank(): number;
   size(): number;
   wtime(): number;

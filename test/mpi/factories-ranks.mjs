@@ -124,11 +124,28 @@ check(String(h).startsWith('DNDarray(gshape=(7, 4, 3), dtype=float32, split=0)')
 const mine = new Float64Array(2 * (rank + 1)).fill(rank);
 const arr = dnd.array(mine, { isSplit: 0, shape: [rank + 1, 2] });
 check(arr.dtype === 'float64' && arr.gshape[0] === (size * (size + 1)) / 2 && arr.gshape[1] === 2, 'array(isSplit)');
-const whole = dnd.array(Int16Array.from({ length: 10 }, (_, i) => i), { split: 0 });
-valuesAre(whole, (g) => g, 'array(split) keeps its chunk');
+const wholeArr = dnd.array(Int16Array.from({ length: 10 }, (_, i) => i), { split: 0 });
+valuesAre(wholeArr, (g) => g, 'array(split) keeps its chunk');
 // Heat's 2-D target map for redistribute
 const tmap = Array.from({ length: size }, (_, p) => [p === 0 ? 7 : 0, 4, 3]);
 check(JSON.stringify(h.redistribute(tmap).counts) === JSON.stringify(tmap.map((r) => r[0])), 'redistribute(target map)');
+// Heat's load(path, dataset, dtype, split): split none by default, conversion while reading
+const h5 = comm.bcastJSON(rank === 0 ? `${(await import('node:os')).tmpdir()}/dnd-load-${process.pid}.h5` : undefined);
+dnd.save(dnd.arangeOver([6, 2], 0.75, 1, { split: 0, dtype: 'float64' }), h5, '/d', { mode: 'create' });
+const whole = dnd.load(h5, '/d');
+check(whole.split === null && whole.dtype === 'float64' && whole.lshape.join() === '6,2', 'load: split none by default');
+const asInt = dnd.load(h5, '/d', { dtype: 'int32', split: 0 });
+valuesAre(asInt, (g) => Math.trunc(0.75 + g), 'load dtype int32 converts (truncates) while reading');
+check(asInt.dtype === 'int32' && asInt.split === 0, 'load dtype and split');
+let refusedComplex = false;
+try {
+  dnd.load(h5, '/d', { dtype: 'complex64' });
+} catch (e) {
+  refusedComplex = /complex and real types do not convert/.test(e.message);
+}
+check(refusedComplex, 'load refuses real -> complex');
+comm.barrier();
+if (rank === 0) (await import('node:fs')).rmSync(h5, { force: true });
 // a 0-d array is never split
 check(dnd.zeros([], { split: 0 }).split === null, '0-d is unsplit');
 

@@ -13,7 +13,7 @@
  */
 import type { Comm } from '../comm.js';
 import type { Dtype, TypedArray } from '../dtypes.js';
-import { itemsize } from '../dtypes.js';
+import { itemsize, lanes } from '../dtypes.js';
 import { allocate } from '../memory.js';
 import { numel } from '../layout.js';
 import { contiguousOffset, type Box, type ExchangePlan } from './plan.js';
@@ -48,20 +48,21 @@ function flatten(boxes: Box[], ndim: number): Float64Array {
  * (see the file comment), else null. Only when it is at least half the old block: a
  * view pins the whole old buffer, and a small block is cheap to allocate anew.
  */
-function keptRun(send: TypedArray, plan: ExchangePlan, rank: number): TypedArray | null {
+function keptRun(send: TypedArray, plan: ExchangePlan, rank: number, k: number): TypedArray | null {
+  // k: typed-array elements per item (2 for complex: re, im)
   const n = numel(plan.newLshape);
-  if (n === 0 || 2 * n < send.length) return null;
+  if (n === 0 || 2 * n * k < send.length) return null;
   if (plan.recvs.some((b, p) => p !== rank && numel(b.extent) > 0)) return null;
   const self = plan.sends[rank];
   const off = contiguousOffset(plan.oldLshape, self);
   if (off === null || numel(self.extent) !== n) return null;
-  return send.subarray(off, off + n) as TypedArray;
+  return send.subarray(off * k, (off + n) * k) as TypedArray;
 }
 
 /** Collective: every rank must call with its own plan of the same exchange. */
 export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: ExchangePlan, reuse = false): ExchangeResult {
   const item = itemsize(dtype);
-  const kept = reuse ? keptRun(send, plan, comm.rank) : null;
+  const kept = reuse ? keptRun(send, plan, comm.rank, lanes(dtype)) : null;
   if (kept) {
     // the box to myself stays where it is: take it out of the collective
     const drop = (boxes: Box[]) => boxes.map((b, p) => (p === comm.rank ? { start: b.start, extent: b.extent.map(() => 0) } : b));
