@@ -207,19 +207,21 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       }
       if (debug && raw.trim()) process.stderr.write(`${raw}\n`);
       if (debug && stdoutSplit.banner.length) process.stderr.write(`${stdoutSplit.banner.join('\n')}\n`);
-      // The cause, in this order: a rank's own error; a rank that ended early by itself
-      // (Open MPI's words when it has them; Hydra has none, and its banner then names a
-      // rank it killed while cleaning up, so the rank's exit record is the truth); a rank
-      // killed from outside (Hydra's banner, Open MPI's box); mpiexec's first meaningful line.
+      // The cause, in this order: a rank that ended early by itself (its exit record: only
+      // a rank's own process.exit writes one, never a reaction to another rank's failure;
+      // Open MPI's words when it has them; Hydra has none, and its banner then names a rank
+      // it killed while cleaning up, and MPICH may report the peer's loss as an MPI error
+      // on the others); a rank's own error; a rank killed from outside (Hydra's banner,
+      // Open MPI's box); mpiexec's first meaningful line.
       failures.sort((a, b) => a.rank - b.rank);
       const death = deathFromMpiexec(raw, stdoutSplit.banner, pids);
-      const errors = failures.filter((f) => f.code !== 'EEXIT');
-      if (errors.length > 0) return reject(new JobError(describeFailure(errors[0]), failures));
-      if (failures.length > 0) {
-        const f = failures[0];
+      const exited = failures.filter((f) => f.code === 'EEXIT');
+      if (exited.length > 0) {
+        const f = exited[0];
         const own = death && !/ killed by signal /.test(death) ? death : `rank ${f.rank}${f.host ? ` (${f.host})` : ''} ${f.message}`;
         return reject(new JobError(own, failures));
       }
+      if (failures.length > 0) return reject(new JobError(describeFailure(failures[0]), failures));
       if (death) return reject(new JobError(death));
       const first = firstMeaningfulLine(stderrLines);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
