@@ -46,6 +46,27 @@ describe('the MPICH build links MPICH and its HDF5, never a mix', () => {
     assert.ok(!def.some((l) => l.startsWith('libmpich')), def.join(' '));
   });
 
+  it('the flags follow MPICC, a mixed HDF5 is refused with its reason, an unchanged choice does not rebuild', () => {
+    const flags = (env: Record<string, string>) => spawnSync(process.execPath, [`${ROOT}scripts/native-flags.mjs`, 'json'], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const m = flags({ MPICC: 'mpicc.mpich' });
+    assert.equal(m.status, 0, m.stderr);
+    const b = JSON.parse(m.stdout) as { mpi: { name: string; family: string; mpiexec: string }; hdf5: { via: string; built_for: string }; flags: { libs: string[] } };
+    assert.equal(b.mpi.family, 'mpich');
+    assert.match(b.mpi.mpiexec, /mpiexec\.mpich$/);
+    assert.equal(b.hdf5.via, 'pkg-config hdf5-mpich');
+    assert.ok(b.flags.libs.includes('-lmpich') && !b.flags.libs.includes('-lmpi'), b.flags.libs.join(' '));
+    // the mix of the old build (MPICH with Open MPI's HDF5), asked for explicitly
+    const mix = flags({ MPICC: 'mpicc.mpich', HDF5_PKG: 'hdf5-openmpi' });
+    assert.equal(mix.status, 1);
+    assert.match(mix.stderr, /^native-flags: pkg-config hdf5-openmpi: built for openmpi, but the MPI is MPICH \(mpich\); choose the HDF5 built for MPICH/);
+    // h5pcc.mpich names static archives: the shared library beside them is linked instead
+    const h5pcc = flags({ MPICC: 'mpicc.mpich', H5PCC: 'h5pcc.mpich' });
+    assert.equal(h5pcc.status, 0, h5pcc.stderr);
+    const libs = (JSON.parse(h5pcc.stdout) as typeof b).flags.libs;
+    assert.ok(libs.includes('-lhdf5') && !libs.some((l) => l.endsWith('.a')), libs.join(' '));
+    assert.equal(buildMpich(), '', 'the recorded choice is unchanged: nothing to rebuild');
+  });
+
   it('doctor: built with and running MPICH, its HDF5, Hydra as mpiexec, a live 2-rank check', () => {
     const r = dndJson<DoctorReport>(['doctor'], { env: mpichEnv({ DND_MPIEXEC: undefined }) });
     assertSchema('doctor', r);
