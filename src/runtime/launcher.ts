@@ -92,7 +92,10 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
     const plugin = srunMpiPlugin(env);
     return { cmd: env.DND_SRUN ?? 'srun', args: ['-n', String(nprocs), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
   }
-  return { cmd: mpiexecCommand(env), args: ['-n', String(nprocs), ...rankArgs] };
+  // Hydra (the MPICH family's mpiexec) lists every rank's exit code only when asked: the
+  // one way to tell the rank that failed from those it killed afterwards (mpiexec-output.ts)
+  const hydra = nativeBuildInfo()?.mpi.family === 'mpich' ? ['-print-all-exitcodes'] : [];
+  return { cmd: mpiexecCommand(env), args: [...hydra, '-n', String(nprocs), ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one (or as a rank of an outer job). */

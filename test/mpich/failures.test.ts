@@ -40,12 +40,22 @@ async function waitFor(paths: string[], timeoutS = 30): Promise<void> {
   }
 }
 
-/** The ranks whose PIDs were written are gone (ours only: the machine is shared). */
-function assertRanksGone(pidfile: string, n: number): void {
-  for (let r = 0; r < n; r++) {
-    const pid = Number(readFileSync(`${pidfile}.${r}`, 'utf8'));
-    assert.throws(() => process.kill(pid, 0), /ESRCH/, `rank ${r} (pid ${pid}) still running`);
-  }
+/**
+ * The ranks whose PIDs were written are gone (ours only: the machine is shared). A rank
+ * Hydra just killed may still be a zombie for a moment until it is reaped: allow 3 s.
+ */
+async function assertRanksGone(pidfile: string, n: number): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pids = Array.from({ length: n }, (_, r) => Number(readFileSync(`${pidfile}.${r}`, 'utf8')));
+  for (let t = 0; t < 30 && pids.some(alive); t++) await sleep(100);
+  assert.deepEqual(pids.filter(alive), [], 'every rank ended');
 }
 
 describe('faults inside a job under Hydra', () => {
@@ -68,20 +78,32 @@ describe('faults inside a job under Hydra', () => {
     assert.equal(r.stdout, '');
   });
 
-  it('a rank killed by SIGKILL: named with rank and host; the BAD TERMINATION banner stays off stdout', async () => {
-    const pidfile = `${dir}/pid-kill`;
-    const { done } = background(['resplit', 'randn:256,64', '--axis', '1', '-n', '3', '--json', '--out', `${dir}/k.h5`], { DND_TEST_FAULT: `rank=all,at=op,do=sleep:60,pidfile=${pidfile}` });
+  async function killOne(sig: NodeJS.Signals, name: string) {
+    const pidfile = `${dir}/pid-${name}`;
+    const { done } = background(['resplit', 'randn:256,64', '--axis', '1', '-n', '3', '--json', '--out', `${dir}/${name}.h5`], { DND_TEST_FAULT: `rank=all,at=op,do=sleep:60,pidfile=${pidfile}` });
     await waitFor([0, 1, 2].map((r) => `${pidfile}.${r}`));
     const t0 = performance.now();
-    process.kill(Number(readFileSync(`${pidfile}.1`, 'utf8')), 'SIGKILL');
+    process.kill(Number(readFileSync(`${pidfile}.1`, 'utf8')), sig);
     const r = await done;
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /^dnd: rank 1 \(\S+\) was killed by signal 9 \(Killed\)$/m, r.stderr);
     assert.equal(r.stdout, '', 'no banner, no partial result');
-    assert.doesNotMatch(r.stderr, /BAD TERMINATION/);
+    assert.doesNotMatch(r.stderr, /BAD TERMINATION|Exit codes/);
     assert.ok((performance.now() - t0) / 1000 < 10);
-    assertRanksGone(pidfile, 3);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('k.') || f.includes('.dnd-')), [], 'no output, no temporary file');
+    await assertRanksGone(pidfile, 3);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith(`${name}.`) || f.includes('.dnd-')), [], 'no output, no temporary file');
+    return r;
+  }
+
+  it('a rank killed by a signal (SIGTERM): named with rank and host; the BAD TERMINATION banner stays off stdout', async () => {
+    const r = await killOne('SIGTERM', 'term');
+    assert.match(r.stderr, /^dnd: rank 1 \(\S+\) was killed by signal 15 \(Terminated\)$/m, r.stderr);
+  });
+
+  it('a rank killed by SIGKILL, the signal Hydra ends the others with: the candidates, said honestly', async () => {
+    const r = await killOne('SIGKILL', 'kill');
+    // Hydra's per-rank exit codes show 9 for the victim and for whichever rank it stopped
+    // first; the banner's own PID line may name either
+    assert.match(r.stderr, /^dnd: (rank 1 \(\S+\)|one of ranks [\d, ]*\b1\b[\d, ]* \(\S+\)) was killed by signal 9 \(Killed\)/m, r.stderr);
   });
 
   it('Ctrl-C (SIGINT to dnd): exit 130, every rank stopped, no output', async () => {
@@ -94,8 +116,7 @@ describe('faults inside a job under Hydra', () => {
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /interrupted by SIGINT: every rank was stopped/);
     assert.ok((performance.now() - t0) / 1000 < 10);
-    await sleep(200); // Hydra's proxies reap the ranks just after mpiexec returns
-    assertRanksGone(pidfile, 4);
+    await assertRanksGone(pidfile, 4);
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('c.') || f.includes('.dnd-')), []);
   });
 });
