@@ -7,6 +7,7 @@
  * the whole job (the rank calls MPI_Abort) and becomes a JobError naming the rank.
  */
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +86,23 @@ export function mpiexecCommand(env: Env): string {
   return env.DND_MPIEXEC ?? nativeBuildInfo()?.mpi.mpiexec ?? 'mpiexec';
 }
 
+/**
+ * An mpiexec that is plainly Open MPI's by its resolved path (mpiexec.openmpi, orterun,
+ * prterun, an openmpi prefix): it rejects Hydra's options, and with an MPICH binding the
+ * job must fail with the hint about mismatched MPIs (execute.ts), not on an option.
+ */
+function isOpenMpiLauncher(cmd: string, env: Env): boolean {
+  const path = which(cmd, env);
+  if (!path) return false;
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    // keep the name found on PATH
+  }
+  return /openmpi|orterun|prterun|ompi/i.test(`${path} ${real}`);
+}
+
 /** The argument vector that starts the ranks. */
 export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
@@ -94,8 +112,9 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
   }
   // Hydra (the MPICH family's mpiexec) lists every rank's exit code only when asked: the
   // one way to tell the rank that failed from those it killed afterwards (mpiexec-output.ts)
-  const hydra = nativeBuildInfo()?.mpi.family === 'mpich' ? ['-print-all-exitcodes'] : [];
-  return { cmd: mpiexecCommand(env), args: [...hydra, '-n', String(nprocs), ...rankArgs] };
+  const cmd = mpiexecCommand(env);
+  const hydra = nativeBuildInfo()?.mpi.family === 'mpich' && !isOpenMpiLauncher(cmd, env) ? ['-print-all-exitcodes'] : [];
+  return { cmd, args: [...hydra, '-n', String(nprocs), ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one (or as a rank of an outer job). */
