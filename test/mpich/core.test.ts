@@ -184,6 +184,23 @@ describe('started by an outside Hydra (mpiexec.mpich -n N dnd …)', () => {
     });
   }
 
+  it("temporary-file tokens: the same on every rank of a job, distinct between jobs (Hydra exports no job id)", async () => {
+    const probe = `import(${JSON.stringify(`${ROOT}dist/runtime/detect.js`)}).then((m) => console.log(m.outerJobToken()))`;
+    const run = () =>
+      new Promise<string[]>((resolve) => {
+        const child = spawn('mpiexec.mpich', ['-n', '2', process.execPath, '-e', probe], { env: mpichProcessEnv() });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('close', () => resolve(out.trim().split('\n').sort()));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    assert.equal(a.length, 2);
+    assert.equal(a[0], a[1], 'both ranks of a job agree');
+    assert.equal(b[0], b[1]);
+    assert.match(a[0], /^hydra-/);
+    assert.notEqual(a[0], b[0], 'two jobs at once differ');
+  });
+
   it('two jobs at once into one directory: each rank 0 prints one JSON object, both files whole', async () => {
     const [a, b] = await Promise.all([
       outer(3, ['create', 'randn', '10,4', '--seed', '1', '--out', `${dir}/a.h5`, '--checksum', '--json']),
