@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, symlinkSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { PYTHON, py, tempDir } from '../helpers/files.js';
 import { buildMpich, MPICH_DIR, mpichEnv, mpichInstalled, mpichProcessEnv, neededLibraries } from '../helpers/mpich.js';
@@ -64,6 +64,15 @@ describe('the MPICH build links MPICH and its HDF5, never a mix', () => {
     assert.equal(h5pcc.status, 0, h5pcc.stderr);
     const libs = (JSON.parse(h5pcc.stdout) as typeof b).flags.libs;
     assert.ok(libs.includes('-lhdf5') && !libs.some((l) => l.endsWith('.a')), libs.join(' '));
+    // an MPICH mpicc first on PATH (as after `module load mpich`) without MPICC
+    const bin = tempDir('dnd-mpicc-');
+    symlinkSync('/usr/bin/mpicc.mpich', `${bin}/mpicc`);
+    const onPath = flags({ PATH: `${bin}:${process.env.PATH ?? ''}` });
+    assert.equal(onPath.status, 0, onPath.stderr);
+    const p = JSON.parse(onPath.stdout) as typeof b;
+    assert.equal(p.mpi.name, 'MPICH');
+    assert.equal(p.hdf5.via, 'pkg-config hdf5-mpich');
+    assert.equal(p.mpi.mpiexec, null, 'no MPICC: the launcher keeps mpiexec on PATH, which module load set too');
     assert.equal(buildMpich(), '', 'the recorded choice is unchanged: nothing to rebuild');
   });
 
