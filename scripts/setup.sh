@@ -37,7 +37,27 @@ if [ $want_test = 1 ]; then
   # the simulated cluster of the multi-host tests (scripts/cluster-up.sh)
   need iproute2 command -v ip
   need util-linux sh -c 'command -v unshare && command -v nsenter'
+  # MPICH beside Open MPI: the suite builds a second binding against it (build-mpich/,
+  # test/mpich/*.test.ts). Open MPI stays the default: see pin_openmpi below.
+  need mpich command -v mpiexec.mpich
+  need libmpich-dev command -v mpicc.mpich
+  need libhdf5-mpich-dev pkg-config --exists hdf5-mpich
 fi
+
+# Debian switches the unsuffixed names (mpicc, mpiexec, h5pcc) between installed MPIs with
+# update-alternatives. Installing MPICH must not move them: every default build and job
+# here means Open MPI. Pinned only in the run that installs MPICH, so a choice an
+# administrator made later is left alone.
+pin_openmpi() {
+  command -v update-alternatives >/dev/null || return 0
+  local group target
+  for pair in mpi:/usr/bin/mpicc.openmpi mpirun:/usr/bin/mpirun.openmpi h5pcc:/usr/bin/h5pcc.openmpi; do
+    group=${pair%%:*} target=${pair#*:}
+    if [ -x "$target" ] && update-alternatives --list "$group" 2>/dev/null | grep -qx "$target"; then
+      update-alternatives --set "$group" "$target" >/dev/null
+    fi
+  done
+}
 
 if [ ${#missing[@]} -gt 0 ]; then
   # shellcheck disable=SC2207
@@ -47,6 +67,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if printf '%s\n' "${missing[@]}" | grep -qx mpich; then pin_openmpi; fi
   else
     say "missing: ${missing[*]}"
     say "install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or load them (e.g. module load openmpi hdf5)"

@@ -25,6 +25,11 @@ say "unit and end-to-end tests (node --test)"
 # one file at a time: MPI jobs of up to 4 ranks share 2 cores
 node --import tsx --test --test-concurrency=1 test/unit/*.test.ts test/e2e/*.test.ts
 
+say "MPICH: a second binding built against MPICH (build-mpich/), core set under Hydra"
+# the tests build it (scripts/build.sh --native-dir build-mpich, a no-op when up to date)
+# and select it with DND_NATIVE_DIR; Open MPI in build/Release stays the default
+node --import tsx --test --test-concurrency=1 test/mpich/*.test.ts
+
 if [ "${DND_SKIP_BIG:-0}" = "1" ]; then
   say "big group skipped (DND_SKIP_BIG=1)"
   exit 0

@@ -191,11 +191,23 @@ function helpScreen(failures: string[]): string {
 
 const cache = new Map<string, unknown>();
 
+/**
+ * MPICH (Debian's is built on UCX) with UCX's memory hooks on crashed Node processes now
+ * and then: a segfault inside V8 reading its own heap, in 4 of 150 starts of a small job
+ * here, none in 110 with the hooks off. The hooks only feed UCX's registration cache
+ * (RDMA networks); UCX reads the setting when the binding's libraries load, so it is set
+ * here, before the first load, and a user's own UCX_MEM_EVENTS wins. Open MPI ignores it.
+ */
+function ucxDefaults(): void {
+  if (process.env.UCX_MEM_EVENTS === undefined) process.env.UCX_MEM_EVENTS = 'no';
+}
+
 /** Loads a module once; throws an Error whose message is the help screen. */
 function load<T extends { setErrorClass(c: typeof DndNativeError): void }>(name: string): T {
   const hit = cache.get(name) as T | undefined;
   if (hit) return hit;
   const require = createRequire(import.meta.url);
+  ucxDefaults();
   const failures: string[] = [];
   for (const path of candidates(name)) {
     if (!existsSync(path)) {

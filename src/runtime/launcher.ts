@@ -16,6 +16,7 @@
  *   SIGKILL about a second later); the job then ends with 128 + the signal's number.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chooseLauncher, inSlurmAllocation, which, type Env, type LauncherChoice } from './detect.js';
@@ -138,6 +139,23 @@ export function launcherProgram(launcher: 'mpiexec' | 'srun', env: Env): string 
   throw usageError('mpiexec not found on PATH: install MPI (Debian: apt-get install openmpi-bin) or `module load openmpi`; `dnd doctor` shows what is missing');
 }
 
+/**
+ * An mpiexec that is plainly Open MPI's by its resolved path (mpiexec.openmpi, orterun,
+ * prterun, an openmpi prefix): it rejects Hydra's options, and with an MPICH binding the
+ * job must fail with the hint about mismatched MPIs (execute.ts), not on an option.
+ */
+function isOpenMpiLauncher(cmd: string, env: Env): boolean {
+  const path = which(cmd, env);
+  if (!path) return false;
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    // keep the name found on PATH
+  }
+  return /openmpi|orterun|prterun|ompi/i.test(`${path} ${real}`);
+}
+
 /** The argument vector that starts the ranks. */
 export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
@@ -147,7 +165,10 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
     // --overcommit: more tasks than CPUs, asked for with --oversubscribe (else srun waits forever)
     return { cmd, args: ['-n', String(nprocs), ...(oversubscribed ? ['--overcommit'] : []), ...(plugin ? [`--mpi=${plugin}`] : []), ...rankArgs] };
   }
-  return { cmd, args: ['-n', String(nprocs), ...hostArgs, ...rankArgs] };
+  // Hydra (the MPICH family's mpiexec) lists every rank's exit code only when asked: the
+  // one way to tell the rank that failed from those it killed afterwards (mpiexec-output.ts)
+  const hydra = nativeBuildInfo()?.mpi.family === 'mpich' && !isOpenMpiLauncher(cmd, env) ? ['-print-all-exitcodes'] : [];
+  return { cmd, args: [...hydra, '-n', String(nprocs), ...hostArgs, ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one. */
@@ -313,19 +334,21 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       if (debug && raw.trim()) process.stderr.write(`${raw}\n`);
       if (debug && stdoutSplit.banner.length) process.stderr.write(`${stdoutSplit.banner.join('\n')}\n`);
       const cause = explainMpiexecFailure(raw, env);
-      // The cause, in this order: a rank's own error; a rank that ended early by itself
-      // (Open MPI's words when it has them; Hydra has none, and its banner then names a
-      // rank it killed while cleaning up, so the rank's exit record is the truth); a rank
-      // killed from outside (Hydra's banner, Open MPI's box); mpiexec's own explanation.
+      // The cause, in this order: a rank that ended early by itself (its exit record: only
+      // a rank's own process.exit writes one, never a reaction to another rank's failure;
+      // Open MPI's words when it has them; Hydra has none, and its banner then names a rank
+      // it killed while cleaning up, and MPICH may report the peer's loss as an MPI error
+      // on the others); a rank's own error; a rank killed from outside (Hydra's banner,
+      // Open MPI's box); mpiexec's own explanation.
       failures.sort((a, b) => a.rank - b.rank);
       const death = deathFromMpiexec(raw, stdoutSplit.banner, pids);
-      const errors = failures.filter((f) => f.code !== 'EEXIT');
-      if (errors.length > 0) return reject(new JobError(`${describeFailure(errors[0])}${cause.hint ? ` (${cause.hint})` : ''}`, failures));
-      if (failures.length > 0) {
-        const f = failures[0];
+      const exited = failures.filter((f) => f.code === 'EEXIT');
+      if (exited.length > 0) {
+        const f = exited[0];
         const own = death && !/ killed by signal /.test(death) ? death : `rank ${f.rank}${f.host ? ` (${f.host})` : ''} ${f.message}`;
         return reject(new JobError(own, failures));
       }
+      if (failures.length > 0) return reject(new JobError(`${describeFailure(failures[0])}${cause.hint ? ` (${cause.hint})` : ''}`, failures));
       if (cause.message) return reject(new JobError(cause.message));
       if (death) return reject(new JobError(death));
       // mpiexec's own explanation (no slots, unreachable host …): shown whole, then one line

@@ -20,6 +20,7 @@ const RULE = /^={20,}$/;
 const BANNER = [
   /^= {3}(BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES|PID \d+ RUNNING AT |EXIT CODE: |CLEANING UP REMAINING PROCESSES|YOU CAN IGNORE THE BELOW CLEANUP MESSAGES)/,
   /^YOUR APPLICATION TERMINATED WITH THE EXIT STRING: /,
+  /^\[mpiexec@[^\]]*\] Exit codes: /,
   /^This typically refers to a problem with your application\.$/,
   /^Please see the FAQ page for debugging suggestions$/,
 ];
@@ -59,16 +60,49 @@ function who(rank: string | number, host: string | undefined): string {
   return `rank ${rank}${host ? ` (${host})` : ''}`;
 }
 
-/** Hydra's banner: the PID, host and exit string of the first process that failed. */
+/**
+ * Hydra's `-print-all-exitcodes` line, `[mpiexec@vm] Exit codes: [n01] 9,0,9 [n02] 0,0`,
+ * as (rank, host, code): each host's processes are its ranks in ascending order (from the
+ * ranks' own announcements).
+ */
+function exitCodes(text: string, pids: readonly RankPid[]): { rank: number; host: string; code: number }[] {
+  const line = /Exit codes: (.*)$/m.exec(text);
+  if (!line) return [];
+  const out: { rank: number; host: string; code: number }[] = [];
+  for (const m of line[1].matchAll(/\[([^\]]+)\] ([\d,]+)/g)) {
+    const ranks = pids.filter((p) => p.host === m[1]).map((p) => p.rank).sort((a, b) => a - b);
+    m[2].split(',').forEach((c, i) => {
+      if (ranks[i] !== undefined) out.push({ rank: ranks[i], host: m[1], code: Number(c) });
+    });
+  }
+  return out;
+}
+
+/**
+ * Hydra's banner. Its PID line names the first process in Hydra's list that ended badly,
+ * which may be one that Hydra itself killed (SIGKILL) while cleaning up after the real
+ * failure; the exit string and the per-rank exit codes carry the real cause. So: the
+ * rank whose code is the exit string's signal when only one has it; when several do
+ * (SIGKILL, the signal of the clean-up too), all of them, said as such.
+ */
 function deathFromHydra(text: string, pids: readonly RankPid[]): string | null {
   const pid = /PID (\d+) RUNNING AT (\S+)/.exec(text);
   if (!pid) return null;
-  const rank = pids.find((p) => p.pid === Number(pid[1]));
-  const name = rank ? who(rank.rank, rank.host ?? pid[2]) : `a rank (PID ${pid[1]} on ${pid[2]})`;
   const sig = /EXIT STRING: (.*?) \(signal (\d+)\)/.exec(text);
-  if (sig) return `${name} was killed by signal ${sig[2]} (${sig[1]})`;
-  const code = /EXIT CODE: (\d+)/.exec(text);
-  return `${name} ended with exit code ${code ? code[1] : '?'} before the job finished`;
+  const code = /EXIT CODE: (\d+)/.exec(text)?.[1];
+  const what = sig ? `was killed by signal ${sig[2]} (${sig[1]})` : `ended with exit code ${code ?? '?'} before the job finished`;
+  const cause = sig ? Number(sig[2]) : Number(code);
+  const suspects = exitCodes(text, pids).filter((e) => e.code === cause);
+  if (suspects.length === 1) return `${who(suspects[0].rank, suspects[0].host)} ${what}`;
+  if (suspects.length > 1) {
+    const hosts = [...new Set(suspects.map((e) => e.host))].join(', ');
+    return `one of ranks ${suspects.map((e) => e.rank).join(', ')} (${hosts}) ${what}; Hydra stops the others with the same signal, so it cannot tell which`;
+  }
+  // no exit codes: the PID line, trusted only when its code is the cause itself
+  const rank = pids.find((p) => p.pid === Number(pid[1]));
+  if (code !== undefined && Number(code) !== cause) return `a rank ${what}`;
+  const name = rank ? who(rank.rank, rank.host ?? pid[2]) : `a rank (PID ${pid[1]} on ${pid[2]})`;
+  return `${name} ${what}`;
 }
 
 /** Open MPI's own words when a rank dies without a record of ours. */

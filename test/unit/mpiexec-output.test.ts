@@ -29,6 +29,17 @@ describe("Hydra's banner on stdout", () => {
     assert.equal(s.banner.length, HYDRA_BANNER.length - 1, 'all but the blank line before it');
   });
 
+  it("-print-all-exitcodes: the rank whose code is the real signal, not the one Hydra's PID line names", () => {
+    // rank 1 segfaulted; Hydra killed rank 0 (9) and lists it first in its PID line
+    const seg = [...HYDRA_BANNER.slice(1, 7), '[mpiexec@vm] Exit codes: [vm] 9,11,0 [n02] 9,0', 'YOUR APPLICATION TERMINATED WITH THE EXIT STRING: Segmentation fault (signal 11)'];
+    const pids = [{ rank: 0, pid: 1774, host: 'vm' }, { rank: 1, pid: 1775, host: 'vm' }, { rank: 2, pid: 1776, host: 'vm' }, { rank: 3, pid: 10, host: 'n02' }, { rank: 4, pid: 11, host: 'n02' }];
+    assert.equal(deathFromMpiexec('', seg, pids), 'rank 1 (vm) was killed by signal 11 (Segmentation fault)');
+    const kill = [...HYDRA_BANNER.slice(1, 7), '[mpiexec@vm] Exit codes: [vm] 9,0,9 [n02] 9,0', ...HYDRA_BANNER.slice(8)];
+    assert.equal(deathFromMpiexec('', kill, pids), "one of ranks 0, 2, 3 (vm, n02) was killed by signal 9 (Killed); Hydra stops the others with the same signal, so it cannot tell which");
+    const s = new StdoutSplitter();
+    assert.deepEqual(s.push('[mpiexec@vm] Exit codes: [vm] 9,11,0'), [], 'kept off stdout too');
+  });
+
   it('names the rank and host from the PID the ranks announced', () => {
     assert.equal(deathFromMpiexec('', HYDRA_BANNER, [{ rank: 0, pid: 1773, host: 'vm' }, { rank: 1, pid: 1774, host: 'n02' }]), 'rank 1 (n02) was killed by signal 9 (Killed)');
     assert.equal(deathFromMpiexec('', HYDRA_BANNER, []), 'a rank (PID 1774 on vm) was killed by signal 9 (Killed)');
