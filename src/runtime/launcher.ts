@@ -352,8 +352,11 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       if (cause.message) return reject(new JobError(cause.message));
       if (death) return reject(new JobError(death));
       // mpiexec's own explanation (no slots, unreachable host …): shown whole, then one line
-      if (!debug && cause.text) process.stderr.write(`${cause.text}\n`);
-      const first = cause.text ? cause.summary : firstMeaningfulLine(stderrLines);
+      // Hydra's errors are one line each, the meaningful one first (shown in dnd's line);
+      // Open MPI's explanation is a box, shown whole
+      const hydra = stderrLines.some((l) => /^\[mpiexec@/.test(l));
+      if (!debug && cause.text && !hydra) process.stderr.write(`${cause.text}\n`);
+      const first = cause.text && !hydra ? cause.summary : firstMeaningfulLine(stderrLines);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       reject(new JobError(`${cmd} ${how}${got ? '' : ' before rank 0 sent a result'}${first ? `: ${first}` : ''}`));
     });
