@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // dnd's command-line entry. Errors end as one line on stderr and an exit code
 // (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
-import { flush, run } from '@oclif/core';
+
+// NO_COLOR wins over FORCE_COLOR (src/cli/color.ts). Node itself would let FORCE_COLOR win and
+// print a warning about it on the first coloured output: take FORCE_COLOR away before anything
+// (oclif, chalk, the ranks this process starts) reads the environment.
+if (process.env.NO_COLOR && process.env.FORCE_COLOR !== undefined) delete process.env.FORCE_COLOR;
+const { flush, run } = await import('@oclif/core');
 
 // The reader of stdout went away (`dnd … | head`): stop at once and quietly, as Unix tools
 // do on SIGPIPE (128 + 13); a running job ends with dnd (see src/runtime/launcher.ts).

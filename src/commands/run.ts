@@ -15,7 +15,9 @@ export default class Run extends DndCommand {
 
   static override description = prose`Every rank imports SCRIPT (.js, .mjs, or .ts when tsx is installed) with the globals dnd (the
 library), comm, rank and size, as in a px session. Arguments after -- reach the script as
-process.argv. What the ranks print goes straight through. A throw on any rank ends every rank:
+process.argv. What the ranks print goes straight through (to stderr with --json, so that
+stdout holds only the one JSON object), coloured only when dnd's own stdout is a terminal
+(NO_COLOR and FORCE_COLOR are honoured; NO_COLOR wins). A throw on any rank ends every rank:
 exit 3 with the rank and the error; so does process.exit() on a rank (it would leave the others
 waiting in MPI): end a script by returning from it.
 
@@ -64,7 +66,7 @@ closed with its terminal (SIGHUP) or interrupted, every rank ends too.`;
     }
     const nprocs = this.resolveNprocs(flags.nprocs);
     const trace = planTrace(flags.trace, 'run');
-    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs, deadlockS: flags['deadlock-timeout'], trace });
+    const run = await this.runJob<RunReport>({ op: 'run', script, args: scriptArgs }, nprocs, flags.launcher, flags.timeout, { nodeArgs, deadlockS: flags['deadlock-timeout'], trace, rankOutput: this.jsonEnabled() ? 'stderr' : 'stdout' });
     if (!run.result) return undefined;
     if (!this.jsonEnabled() && !flags.quiet) this.logToStderr(this.c.dim(`dnd run: ${script} on ${run.result.nprocs} rank(s), ${seconds(run.result.seconds)}`));
     return run.result;

@@ -61,6 +61,8 @@ export interface LaunchOptions {
   spread?: boolean;
   /** record a trace on every rank (rank 0's result then carries it: trace-rank.ts) */
   trace?: boolean;
+  /** where what the ranks print goes: stderr when stdout carries the one --json object */
+  rankOutput?: 'stdout' | 'stderr';
 }
 
 export interface Launched<T> {
@@ -182,6 +184,21 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   }
 }
 
+/**
+ * Runs an in-process job with its writes to stdout sent to stderr instead (`run --json`:
+ * stdout is for the one JSON object). Restored when the job ends, before the JSON is printed.
+ */
+async function withStdoutTo<T>(where: 'stdout' | 'stderr' | undefined, job: () => Promise<T>): Promise<T> {
+  if (where !== 'stderr') return job();
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await job();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
 /** Splits a stream into lines; a last line without its newline is delivered too. */
 function onLines(stream: NodeJS.ReadableStream, each: (line: string) => void, atEnd?: () => void): void {
   let pending = '';
@@ -222,7 +239,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     // MPI starts even one rank with its own tools (Open MPI's helper daemon, MPICH's
     // mpiexec), found on PATH: without them MPI_Init fails with pages of errors
     if (!which('mpiexec', env)) throw usageError('mpiexec not found on PATH, and MPI needs its tools even for one rank: install MPI (Debian: apt-get install openmpi-bin) or `module load openmpi`');
-    const result = await runInProcess<T>(envelope);
+    const result = await withStdoutTo(opts.rankOutput, () => runInProcess<T>(envelope));
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
   const slots = checkSlots(opts.nprocs, Boolean(opts.oversubscribe), env);
@@ -263,16 +280,17 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       killTimer ??= setTimeout(() => child.kill('SIGKILL'), 5000);
     };
 
+    const rankOut = opts.rankOutput === 'stderr' ? process.stderr : process.stdout;
     onLines(child.stdout, (line) => {
       const r = splitRecord(line, resultPrefix);
       const p = progress ? splitRecord(line, progressPrefix) : null;
       const rec = r ?? p;
-      if (rec?.before) process.stdout.write(`${rec.before}\n`);
+      if (rec?.before) rankOut.write(`${rec.before}\n`);
       if (r) got = { value: fromWire<T>(r.body) };
       else if (p) progress?.update(fromWire<PhaseEvent>(p.body));
-      else for (const l of stdoutSplit.push(line)) process.stdout.write(`${l}\n`);
+      else for (const l of stdoutSplit.push(line)) rankOut.write(`${l}\n`);
     }, () => {
-      for (const l of stdoutSplit.end()) process.stdout.write(`${l}\n`);
+      for (const l of stdoutSplit.end()) rankOut.write(`${l}\n`);
     });
     onLines(child.stderr, (line) => {
       const e = splitRecord(line, errorPrefix);

@@ -13,6 +13,7 @@ import { decodeEnvelope, formatRecord, type JobEnvelope } from './job.js';
 import { rankFailed, runRank, type RankReporting } from './lifecycle.js';
 import { watchParent, watchStdin } from './link.js';
 import { setProgressSink } from './progress.js';
+import { applyColorChoice } from './rank-color.js';
 import { installWatchdog } from './watchdog.js';
 
 /** process.exit as it was before a user script could replace it (session-globals.ts) */
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', failed);
   try {
     envelope = decodeEnvelope(process.argv[2] ?? '');
+    applyColorChoice(envelope.color);
     const rank = outerRank()?.rank ?? 0;
     const token = envelope.token;
     // who we are, for a launcher that names a dead rank only by its PID (MPICH's Hydra)
