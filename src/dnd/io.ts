@@ -6,10 +6,11 @@
 import { loadH5, type H5DatasetInfo } from '../native/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
-import { isComplex, isDtype, parseDtype, type Dtype } from './dtypes.js';
+import { isComplex, isDtype, itemsize, parseDtype, type Dtype, type TypedArray } from './dtypes.js';
 import { DndError, usageError } from './errors.js';
 import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
+import { pieceBytes, pieceCount, rowRuns, workDone } from './pieces.js';
 import { recorder } from './trace.js';
 
 export type DatasetInfo = H5DatasetInfo;
@@ -110,7 +111,11 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // independent transfers: HDF5 1.10's collective chunk read fails there with
   // MPI_ERR_TYPE on a rank whose chunks are all missing.
   if (info.allocated === 'none') native.h5Fill(fid, info.path, larray, dtype);
-  else if (numel(info.shape) > 0) native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
+  else if (numel(info.shape) > 0) {
+    // the largest block is rank 0's (chunk() gives the extra rows to the first ranks)
+    const largest = numel(chunk(info.shape, split, 0, comm.size).lshape) * itemsize(dtype);
+    inPieces(larray, ch.lshape, ch.slices.map((s) => s[0]), largest, (part, start, count) => native.h5Read(fid, info.path, part, dtype, start, count, info.allocated === 'all'));
+  }
   if (t0 >= 0) recorder.collective('H5Dread', t0, { bytes: 0, recv_bytes: larray.byteLength, pattern: 'io' });
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
@@ -148,16 +153,40 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
   if (x.gnumel === 0) {
     // nothing to write, and no storage to write it to (see load); every rank knows it
   } else if (x.split === null && x.rank !== 0) {
-    // every rank holds the whole array: rank 0 writes it, the others take part empty
-    native.h5Write(fid, dataset, x.larray.subarray(0, 0), x.dtype, x.gshape.map(() => 0), x.gshape.map(() => 0), true);
+    // every rank holds the whole array: rank 0 writes it, the others take part empty,
+    // in as many calls as rank 0 makes
+    const none = x.gshape.map((d, i) => (i === 0 ? 0 : d));
+    inPieces(x.larray.subarray(0, 0), none, x.gshape.map(() => 0), x.gnbytes, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
+  } else if (x.split === null) {
+    inPieces(x.larray, x.lshape, x.gshape.map(() => 0), x.gnbytes, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
   } else {
     const offset = x.offset;
     const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
-    native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
+    // pieces need the largest block of any rank (a collective, once, and only when watched)
+    const largest = pieceBytes() > 0 ? Math.max(...x.lshapeMap.map((l) => numel(l))) * itemsize(x.dtype) : 0;
+    inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
   }
   if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io' });
   if (opts.durable !== false) native.h5Flush(fid);
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
   if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
+}
+
+/**
+ * One block transfer, in pieces of whole rows when someone watches (pieces.ts): the same
+ * number of calls on every rank, given the largest block of any rank in bytes.
+ */
+function inPieces(larray: TypedArray, lshape: readonly number[], start: readonly number[], largestBytes: number, each: (part: TypedArray, start: number[], count: number[]) => void): void {
+  const count = lshape.length ? pieceCount(largestBytes, pieceBytes()) : 1;
+  if (count === 1) {
+    each(larray, [...start], [...lshape]);
+    workDone(larray.byteLength, larray.byteLength);
+    return;
+  }
+  const rowLen = lshape[0] > 0 ? larray.length / lshape[0] : 0;
+  for (const [a, b] of rowRuns(lshape[0], count)) {
+    each(larray.subarray(a * rowLen, b * rowLen), [start[0] + a, ...start.slice(1)], [b - a, ...lshape.slice(1)]);
+    workDone(b * rowLen * larray.BYTES_PER_ELEMENT, larray.byteLength);
+  }
 }

@@ -16,6 +16,7 @@ import type { Comm } from './comm.js';
 import type { DNDarray } from './dndarray.js';
 import { usageError } from './errors.js';
 import { numel } from './layout.js';
+import { pieceBytes, workDone } from './pieces.js';
 import { FACTORY_OPTIONS, librarySpec, type FactoryOptions } from './factories.js';
 import { toNum, type Scalar } from './scalar.js';
 import { checkSeed, type FactorySpec } from './spec.js';
@@ -77,8 +78,18 @@ export function drawSpec(spec: FactorySpec, comm: Comm, state: RandomState): DND
   const low = spec.kind === 'randint' ? toNum(spec.low as Scalar) : 0;
   const high = spec.kind === 'randint' ? toNum(spec.high as Scalar) : 0;
   const native = loadNative();
+  // in pieces only when someone watches (pieces.ts): Philox is counter-based, so a piece
+  // that starts at element i draws exactly what one call would have drawn there
+  const bpe = b.larray.BYTES_PER_ELEMENT;
+  const step = pieceBytes() > 0 ? Math.max(1, Math.floor(pieceBytes() / bpe)) : Infinity;
+  let done = 0;
   for (const run of localRuns(b)) {
-    native.philoxFill(b.larray.subarray(run.local, run.local + run.length), kind, state.seed, start + BigInt(run.global), low, high);
+    for (let o = 0; o < run.length; o += step) {
+      const n = Math.min(step, run.length - o);
+      native.philoxFill(b.larray.subarray(run.local + o, run.local + o + n), kind, state.seed, start + BigInt(run.global + o), low, high);
+      done += n * bpe;
+      if (step !== Infinity) workDone(done, b.larray.byteLength);
+    }
   }
   return arrayOf(b);
 }

@@ -30,7 +30,7 @@ import { runRank } from './lifecycle.js';
 import { srunMpiPlugin } from './slurm.js';
 import { checkSlots } from './slots.js';
 import { guardInProcessOutput } from './interrupt.js';
-import { ProgressLine, type PhaseEvent } from './progress.js';
+import { ProgressLine, setProgressSink, watchJobWork, type ProgressEvent } from './progress.js';
 import { describeDeadlock, type WaitRecord } from './deadlock.js';
 import { explainMpiexecFailure } from './mpi-errors.js';
 import { usageError } from '../dnd/errors.js';
@@ -176,10 +176,16 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 /** Runs the job in this process as a world of one. */
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   const unguard = guardInProcessOutput(envelope.job); // no temporary file left on a signal
+  const line = envelope.progress ? new ProgressLine(process.stderr) : null;
+  if (line) setProgressSink((e) => line.update(e));
+  watchJobWork(Boolean(envelope.progress), 0);
   try {
     // no report: the error propagates to the command, which prints it once
     return (await runRank<T>(envelope, {})) as T;
   } finally {
+    line?.stop();
+    setProgressSink(null);
+    watchJobWork(false, 0, {});
     unguard();
   }
 }
@@ -287,7 +293,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       const rec = r ?? p;
       if (rec?.before) rankOut.write(`${rec.before}\n`);
       if (r) got = { value: fromWire<T>(r.body) };
-      else if (p) progress?.update(fromWire<PhaseEvent>(p.body));
+      else if (p) progress?.update(fromWire<ProgressEvent>(p.body));
       else for (const l of stdoutSplit.push(line)) rankOut.write(`${l}\n`);
     }, () => {
       for (const l of stdoutSplit.end()) rankOut.write(`${l}\n`);

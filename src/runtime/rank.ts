@@ -12,7 +12,7 @@ import { JobError } from './failure.js';
 import { decodeEnvelope, formatRecord, type JobEnvelope } from './job.js';
 import { rankFailed, runRank, type RankReporting } from './lifecycle.js';
 import { watchParent, watchStdin } from './link.js';
-import { setProgressSink } from './progress.js';
+import { setProgressSink, watchJobWork } from './progress.js';
 import { applyColorChoice } from './rank-color.js';
 import { installWatchdog } from './watchdog.js';
 
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     if (envelope.progress && rank === 0) {
       setProgressSink((e) => process.stdout.write(formatRecord(token, 'progress', e)));
     }
+    watchJobWork(Boolean(envelope.progress), rank);
     const result = await runRank(envelope, reporting);
     if (result !== null && result !== undefined) {
       process.stdout.write(formatRecord(token, 'result', result));

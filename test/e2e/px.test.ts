@@ -101,7 +101,7 @@ describe('progress on a terminal', { skip: hasTmux ? false : 'tmux is not instal
         .map(([k, v]) => `${k}='${v}'`)
         .join(' ');
       t.type(`${fault} node ${BIN} create randn 100,10 -n 2 --out ${dir}/p.h5 2>&1 | cat -v | tail -c 2000 > ${dir}/log & node ${BIN} create randn 100,10 -n 2 --out ${dir}/q.h5 --launcher mpiexec --json >/dev/null; ${fault} node ${BIN} create randn 100,10 -n 2 --out ${dir}/r.h5; echo done-$?`);
-      const s = await t.waitFor(/dnd: writing HDF5 3\.91 KiB · \d\.\d s · done: building randn blocks/);
+      const s = await t.waitFor(/dnd: \[2\/2\] writing HDF5 3\.91 KiB · \d\.\d s · done: building randn blocks/);
       assert.ok(s.length > 0);
       await t.waitFor(/done-0/, 20000);
       assert.doesNotMatch(t.screen(), /dnd: writing HDF5/, 'the status line is cleared at the end');

@@ -2,7 +2,7 @@
 import type { Comm } from '../../dnd/comm.js';
 import type { DNDarray } from '../../dnd/dndarray.js';
 import { itemsize } from '../../dnd/dtypes.js';
-import { phase } from '../progress.js';
+import { phase, planSteps } from '../progress.js';
 import { buildFromSpec } from '../../dnd/build.js';
 import { numel } from '../../dnd/layout.js';
 import { checkFactorySpec, CLI_NAMES } from '../../dnd/spec.js';
@@ -19,6 +19,7 @@ export function buildArray(job: CreateJob, comm: Comm): DNDarray {
 
 export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
   testFault('op', comm.rank);
+  planSteps(job.out ? 2 : 1);
   phase(`building ${job.kind} blocks`, numel(job.gshape) * itemsize(job.dtype));
   const t0 = comm.wtime();
   phaseBegin('build');

@@ -14,7 +14,7 @@ import { writeOutput } from '../output.js';
 import { describeArray, type ArrayReport } from '../report.js';
 import { openSource } from './source.js';
 import { testFault } from '../test-fault.js';
-import { phase } from '../progress.js';
+import { phase, planSteps } from '../progress.js';
 import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 export interface MoveRank {
@@ -38,6 +38,7 @@ export interface MoveReport extends ArrayReport {
 
 export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const baseline = rssBytes();
+  planSteps(2 + (job.out ? 1 : 0));
   phase(job.source.type === 'file' ? 'reading HDF5' : 'building blocks', 0);
   const x = openSource(job.source, job.split, comm, job.counts);
   const beforeMap = x.lshapeMap;
