@@ -13,6 +13,7 @@ import type { ArrayReport } from '../../src/runtime/report.js';
 import { PYTHON, tempDir } from '../helpers/files.js';
 import { dnd, dndJson, mpiEnv, ROOT } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
+import { sweep, type SweepItem } from '../helpers/sweep.js';
 
 interface Made {
   dataset: string;
@@ -43,28 +44,35 @@ describe('complex: dnd reads what h5py wrote', () => {
   });
 
   it('h5py complex datasets: dtype, shape, one fingerprint for every -n (1-4) and split', () => {
-    for (const m of made) {
+    const items: SweepItem[] = made.flatMap((m) => ['none', ...m.shape.map((_, i) => String(i))].map((split): SweepItem => [file, m.dataset, split]));
+    // every (dataset, split) pair at every -n: one job per rank count (helpers/sweep.ts)
+    const swept = [1, 2, 3, 4].map((n) => sweep(n, items, dir));
+    made.forEach((m, k) => {
       const src = `${file}:${m.dataset}`;
+      // through the command line once per dataset, at a rank count and split that rotate
       const splits = ['none', ...m.shape.map((_, i) => String(i))];
-      let want: string | undefined;
-      let n = 1;
-      for (const split of splits) {
-        for (const ranks of [n, (n % 4) + 1]) {
-          const r = dndJson<InfoReport>(['info', src, '-n', String(ranks), '--split', split, '--checksum']);
-          assertSchema('array-report', r);
-          assert.equal(r.dtype, m.dtype, src);
-          assert.deepEqual(r.gshape, m.shape, src);
-          assert.equal(r.gnbytes, m.shape.reduce((a, b) => a * b, 1) * (m.dtype === 'complex64' ? 8 : 16), `${src}: itemsize`);
-          assert.equal(r.sum, undefined, 'complex has no sum');
-          const axis = split === 'none' ? null : Number(split);
-          assert.deepEqual(r.lshape_map, balancedLshapeMap(m.shape, axis, ranks));
-          const fp = axis === null ? r.ranks[0].checksum : r.checksum;
-          want ??= fp;
-          assert.equal(fp, want, `${src} split ${split} n ${ranks}`);
-        }
-        n = (n % 4) + 1;
-      }
-    }
+      const split = splits[k % splits.length];
+      const ranks = (k % 4) + 1;
+      const r = dndJson<InfoReport>(['info', src, '-n', String(ranks), '--split', split, '--checksum']);
+      assertSchema('array-report', r);
+      assert.equal(r.dtype, m.dtype, src);
+      assert.deepEqual(r.gshape, m.shape, src);
+      assert.equal(r.gnbytes, m.shape.reduce((a, b) => a * b, 1) * (m.dtype === 'complex64' ? 8 : 16), `${src}: itemsize`);
+      assert.equal(r.sum, undefined, 'complex has no sum');
+      assert.deepEqual(r.lshape_map, balancedLshapeMap(m.shape, split === 'none' ? null : Number(split), ranks));
+      const want = split === 'none' ? r.ranks[0].checksum : r.checksum;
+      swept.forEach((results, i) => {
+        items.forEach(([, dataset, s], j) => {
+          if (dataset !== m.dataset) return;
+          const got = results[j];
+          const axis = s === 'none' ? null : Number(s);
+          assert.equal(got.dtype, m.dtype, src);
+          assert.deepEqual(got.gshape, m.shape, src);
+          assert.deepEqual(got.lshape_map, balancedLshapeMap(m.shape, axis, i + 1), `${src} split ${s} n ${i + 1}`);
+          for (const fp of axis === null ? (got.copies ?? []) : [got.checksum]) assert.equal(fp, want, `${src} split ${s} n ${i + 1}`);
+        });
+      });
+    });
   });
 
   it('equals dnd create of the same array (full 1.5-2j, eye), and parts swapped differ', () => {
@@ -85,10 +93,13 @@ describe('complex: dnd reads what h5py wrote', () => {
   });
 
   it('the fingerprint covers every byte of an item: one bit flipped in any of its 8 or 16 bytes changes it', () => {
+    const base = dndJson<InfoReport>(['info', `${file}:/bits_complex64`, '-n', '2', '--checksum']).checksum;
     for (const [dtype, nbytes] of [['complex64', 8], ['complex128', 16]] as const) {
-      const seen = new Set([dndJson<InfoReport>(['info', `${file}:/bits_${dtype}`, '-n', '2', '--checksum']).checksum]);
-      for (let b = 0; b < nbytes; b++) seen.add(dndJson<InfoReport>(['info', `${file}:/bits_${dtype}_${b}`, '-n', String((b % 4) + 1), '--checksum']).checksum);
-      assert.equal(seen.size, nbytes + 1, `${dtype}: all different`);
+      const items: SweepItem[] = [[file, `/bits_${dtype}`, '0'], ...Array.from({ length: nbytes }, (_, b): SweepItem => [file, `/bits_${dtype}_${b}`, '0'])];
+      const [two, three] = [2, 3].map((n) => sweep(n, items, dir).map((x) => x.checksum));
+      assert.deepEqual(three, two, `${dtype}: the same at -n 2 and 3`);
+      if (dtype === 'complex64') assert.equal(two[0], base, 'the sweep agrees with dnd info --checksum');
+      assert.equal(new Set(two).size, nbytes + 1, `${dtype}: all different`);
     }
   });
 

@@ -14,6 +14,7 @@ import { h5dump, py, tempDir } from '../helpers/files.js';
 import { BIN, dnd, dndJson } from '../helpers/run.js';
 import { spawnSync } from 'node:child_process';
 import { assertSchema } from '../helpers/schema.js';
+import { sweep, type SweepItem } from '../helpers/sweep.js';
 
 interface Made {
   file: string;
@@ -32,29 +33,39 @@ describe('dnd reads files written by h5py', () => {
   });
 
   it('every dataset, 1-4 ranks, every split: same global array as dnd create arange', () => {
-    for (const m of made) {
+    const items: SweepItem[] = made.flatMap((m) => ['none', ...m.shape.map((_, i) => String(i))].map((split): SweepItem => [m.file, m.dataset, split]));
+    // every (dataset, split) pair at every -n: one job per rank count (helpers/sweep.ts)
+    const swept = [1, 2, 3, 4].map((n) => sweep(n, items, dir));
+    made.forEach((m, k) => {
       const shape = m.shape.join(',');
       const dtype = DTYPE[m.dtype];
       assert.ok(dtype, `dtype ${m.dtype}`);
       const want = dndJson<ArrayReport>(['create', 'arange', shape, '--dtype', dtype, '--checksum']).checksum;
-      // every split with 1..4 ranks would be many jobs; cover every (split, n) pair at least once
+      const src = `${m.file}:${m.dataset}`;
+      // and through the command line once per dataset, at a rank count and split that rotate
       const splits = ['none', ...m.shape.map((_, i) => String(i))];
-      let n = 1;
-      for (const split of splits) {
-        for (const ranks of [n, (n % 4) + 1]) {
-          const src = `${m.file}:${m.dataset}`;
-          const r = dndJson<InfoReport>(['info', src, '-n', String(ranks), '--split', split, '--checksum']);
-          assertSchema('array-report', r);
-          assert.deepEqual(r.gshape, m.shape, src);
-          assert.equal(r.dtype, dtype, src);
+      const split = splits[k % splits.length];
+      const ranks = (k % 4) + 1;
+      const r = dndJson<InfoReport>(['info', src, '-n', String(ranks), '--split', split, '--checksum']);
+      assertSchema('array-report', r);
+      assert.deepEqual(r.gshape, m.shape, src);
+      assert.equal(r.dtype, dtype, src);
+      assert.deepEqual(r.lshape_map, balancedLshapeMap(m.shape, split === 'none' ? null : Number(split), ranks));
+      assert.equal(split === 'none' ? r.ranks[0].checksum : r.checksum, want, `${src} split ${split} n ${ranks}: contents`);
+      swept.forEach((results, i) => {
+        const n = i + 1;
+        items.forEach(([file, dataset, split], j) => {
+          if (file !== m.file || dataset !== m.dataset) return;
+          const got = results[j];
           const axis = split === 'none' ? null : Number(split);
-          assert.deepEqual(r.lshape_map, balancedLshapeMap(m.shape, axis, ranks), `${src} split ${split} n ${ranks}`);
-          if (axis !== null) assert.equal(r.checksum, want, `${src} split ${split} n ${ranks}: contents`);
-          else for (const k of r.ranks) assert.equal(k.checksum, want, `${src} split none n ${ranks}: every rank holds it all`);
-        }
-        n = (n % 4) + 1;
-      }
-    }
+          assert.deepEqual(got.gshape, m.shape, src);
+          assert.equal(got.dtype, dtype, src);
+          assert.deepEqual(got.lshape_map, balancedLshapeMap(m.shape, axis, n), `${src} split ${split} n ${n}`);
+          if (axis !== null) assert.equal(got.checksum, want, `${src} split ${split} n ${n}: contents`);
+          else for (const c of got.copies ?? []) assert.equal(c, want, `${src} split none n ${n}: every rank holds it all`);
+        });
+      });
+    });
   });
 
   it('reports file facts: layout, chunks, filters, stored type (big-endian too)', () => {
