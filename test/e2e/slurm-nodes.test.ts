@@ -16,6 +16,7 @@ import type { MoveReport } from '../../src/runtime/jobs/move.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import { py } from '../helpers/files.js';
 import { BIN, ROOT } from '../helpers/run.js';
+import { sbatchWait } from '../helpers/sbatch.js';
 
 function cannotRun(): string | false {
   if (process.getuid?.() !== 0) return 'needs root to start slurmd and make network namespaces';
@@ -59,13 +60,9 @@ describe('Slurm on two simulated nodes', { skip }, () => {
 
   function sbatch(script: string, vars: Record<string, string>, opts: string[] = ['--nodes=2', '--ntasks=2']) {
     const name = `${script.replace(/\W/g, '_')}-${Math.random().toString(36).slice(2, 8)}`;
-    const r = spawnSync('sbatch', ['--wait', ...opts, '--chdir', dir, '-o', `${dir}/${name}.out`, '-e', `${dir}/${name}.err`, script], {
-      encoding: 'utf8',
-      env: { ...env, ...vars },
-      timeout: 120000,
-    });
+    const r = sbatchWait([...opts, '--chdir', dir, '-o', `${dir}/${name}.out`, '-e', `${dir}/${name}.err`, script], { ...env, ...vars });
     const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
-    return { code: r.status, sbatch: r.stdout + r.stderr, out: read(`${dir}/${name}.out`), err: read(`${dir}/${name}.err`) };
+    return { code: r.status, sbatch: r.output, out: read(`${dir}/${name}.out`), err: read(`${dir}/${name}.err`) };
   }
   const example = (f: string) => `${ROOT}examples/slurm/${f}`;
   const digest = (f: string) => py<{ shape: number[]; sha256: string }>('digest.py', [f, '/data']);

@@ -16,6 +16,7 @@ import type { DoctorReport } from '../../src/runtime/doctor.js';
 import { py, tempDir } from '../helpers/files.js';
 import { BIN, faultEnv, ROOT } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
+import { sbatchWait } from '../helpers/sbatch.js';
 
 function cannotRunSlurm(): string | false {
   if (process.getuid?.() !== 0) return 'needs root to start munged and slurmd';
@@ -43,17 +44,13 @@ describe('Slurm batch scripts, on a real Slurm', { skip }, () => {
     spawnSync('bash', [`${ROOT}scripts/slurm-down.sh`]);
   });
 
-  /** sbatch --wait: the script's exit status and its stdout/stderr files. */
+  /** sbatch, waited for: the script's exit status and its stdout/stderr files. */
   function sbatch(script: string, vars: Record<string, string>, ownOutput = false) {
     const name = `${script.replace(/\W/g, '_')}-${Math.random().toString(36).slice(2, 8)}`;
     const files = ownOutput ? [] : ['-o', `${dir}/${name}.out`, '-e', `${dir}/${name}.err`];
-    const r = spawnSync('sbatch', ['--wait', '--chdir', dir, ...files, script], {
-      encoding: 'utf8',
-      env: { ...env, ...vars },
-      timeout: 120000,
-    });
+    const r = sbatchWait(['--chdir', dir, ...files, script], { ...env, ...vars });
     const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
-    return { code: r.status, sbatch: r.stdout + r.stderr, out: read(`${dir}/${name}.out`), err: read(`${dir}/${name}.err`), name };
+    return { code: r.status, sbatch: r.output, out: read(`${dir}/${name}.out`), err: read(`${dir}/${name}.err`), name };
   }
 
   const example = (f: string) => `${ROOT}examples/slurm/${f}`;
