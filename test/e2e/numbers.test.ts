@@ -23,9 +23,10 @@ describe('numbers cross every process boundary exactly', () => {
   const dir = tempDir();
 
   it('full --value nan/inf/-inf/-0, float32 and float64, -n 1..4: the file holds those bits', () => {
-    for (const n of [1, 2, 3, 4]) {
-      for (const [dtype, bits] of [['float32', F32], ['float64', F64]] as const) {
-        for (const v of ['nan', 'inf', '-inf', '-0'] as const) {
+    // each value at two rank counts, every rank count twice per dtype (16 jobs, not 32)
+    for (const [d, [dtype, bits]] of ([['float32', F32], ['float64', F64]] as const).entries()) {
+      for (const [k, v] of (['nan', 'inf', '-inf', '-0'] as const).entries()) {
+        for (const n of [((k + d) % 4) + 1, ((k + d + 2) % 4) + 1]) {
           const out = join(dir, `full-${dtype}-${v}-${n}.h5`);
           const r = dnd(['create', 'full', '5', '--value', v, '--dtype', dtype, '-n', String(n), '--out', out]);
           assert.equal(r.code, 0, r.stderr);
