@@ -73,6 +73,17 @@ export function mpioName(file: string, env: Record<string, string | undefined> =
   return file.includes(':') && /romio/i.test(env.OMPI_MCA_io ?? '') ? `ufs:${file}` : file;
 }
 
+let bytesRead = 0;
+
+/**
+ * Bytes this process has asked HDF5 to read from datasets so far (the hyperslabs of
+ * load(); a dataset never written is filled with its fill value and reads nothing).
+ * `dnd info` reports the sum over the ranks, so a metadata-only run shows that it read none.
+ */
+export function readBytes(): number {
+  return bytesRead;
+}
+
 export interface LoadOptions {
   /** as Heat's `load(…, split=None)`: none by default, every rank reads the whole dataset */
   split?: Split;
@@ -110,7 +121,10 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // independent transfers: HDF5 1.10's collective chunk read fails there with
   // MPI_ERR_TYPE on a rank whose chunks are all missing.
   if (info.allocated === 'none') native.h5Fill(fid, info.path, larray, dtype);
-  else if (numel(info.shape) > 0) native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
+  else if (numel(info.shape) > 0) {
+    native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
+    bytesRead += larray.byteLength;
+  }
   if (t0 >= 0) recorder.collective('H5Dread', t0, { bytes: 0, recv_bytes: larray.byteLength, pattern: 'io' });
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);

@@ -34,8 +34,8 @@ export interface FileFacts {
   dtype: Dtype;
 }
 
-/** Checks a file source on the launcher and describes its dataset. */
-export function inspectFileSource(file: string, dataset: string | null): FileFacts {
+/** Checks, on the launcher, that `file` is a readable HDF5 file; its size on disk. */
+export function checkHdf5File(file: string): number {
   if (!existsSync(file)) throw usageError(`${file}: no such file`);
   const st = statSync(file);
   if (st.isDirectory()) throw usageError(`${file} is a directory, not an HDF5 file`);
@@ -48,12 +48,21 @@ export function inspectFileSource(file: string, dataset: string | null): FileFac
   }
   const native = loadH5();
   if (!native.h5IsHdf5(file)) throw usageError(`${file} is not an HDF5 file (or it is truncated)`);
-  let all: DatasetInfo[];
+  return st.size;
+}
+
+/** Every dataset of a checked file (exit 2 when HDF5 cannot read its objects). */
+export function fileDatasets(file: string): DatasetInfo[] {
   try {
-    all = listDatasets(file);
+    return listDatasets(file);
   } catch (e) {
     throw usageError(`${file} cannot be read as HDF5: ${(e as Error).message}`);
   }
-  const info = resolveDataset(file, dataset, all);
-  return { file, bytes_on_disk: st.size, dataset: info, dtype: datasetDtype(info, file) };
+}
+
+/** Checks a file source on the launcher and describes its dataset. */
+export function inspectFileSource(file: string, dataset: string | null): FileFacts {
+  const size = checkHdf5File(file);
+  const info = resolveDataset(file, dataset, fileDatasets(file));
+  return { file, bytes_on_disk: size, dataset: info, dtype: datasetDtype(info, file) };
 }
