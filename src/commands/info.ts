@@ -14,6 +14,7 @@ import type { InfoReport } from '../runtime/jobs/info.js';
 import { datasetJson, readAttributes, readFileTree, type AttributeJson, type FileListing } from '../runtime/file-tree.js';
 import { checkHdf5File, fileDatasets, parseSource, type FileFacts } from '../runtime/source.js';
 import { showReal, type JsonReal } from '../runtime/json-real.js';
+import { outerRank } from '../runtime/detect.js';
 
 /** The one-line warning of a split that cuts every chunk (rule: src/dnd/chunk-cuts.ts). */
 export function chunkWarning(a: SplitAdvice, facts: FileFacts, nprocs: number): string {
@@ -107,6 +108,8 @@ Inspecting never changes the data or its layout.`;
         if (flags.stats || flags.checksum) {
           throw usageError(`--${flags.stats ? 'stats' : 'checksum'} reads one dataset: ${parsed.file} holds ${datasets.length === 0 ? 'none' : `${datasets.length} (${datasets.map((d) => d.path).join(', ')})`}; name one as ${parsed.file}:/path`);
         }
+        // started as one of several ranks (srun dnd info f.h5): rank 0 alone lists
+        if ((outerRank()?.rank ?? 0) !== 0) return undefined;
         const listing = readFileTree(parsed.file);
         listing.timing.total_s = (performance.now() - t0) / 1000;
         if (!this.jsonEnabled()) this.log(renderListing(listing, this.c));
@@ -120,7 +123,7 @@ Inspecting never changes the data or its layout.`;
     if (flags.stats && isComplex(src.dtype)) throw usageError(`--stats is for real dtypes: ${src.dtype} has no min or max, and its mean and std are not computed (use --checksum)`);
     const advice = facts ? splitAdvice(facts.dataset.shape, facts.dataset.chunks, src.split, nprocs) : null;
     const warnings = advice && facts ? [chunkWarning(advice, facts, nprocs)] : [];
-    for (const w of warnings) process.stderr.write(`dnd: warning: ${w}\n`);
+    if ((outerRank()?.rank ?? 0) === 0) for (const w of warnings) process.stderr.write(`dnd: warning: ${w}\n`);
     const attributes: AttributeJson[] | null = facts ? readAttributes(facts.file, facts.dataset.path) : null;
     const job: InfoJob = {
       op: 'info',
