@@ -7,7 +7,7 @@ import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { AttrValue, AttributeJson, FileListing, TreeObject } from '../runtime/file-tree.js';
 import { showReal, type JsonReal } from '../runtime/json-real.js';
-import { bytes, tuple } from './render.js';
+import { bytes, seconds, tuple } from './render.js';
 
 /** Items of an array value shown before "…" */
 const MAX_ITEMS = 6;
@@ -135,6 +135,7 @@ export function renderListing(l: FileListing, c: ChalkInstance): string {
   lines.push(t.toString());
   if (n.datasets === 0) lines.push('no datasets');
   if (nattrs) lines.push(`${c.bold('attributes')} (long values shortened; --json has them whole)`, attrs.toString());
+  lines.push(c.dim(`time ${seconds(l.timing.total_s)} total, metadata only, no job started`));
   return lines.join('\n');
 }
 
