@@ -63,6 +63,31 @@ export function fileDatasets(file: string): DatasetInfo[] {
 /** Checks a file source on the launcher and describes its dataset. */
 export function inspectFileSource(file: string, dataset: string | null): FileFacts {
   const size = checkHdf5File(file);
-  const info = resolveDataset(file, dataset, fileDatasets(file));
+  const all = fileDatasets(file);
+  const info = resolveDataset(file, dataset, all.some((d) => d.path === normalPath(dataset)) ? all : [...all, ...viaLink(file, dataset)]);
   return { file, bytes_on_disk: size, dataset: info, dtype: datasetDtype(info, file) };
+}
+
+function normalPath(dataset: string | null): string | null {
+  return dataset === null || dataset.startsWith('/') ? dataset : `/${dataset}`;
+}
+
+/**
+ * A dataset named through a soft link or a further hard link (the listing of a file
+ * names each object once, at its first path): HDF5 follows the link, and the ranks open
+ * the same path, so it is read as the dataset it leads to.
+ */
+function viaLink(file: string, dataset: string | null): DatasetInfo[] {
+  const path = normalPath(dataset);
+  if (path === null) return [];
+  const native = loadH5();
+  const fid = native.h5Open(file, 'r', false);
+  try {
+    const d = native.h5Describe(fid, path);
+    return d ? [d] : [];
+  } catch {
+    return [];
+  } finally {
+    native.h5Close(fid);
+  }
 }

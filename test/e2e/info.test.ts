@@ -197,6 +197,15 @@ describe('dnd info FILE: the objects of a file, as h5py sees them', () => {
     assert.match(b.stdout, /shape \(100, 10\) {2}maxshape \(None, 10\)/);
     assert.match(b.stdout, /^attrs {4}none$/m);
   });
+  it('a dataset named through a soft link or a further hard link is the one it leads to; a dangling link is refused', () => {
+    const soft = dndJson<{ gshape: number[]; dataset: { path: string }; stats: { sum: number }; read_bytes: number }>(['info', `${tree}:/g/s`, '-n', '2', '--stats']);
+    assert.deepEqual([soft.dataset.path, soft.gshape, soft.stats.sum, soft.read_bytes], ['/g/s', view.objects['/g/b'].shape, 1000, 8000]);
+    const hard = dndJson<{ dataset: { attributes: { name: string; value: unknown }[] } }>(['info', `${tree}:/g/h`, '-n', '2']);
+    assert.deepEqual(Object.fromEntries(hard.dataset.attributes.map((a) => [a.name, a.value])), view.attrs['/a']);
+    const r = dnd(['info', `${tree}:/g/dangling`, '-n', '2']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /has no dataset \/g\/dangling/);
+  });
 });
 
 describe('dnd info: a split that cuts every HDF5 chunk', () => {
