@@ -121,11 +121,9 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // independent transfers: HDF5 1.10's collective chunk read fails there with
   // MPI_ERR_TYPE on a rank whose chunks are all missing.
   if (info.allocated === 'none') native.h5Fill(fid, info.path, larray, dtype);
-  else if (numel(info.shape) > 0) {
-    native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
-    bytesRead += larray.byteLength;
-  }
+  else if (numel(info.shape) > 0) native.h5Read(fid, info.path, larray, dtype, ch.slices.map((s) => s[0]), ch.lshape, info.allocated === 'all');
   if (t0 >= 0) recorder.collective('H5Dread', t0, { bytes: 0, recv_bytes: larray.byteLength, pattern: 'io' });
+  if (info.allocated !== 'none') bytesRead += larray.byteLength;
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
   if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
