@@ -29,6 +29,7 @@
         "src/native/h5module.cc",
         "src/native/errors.cc",
         "src/native/hdf5.cc",
+        "src/native/hdf5-tree.cc",
         "src/native/interrupt.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags)"],

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,hdf5-hosts,plan,reduce,trace,big]
+// npm run bench [-- --quick] [-- --only launch,fill,exchange,hdf5,hdf5-hosts,plan,reduce,trace,info-meta,big]
 // Prints one table and writes the same figures as JSON (bench/out/). Benchmarks are not
 // tests: this exits 0 whether or not a goal is met, and marks each figure that misses.
 import { execFileSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { benchExchange } from './exchange.mjs';
 import { benchFill } from './fill.mjs';
 import { benchHdf5 } from './hdf5.mjs';
 import { benchHdf5Hosts } from './hdf5-hosts.mjs';
+import { benchInfoMeta } from './info-meta.mjs';
 import { benchLaunch } from './launch.mjs';
 import { benchReduce } from './reduce.mjs';
 import { benchTrace } from './trace.mjs';
@@ -20,7 +21,7 @@ const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 // big (above 2 GiB between a pair of ranks, ~9 GB peak) only in full runs on 16 GiB machines
 const big = !quick && totalmem() >= 16 * 2 ** 30 ? ['big'] : [];
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'hdf5-hosts', 'plan', 'reduce', 'trace', ...big];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['launch', 'fill', 'exchange', 'hdf5', 'hdf5-hosts', 'plan', 'reduce', 'trace', 'info-meta', ...big];
 const reps = quick ? 3 : 5;
 const rows = [];
 const t0 = performance.now();
@@ -37,6 +38,7 @@ section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, size
 section('reduce', () => benchReduce({ reps, bytes: quick ? 256 << 20 : 1 << 30 }));
 section('hdf5-hosts', () => benchHdf5Hosts({ reps }));
 section('plan', () => benchPlan({ reps }));
+section('info-meta', () => benchInfoMeta({ runs: quick ? 3 : 5 }));
 section('big', () => benchBig());
 
 const fmt = (v, unit) => (unit === 's' ? (v < 1 ? `${(v * 1000).toFixed(1)} ms` : `${v.toFixed(2)} s`) : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M` : v.toPrecision(3));

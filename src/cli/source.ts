@@ -29,6 +29,8 @@ export interface SourceFlags {
   counts?: string;
   dtype?: Dtype;
   seed: number | bigint;
+  /** the job will not load the values (info without --stats/--checksum): no memory check */
+  layoutOnly?: boolean;
 }
 
 /** Resolves and checks a source (the move commands then check their peak memory themselves). */
@@ -41,7 +43,7 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
     const gshape = facts.dataset.shape;
     const split = normalizeSplit(flags.split, gshape.length);
     if (counts) checkCounts(counts, gshape, split, nprocs, '--counts');
-    checkFitsInMemory(gshape, split, facts.dtype, nprocs);
+    if (!flags.layoutOnly) checkFitsInMemory(gshape, split, facts.dtype, nprocs);
     return { spec: { type: 'file', file: facts.file, dataset: facts.dataset.path }, gshape, dtype: facts.dtype, split, counts, facts };
   }
   const create = validateCreate(

@@ -74,6 +74,17 @@ export function mpioName(file: string, env: Record<string, string | undefined> =
   return file.includes(':') && /romio/i.test(env.OMPI_MCA_io ?? '') ? `ufs:${file}` : file;
 }
 
+let bytesRead = 0;
+
+/**
+ * Bytes this process has asked HDF5 to read from datasets so far (the hyperslabs of
+ * load(); a dataset never written is filled with its fill value and reads nothing).
+ * `dnd info` reports the sum over the ranks, so a metadata-only run shows that it read none.
+ */
+export function readBytes(): number {
+  return bytesRead;
+}
+
 export interface LoadOptions {
   /** as Heat's `load(…, split=None)`: none by default, every rank reads the whole dataset */
   split?: Split;
@@ -117,6 +128,7 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
     inPieces(larray, ch.lshape, ch.slices.map((s) => s[0]), largest, (part, start, count) => native.h5Read(fid, info.path, part, dtype, start, count, info.allocated === 'all'));
   }
   if (t0 >= 0) recorder.collective('H5Dread', t0, { bytes: 0, recv_bytes: larray.byteLength, pattern: 'io' });
+  if (info.allocated !== 'none') bytesRead += larray.byteLength;
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
   if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });

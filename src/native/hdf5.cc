@@ -13,10 +13,9 @@
 #include <vector>
 
 #include "common.h"
+#include "hdf5-describe.h"
 
 namespace mpinapi {
-
-namespace {
 
 // ---- errors -------------------------------------------------------------------------
 
@@ -171,6 +170,14 @@ Napi::Object DescribeDataset(const Napi::Env& env, hid_t ds, const std::string& 
   Napi::Array shape = Napi::Array::New(env, dims.size());
   for (size_t i = 0; i < dims.size(); ++i) shape.Set(i, Napi::Number::New(env, static_cast<double>(dims[i])));
   o.Set("shape", shape);
+  // maxshape: how far the dataset may grow; null for an axis without limit (H5S_UNLIMITED)
+  std::vector<hsize_t> maxdims(dims.size());
+  if (ndim > 0) H5Sget_simple_extent_dims(space, nullptr, maxdims.data());
+  Napi::Array maxshape = Napi::Array::New(env, maxdims.size());
+  for (size_t i = 0; i < maxdims.size(); ++i) {
+    maxshape.Set(i, maxdims[i] == H5S_UNLIMITED ? env.Null() : Napi::Number::New(env, static_cast<double>(maxdims[i])));
+  }
+  o.Set("maxshape", maxshape);
   o.Set("scalar", Napi::Boolean::New(env, H5Sget_simple_extent_type(space) == H5S_SCALAR));
   H5Sclose(space);
 
@@ -180,6 +187,9 @@ Napi::Object DescribeDataset(const Napi::Env& env, hid_t ds, const std::string& 
   o.Set("dtype", dtype.empty() ? env.Null() : Napi::String::New(env, dtype));
   o.Set("storedType", tname);
   o.Set("itemsize", Napi::Number::New(env, static_cast<double>(H5Tget_size(type))));
+  o.Set("typeDetail", TypeDetail(type));
+  // a committed (named) datatype shared with other objects of the file
+  o.Set("committedType", Napi::Boolean::New(env, H5Tcommitted(type) > 0));
   H5Tclose(type);
 
   hid_t dcpl = H5Dget_create_plist(ds);
@@ -256,8 +266,6 @@ hid_t ToId(const Napi::Value& v) {
   bool lossless = false;
   return static_cast<hid_t>(v.As<Napi::BigInt>().Int64Value(&lossless));
 }
-
-}  // namespace
 
 // h5Version() -> { version, parallel }
 static Napi::Value H5Version(const Napi::CallbackInfo& info) {
@@ -572,6 +580,7 @@ void InitHdf5(Napi::Env env, Napi::Object exports) {
   exports.Set("h5Close", Napi::Function::New(env, H5Close));
   exports.Set("h5List", Napi::Function::New(env, H5List));
   exports.Set("h5Describe", Napi::Function::New(env, H5Describe));
+  InitHdf5Tree(env, exports);
   exports.Set("h5Kind", Napi::Function::New(env, H5Kind));
   exports.Set("h5Create", Napi::Function::New(env, H5Create));
   exports.Set("h5Delete", Napi::Function::New(env, H5Delete));

@@ -73,6 +73,10 @@ export interface H5Binding {
   h5List(fid: bigint): H5DatasetInfo[];
   /** null when there is no dataset at path */
   h5Describe(fid: bigint, path: string): H5DatasetInfo | null;
+  /** every link of the file, the root first (metadata only: no dataset value is read) */
+  h5Tree(fid: bigint): H5TreeEntry[];
+  /** the attributes of the object at path, in name order */
+  h5Attributes(fid: bigint, path: string): H5Attribute[];
   /** what is at path (its parent must exist); null: nothing */
   h5Kind(fid: bigint, path: string): 'group' | 'dataset' | 'named datatype' | 'broken link' | null;
   /** a contiguous dataset (and its intermediate groups); collective when parallel */
@@ -108,6 +112,44 @@ export interface H5DatasetInfo {
   storageSize: number;
   /** whether storage was ever allocated: a dataset created but never written has none */
   allocated: 'none' | 'part' | 'all';
+  /** how far each axis may grow; null: unlimited */
+  maxshape: (number | null)[];
+  /** storedType with the inside of compound and array types spelled out */
+  typeDetail: string;
+  /** the type is a committed (named) datatype of the file */
+  committedType: boolean;
+}
+
+/**
+ * An attribute as HDF5 stores it. `value` is flat (row-major, `shape` gives the axes) and
+ * read as `kind` says: float → numbers (NaN, ±inf kept), int/uint → bigints, enum →
+ * member names (null outside the enum), string → bytes, complex → re, im pairs; null when
+ * not read (other types, or above 1 MiB); shape null: an empty attribute (no value).
+ */
+export interface H5Attribute {
+  name: Uint8Array;
+  storedType: string;
+  dtype: string | null;
+  shape: number[] | null;
+  kind: 'float' | 'int' | 'uint' | 'enum' | 'string' | 'complex' | null;
+  value: (number | bigint | string | Uint8Array | null)[] | null;
+}
+
+/** One link of a file (h5Tree); names are bytes (HDF5 names need not be UTF-8). */
+export interface H5TreeEntry {
+  path: Uint8Array;
+  link: 'root' | 'hard' | 'soft' | 'external' | 'user-defined';
+  /** what the link leads to; null: dangling, external (not followed) or unknown */
+  kind: 'group' | 'dataset' | 'datatype' | 'unknown' | null;
+  /** the object's address in the file: two links with one address are one object */
+  address?: number;
+  /** the object was described at an earlier link */
+  seen?: boolean;
+  target?: Uint8Array;
+  targetFile?: Uint8Array;
+  dataset?: Omit<H5DatasetInfo, 'path'> & { path: string };
+  storedType?: string;
+  attributes?: H5Attribute[];
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -11,6 +11,7 @@
 import type { FactorySpec } from '../dnd/spec.js';
 import { fromWire, toWire } from '../dnd/wire.js';
 import type { Split } from '../dnd/layout.js';
+import type { Dtype } from '../dnd/dtypes.js';
 import type { OutputPlan } from './output.js';
 
 /** `create`: every rank builds its block of a checked factory array (see dnd/spec.ts). */
@@ -30,6 +31,8 @@ export interface InfoJob {
   split: Split;
   stats: boolean;
   checksum?: boolean;
+  /** a file without --stats/--checksum: the shape and dtype the launcher read; nothing is loaded */
+  layoutOnly?: { gshape: number[]; dtype: Dtype } | null;
 }
 
 /** `resplit` / `redistribute`: open the source, move the data, describe before and after. */

@@ -3,9 +3,11 @@
  * Collective: every rank calls describeArray; rank 0 gets the report, the others null.
  */
 import { finishFingerprint, globalFingerprint, localLanes, type Lanes } from '../dnd/checksum.js';
+import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import type { Dtype } from '../dnd/dtypes.js';
-import { isComplex } from '../dnd/dtypes.js';
+import { isComplex, itemsize } from '../dnd/dtypes.js';
+import { chunk, countsDispls, isBalancedMap, numel, type Split } from '../dnd/layout.js';
 import { finishSum, globalMoments, localMoments, type Moments } from '../dnd/stats.js';
 import { jsonReal, type JsonReal } from './json-real.js';
 import { firstTouchSeconds } from '../dnd/memory.js';
@@ -106,4 +108,34 @@ export function describeArray(x: DNDarray, o: DescribeOptions): ArrayReport | nu
   if (fingerprint !== null) report.checksum = fingerprint;
   if (sum !== null) report.sum = jsonReal(sum);
   return report;
+}
+
+/**
+ * Collective: the report of an array that was never loaded (info without --stats or
+ * --checksum): each rank takes its chunk() of `gshape`, allocates nothing and reads
+ * nothing, and the lshape_map is still gathered from the ranks (one Allgather), as for a
+ * loaded array. Rank 0 gets the report, the others null.
+ */
+export function describeLayout(comm: Comm, gshape: number[], dtype: Dtype, split: Split, command: string): ArrayReport | null {
+  const ch = chunk(gshape, split, comm.rank, comm.size);
+  const lshapeMap = comm.allgatherNumbers(ch.lshape);
+  const cd = split === null ? null : countsDispls(lshapeMap, split);
+  const mine: RankReport = { rank: comm.rank, host: comm.host(), lshape: ch.lshape, offset: ch.offset, slices: ch.slices, lnbytes: numel(ch.lshape) * itemsize(dtype) };
+  const ranks = comm.gatherJSON(mine, 0);
+  if (!ranks) return null;
+  return {
+    command,
+    gshape,
+    dtype,
+    split,
+    nprocs: comm.size,
+    balanced: isBalancedMap(lshapeMap, gshape, split),
+    is_distributed: split !== null && comm.size > 1,
+    lshape_map: lshapeMap,
+    counts: cd ? cd.counts : null,
+    displs: cd ? cd.displs : null,
+    gnbytes: numel(gshape) * itemsize(dtype),
+    ranks,
+    timing: { total_s: 0, op_s: 0 },
+  };
 }

@@ -34,8 +34,8 @@ export interface FileFacts {
   dtype: Dtype;
 }
 
-/** Checks a file source on the launcher and describes its dataset. */
-export function inspectFileSource(file: string, dataset: string | null): FileFacts {
+/** Checks, on the launcher, that `file` is a readable HDF5 file; its size on disk. */
+export function checkHdf5File(file: string): number {
   if (!existsSync(file)) throw usageError(`${file}: no such file`);
   const st = statSync(file);
   if (st.isDirectory()) throw usageError(`${file} is a directory, not an HDF5 file`);
@@ -48,12 +48,46 @@ export function inspectFileSource(file: string, dataset: string | null): FileFac
   }
   const native = loadH5();
   if (!native.h5IsHdf5(file)) throw usageError(`${file} is not an HDF5 file (or it is truncated)`);
-  let all: DatasetInfo[];
+  return st.size;
+}
+
+/** Every dataset of a checked file (exit 2 when HDF5 cannot read its objects). */
+export function fileDatasets(file: string): DatasetInfo[] {
   try {
-    all = listDatasets(file);
+    return listDatasets(file);
   } catch (e) {
     throw usageError(`${file} cannot be read as HDF5: ${(e as Error).message}`);
   }
-  const info = resolveDataset(file, dataset, all);
-  return { file, bytes_on_disk: st.size, dataset: info, dtype: datasetDtype(info, file) };
+}
+
+/** Checks a file source on the launcher and describes its dataset. */
+export function inspectFileSource(file: string, dataset: string | null): FileFacts {
+  const size = checkHdf5File(file);
+  const all = fileDatasets(file);
+  const info = resolveDataset(file, dataset, all.some((d) => d.path === normalPath(dataset)) ? all : [...all, ...viaLink(file, dataset)]);
+  return { file, bytes_on_disk: size, dataset: info, dtype: datasetDtype(info, file) };
+}
+
+function normalPath(dataset: string | null): string | null {
+  return dataset === null || dataset.startsWith('/') ? dataset : `/${dataset}`;
+}
+
+/**
+ * A dataset named through a soft link or a further hard link (the listing of a file
+ * names each object once, at its first path): HDF5 follows the link, and the ranks open
+ * the same path, so it is read as the dataset it leads to.
+ */
+function viaLink(file: string, dataset: string | null): DatasetInfo[] {
+  const path = normalPath(dataset);
+  if (path === null) return [];
+  const native = loadH5();
+  const fid = native.h5Open(file, 'r', false);
+  try {
+    const d = native.h5Describe(fid, path);
+    return d ? [d] : [];
+  } catch {
+    return [];
+  } finally {
+    native.h5Close(fid);
+  }
 }

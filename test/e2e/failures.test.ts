@@ -256,7 +256,8 @@ describe('faults inside a job: fast, clear, clean', () => {
     const moving = `${dir}/moving.h5`;
     dndJson(['create', 'zeros', '16,4', '--out', moving]);
     const pidfile = `${dir}/pid-gone`;
-    const { done, tag } = background(['info', moving, '-n', '2'], faultEnv(`rank=all,at=start,do=sleep:2,pidfile=${pidfile}`));
+    // --checksum: the ranks open and read the file (without it, info reads metadata on the launcher only)
+    const { done, tag } = background(['info', moving, '-n', '2', '--checksum'], faultEnv(`rank=all,at=start,do=sleep:2,pidfile=${pidfile}`));
     await waitFor(`${pidfile}.0`);
     renameSync(moving, `${moving}.away`);
     const r = await done;

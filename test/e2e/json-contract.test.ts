@@ -58,6 +58,8 @@ describe('the --json contract', () => {
     json('info FILE --stats --checksum', 'array-report', ['info', f, '-n', '2', '--stats', '--checksum']);
     json('info --stats (NaN)', 'array-report', ['info', join(dir, 'nan.h5'), '-n', '2', '--stats']);
     json('info empty --stats', 'array-report', ['info', 'zeros:0,3', '-n', '2', '--stats']);
+    json('info FILE:/dataset (metadata only)', 'array-report', ['info', `${f}:/g/x`, '-n', '2']);
+    json('info FILE --list', 'file-listing', ['info', f, '--list']);
     json('resplit --checksum --out', 'array-report', ['resplit', f, '--axis', '1', '-n', '2', '--checksum', '--out', join(dir, 'b.h5'), '--force']);
     json('redistribute --target', 'array-report', ['redistribute', 'randn:7,4', '--target', '0,7', '-n', '2']);
     json('redistribute --dry-run', 'dry-run', ['redistribute', 'randn:7,4', '--balance', '--counts', '7,0', '-n', '2', '--dry-run']);
@@ -74,7 +76,7 @@ describe('the --json contract', () => {
 
   it('every schema is closed: objects list their keys and allow no others', () => {
     const files = readdirSync(`${ROOT}schemas`).filter((f) => f.endsWith('.json'));
-    assert.deepEqual(files.sort(), ['array-report.json', 'chunk-report.json', 'doctor.json', 'dry-run.json', 'run-report.json', 'trace-summary.json']);
+    assert.deepEqual(files.sort(), ['array-report.json', 'chunk-report.json', 'doctor.json', 'dry-run.json', 'file-listing.json', 'run-report.json', 'trace-summary.json']);
     for (const f of files) {
       const s = loadSchema(f.replace(/\.json$/, ''));
       assert.equal(s.additionalProperties, false, f);
@@ -83,7 +85,7 @@ describe('the --json contract', () => {
   });
 
   it('every command\'s output passes its schema', () => {
-    assert.equal(outputs.length, 15);
+    assert.equal(outputs.length, 17);
     for (const o of outputs) assert.doesNotThrow(() => assertSchema(o.schema, o.json), o.name);
   });
 
@@ -123,6 +125,10 @@ describe('the --json contract', () => {
     assert.equal(info.checksum, by('create --checksum --out').checksum);
     assert.equal(by('info --stats (NaN)').stats.nan_count, 5);
     assert.equal(by('info empty --stats').stats.min, null);
+    assert.equal(info.read_bytes, 120);
+    assert.equal(by('info FILE:/dataset (metadata only)').read_bytes, 0);
+    assert.deepEqual(by('info FILE:/dataset (metadata only)').dataset.attributes, []);
+    assert.deepEqual(by('info FILE --list').objects.map((o: { path: string }) => o.path), ['/', '/g', '/g/x']);
     const moved = by('resplit --checksum --out');
     assert.equal(moved.before.checksum, moved.checksum);
     assert.equal(moved.moved.ranks.length, 2);

@@ -40,7 +40,7 @@ describe('empty arrays: zero extents are legal everywhere', () => {
     spawnSync(PYTHON, ['-c', 'import sys, h5py, numpy as np\nwith h5py.File(sys.argv[1], "w") as f:\n  f["c"] = np.zeros((0, 3), "f8")\n  f.create_dataset("k", data=np.zeros((0, 3), "i4"), chunks=(1, 3), maxshape=(None, 3))', file]);
     for (const n of [1, 2, 3, 4]) {
       for (const ds of ['/c', '/k']) {
-        const info = dndJson<InfoReport>(['info', `${file}:${ds}`, '-n', String(n), '--split', n % 2 ? '0' : '1']);
+        const info = dndJson<InfoReport>(['info', `${file}:${ds}`, '-n', String(n), '--split', n % 2 ? '0' : '1', '--checksum']); // --checksum: read it
         assert.deepEqual(info.gshape, [0, 3], `${ds} n ${n}`);
       }
       dndJson(['redistribute', `${file}:/k`, '--balance', '-n', String(n), '--out', `${dir}/back${n}.h5`]);

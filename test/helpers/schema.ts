@@ -1,6 +1,6 @@
 /**
  * Validates --json output against the committed schemas (the contract of DESIGN.md §4).
- * One schema per output, in schemas/: array-report (create, info, resplit, redistribute),
+ * One schema per output, in schemas/: array-report (create, info, resplit, redistribute), file-listing (info FILE of several datasets),
  * dry-run (their --dry-run), chunk-report, doctor, run-report. They are closed, so a key
  * a command starts to print must be added to its schema first.
  */
@@ -11,7 +11,7 @@ import { ROOT } from './run.js';
 const ajv = new Ajv({ allErrors: true, strict: false });
 const cache = new Map<string, ReturnType<typeof ajv.compile>>();
 
-export type SchemaName = 'array-report' | 'dry-run' | 'chunk-report' | 'doctor' | 'run-report' | 'trace-summary';
+export type SchemaName = 'array-report' | 'file-listing' | 'dry-run' | 'chunk-report' | 'doctor' | 'run-report' | 'trace-summary';
 
 export function loadSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${ROOT}schemas/${name}.json`, 'utf8')) as Record<string, unknown>;
