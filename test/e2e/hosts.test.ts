@@ -8,77 +8,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InfoReport } from '../../src/runtime/jobs/info.js';
 import type { MoveReport } from '../../src/runtime/jobs/move.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import type { DoctorReport } from '../../src/runtime/doctor.js';
+import { cannotMakeHosts, clusterDir, clusterDown, clusterUp, ended, pidsOn } from '../helpers/cluster.js';
 import { py } from '../helpers/files.js';
-import { BIN, dnd, faultEnv, ROOT } from '../helpers/run.js';
-
-function cannotMakeHosts(): string | false {
-  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
-  for (const t of ['ip', 'unshare', 'nsenter', 'mpiexec']) {
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (bash scripts/setup.sh --test installs it)`;
-  }
-  const probe = spawnSync('unshare', ['--net', '--uts', 'true']);
-  if (probe.status !== 0) return `this kernel refuses new network namespaces: ${String(probe.stderr).trim()}`;
-  return false;
-}
+import { BIN, dnd, faultEnv } from '../helpers/run.js';
 
 const skip = cannotMakeHosts();
 if (skip) process.stderr.write(`[hosts tests] skipped: ${skip}\n`);
-
-/** A cluster of its own: unique directory, namespace prefix and subnet. */
-function clusterSettings(dir: string) {
-  const id = Math.random().toString(36).slice(2, 7).replace(/^\d/, 'x');
-  return { DND_CLUSTER_DIR: dir, DND_CLUSTER_NAME: `t${id}`.slice(0, 8), DND_CLUSTER_NET: `10.213.${10 + Math.floor(Math.random() * 240)}` };
-}
-
-function clusterUp(n: number, settings: Record<string, string>): Record<string, string> {
-  const envFile = execFileSync('bash', [`${ROOT}scripts/cluster-up.sh`, String(n)], { encoding: 'utf8', env: { ...process.env, ...settings } }).trim();
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return env;
-}
-
-function clusterDown(settings: Record<string, string>): void {
-  spawnSync('bash', [`${ROOT}scripts/cluster-down.sh`], { env: { ...process.env, ...settings } });
-}
-
-/** A temporary directory holding a cluster: the cluster goes first (its UTS namespace
- * files are mount points), even when a test failed. */
-function clusterDir(prefix: string): { dir: string; settings: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const settings = clusterSettings(`${dir}/cluster`);
-  after(() => {
-    clusterDown(settings);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { dir, settings };
-}
-
-/** Gone, or a zombie not yet reaped by its parent (the test process itself). */
-function ended(pid: string): boolean {
-  try {
-    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-/** Processes inside host hN's namespaces (orted, ranks, anything else). */
-function pidsOn(name: string, host: string): string[] {
-  const r = spawnSync('ip', ['netns', 'pids', `${name}-${host}`], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean);
-}
 
 function background(args: string[], env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
