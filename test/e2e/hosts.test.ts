@@ -185,3 +185,75 @@ describe('the simulated cluster itself', { skip }, () => {
     assert.equal(existsSync(settings.DND_CLUSTER_DIR), false, 'no directory');
   });
 });
+
+const skipSsh = cannotMakeHosts(true);
+if (skipSsh) process.stderr.write(`[hosts tests, ssh mode] skipped: ${skipSsh}\n`);
+
+describe('hosts as real nodes: an sshd and a /tmp of their own (DND_CLUSTER_SSH=1)', { skip: skipSsh }, () => {
+  // outside /tmp, which each host has of its own: the shared file system of the cluster
+  const { dir, settings } = clusterDir('dnd-hosts-ssh-test-', true);
+  const name = () => settings.DND_CLUSTER_NAME;
+  let env: Record<string, string | undefined> = {};
+  let cluster: Record<string, string> = {};
+  before(() => {
+    cluster = clusterUp(2, settings);
+    env = { ...cluster, DND_HOSTFILE: undefined, DND_HOST: undefined, OMPI_MCA_pml: undefined };
+  });
+  const two = ['--host', 'h1:1,h2:1'];
+  const digest = (f: string, ds = '/data') => py<{ shape: number[]; dtype: string; sha256: string }>('digest.py', [f, ds]);
+
+  it('Open MPI starts its daemons through ssh; each host has its own /tmp', () => {
+    assert.match(cluster.OMPI_MCA_plm_rsh_agent, /\/ssh$/);
+    const ssh = (host: string, cmd: string) => execFileSync(cluster.OMPI_MCA_plm_rsh_agent, [host, cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    assert.equal(ssh('h2', 'hostname'), 'h2');
+    ssh('h1', `touch /tmp/mark-${name()}`);
+    assert.equal(ssh('h1', `ls /tmp/mark-${name()}`), `/tmp/mark-${name()}`);
+    assert.equal(ssh('h2', `ls /tmp/mark-${name()} 2>/dev/null || echo none`), 'none', "h2 does not see h1's /tmp");
+    assert.equal(existsSync(`/tmp/mark-${name()}`), false, "nor does this machine");
+  });
+
+  it('create and resplit across the hosts: identical to one node (h5py)', () => {
+    const one = json<ArrayReport>(['create', 'randn', '21,6', '-n', '2', '--seed', '9', '--launcher', 'mpiexec', '--out', `${dir}/one.h5`], {});
+    const many = json<ArrayReport>(['create', 'randn', '21,6', '-n', '2', '--seed', '9', '--out', `${dir}/many.h5`, ...two], env);
+    assert.deepEqual(many.ranks.map((r) => r.host), ['h1', 'h2']);
+    assert.deepEqual(many.lshape_map, one.lshape_map);
+    const moved = json<MoveReport>(['resplit', `${dir}/many.h5`, '--axis', '1', '-n', '2', '--checksum', '--out', `${dir}/moved.h5`, ...two], env);
+    assert.deepEqual(moved.lshape_map, [[21, 3], [21, 3]]);
+    assert.equal(moved.checksum, moved.before.checksum);
+    const ref = digest(`${dir}/one.h5`);
+    assert.deepEqual(digest(`${dir}/many.h5`), ref);
+    assert.deepEqual(digest(`${dir}/moved.h5`), ref, 'a resplit keeps the global array');
+  });
+
+  it('px across the hosts, whose /tmp is not the launcher\'s', async () => {
+    const child = spawn(process.execPath, [BIN, 'px', '-n', '2', ...two, '--history', `${dir}/hist`], { env: Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end('comm.host()\nconst a = dnd.arange(7, { split: 0 }); a.lshape\n');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /\[0\/2\] 'h1'\n\[1\/2\] 'h2'/);
+    assert.match(stdout, /\[0\/2\] \[ 4 \]\n\[1\/2\] \[ 3 \]/);
+  });
+
+  it('tear-down leaves no namespace, link, mount, sshd or other process', () => {
+    const sshd = ['h1', 'h2'].map((h) => readFileSync(`${settings.DND_CLUSTER_DIR}/ssh/sshd-${h}.pid`, 'utf8').trim());
+    for (const p of sshd) assert.equal(ended(p), false, `sshd ${p} runs`);
+    const inside = ['h1', 'h2'].flatMap((h) => pidsOn(name(), h));
+    clusterDown(settings);
+    assert.equal(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`${name()}-`), false, 'no namespace');
+    assert.equal(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(name()), false, 'no link or bridge');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(settings.DND_CLUSTER_DIR), false, 'no mount');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(`${name()}-h`), false, "no host's /tmp");
+    for (const p of [...sshd, ...inside]) assert.ok(ended(p), `process ${p} ended`);
+    assert.equal(existsSync(settings.DND_CLUSTER_DIR), false, 'no directory');
+  });
+
+  function json<T>(args: string[], extra: Record<string, string | undefined>): T {
+    const r = dnd([...args, '--json'], { env: extra, timeoutMs: 60000 });
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as T;
+  }
+});
