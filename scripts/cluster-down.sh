@@ -38,7 +38,7 @@ if [ -d "$dir/mnt" ]; then
   done
   umount "$dir/mnt" 2>/dev/null
 fi
-# /run/sshd, if this cluster made it and no sshd is left to need it
-if [ -e "$dir/made-run-sshd" ] && ! pgrep -x sshd >/dev/null; then rmdir /run/sshd 2>/dev/null; fi
+# /run/sshd, if this cluster made it and no live sshd (zombies of ours aside) needs it
+if [ -e "$dir/made-run-sshd" ] && ! pgrep -x -r R,S,D,T sshd >/dev/null; then rmdir /run/sshd 2>/dev/null; fi
 rm -rf "$dir"
 exit 0
