@@ -57,8 +57,11 @@ function firstLine(s: Socket, max: number, ms: number): Promise<string | null> {
       const i = got.indexOf(10);
       if (i >= 0) {
         const rest = got.subarray(i + 1);
-        if (rest.length) s.unshift(rest);
+        // paused and without this listener first: an unshift into a flowing stream would
+        // be emitted again at once (a line that came in the same packet as the hello or
+        // welcome, as a first cell does)
         finish(got.subarray(0, i).toString('utf8'));
+        if (rest.length) s.unshift(rest);
       } else if (got.length > max) finish(null);
     };
     const onEnd = () => finish(null);
@@ -96,20 +99,25 @@ export async function listenForRank0(addresses: string[], port: number, secret: 
   const servers: Server[] = [];
   const pending = new Set<Socket>();
   let welcomed = false;
+  let closed = false;
   let accept: (s: Socket) => void = () => undefined;
   const connected = new Promise<Socket>((resolve) => (accept = resolve));
   const close = () => {
+    closed = true;
     for (const s of servers) s.close();
     for (const p of pending) p.destroy();
     pending.clear();
   };
   const onConnection = async (s: Socket) => {
-    if (welcomed) return s.destroy();
+    if (welcomed || closed) return s.destroy();
     pending.add(s);
     s.on('error', () => undefined);
     const hello = helloOf(await firstLine(s, MAX_HELLO, HELLO_MS));
     pending.delete(s);
-    if (welcomed || hello === null || !sameSecret(hello, secret)) {
+    // rank 0 has its link (another of its attempts, px-link's connectToLauncher, may come
+    // late), or the session is over: just close
+    if (welcomed || closed) return s.destroy();
+    if (hello === null || !sameSecret(hello, secret)) {
       opts.onRefused?.(`${s.remoteAddress ?? '?'}:${s.remotePort ?? '?'}`);
       s.destroy();
       return;
