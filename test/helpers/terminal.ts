@@ -7,8 +7,17 @@ export const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
 export class Terminal {
   constructor(readonly name: string) {}
   static start(name: string, command: string[]): Terminal {
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '60', ...command], { env: { ...process.env, NO_COLOR: '1' } });
-    return new Terminal(name);
+    // a tmux server whose last session was just killed is still exiting: a new session
+    // started then fails with "server exited unexpectedly"; the next one starts a new server
+    for (let attempt = 1; ; attempt++) {
+      try {
+        execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '60', ...command], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        return new Terminal(name);
+      } catch (e) {
+        if (attempt >= 5 || !/server exited unexpectedly/.test(String((e as { stderr?: unknown }).stderr ?? e))) throw e;
+        execFileSync('sleep', ['0.2']);
+      }
+    }
   }
   screen(): string {
     return execFileSync('tmux', ['capture-pane', '-p', '-S', '-200', '-t', this.name], { encoding: 'utf8' });
