@@ -57,12 +57,12 @@ export interface LaunchOptions {
   nodeArgs?: string[];
   /** where mpiexec puts the ranks (--hostfile / --host); null: mpiexec's own default */
   hosts?: HostPlacement | null;
+  /** variables of the launcher's environment that ranks on other hosts need too (Open MPI's -x) */
+  forward?: string[];
   /** one rank per host in turn (doctor's cross-host check) instead of filling hosts first */
   spread?: boolean;
   /** record a trace on every rank (rank 0's result then carries it: trace-rank.ts) */
   trace?: boolean;
-  /** variables of the launcher's environment that ranks on other hosts need too (Open MPI's -x) */
-  forward?: string[];
 }
 
 export interface Launched<T> {
