@@ -18,7 +18,8 @@
         "src/native/collectives.cc",
         "src/native/memory.cc",
         "src/native/philox.cc",
-        "src/native/reduce.cc"
+        "src/native/reduce.cc",
+        "src/native/signals.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags mpi)"],
       "libraries": ["<!@(node scripts/native-flags.mjs libs mpi)"]

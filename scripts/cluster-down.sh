@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Removes the simulated cluster of scripts/cluster-up.sh: ends every process inside its
-# hosts, deletes the namespaces, links and bridge, unmounts the UTS namespace files and
-# removes DND_CLUSTER_DIR. Safe to run twice, or after a half-finished cluster-up.
+# hosts (sshd too), deletes the namespaces, links and bridge, unmounts the UTS namespace
+# files and each host's mount namespace (its own /tmp, in ssh mode), and removes
+# DND_CLUSTER_DIR. Safe to run twice, or after a half-finished cluster-up.
 set -uo pipefail
 dir=${DND_CLUSTER_DIR:-/tmp/dnd-cluster}
 name=${DND_CLUSTER_NAME:-$(cat "$dir/name" 2>/dev/null || echo dnd)}
@@ -29,5 +30,15 @@ if [ -d "$dir/uts" ]; then
     umount "$f" 2>/dev/null
   done
 fi
+# ssh mode: each host's mount namespace (with its /tmp) ends with its file's bind mount
+if [ -d "$dir/mnt" ]; then
+  for f in "$dir"/mnt/*; do
+    [ -e "$f" ] || continue
+    umount "$f" 2>/dev/null
+  done
+  umount "$dir/mnt" 2>/dev/null
+fi
+# /run/sshd, if this cluster made it and no live sshd (zombies of ours aside) needs it
+if [ -e "$dir/made-run-sshd" ] && ! pgrep -x -r R,S,D,T sshd >/dev/null; then rmdir /run/sshd 2>/dev/null; fi
 rm -rf "$dir"
 exit 0

@@ -9,7 +9,10 @@ host=$1; shift
 name=$(cat "$dir/name")
 grep -qx "$host" "$dir/hosts" || { echo "cluster-rsh: no host '$host' in $dir/hosts" >&2; exit 255; }
 # nsenter rather than `ip netns exec`, which would also remount /sys (hiding the cgroup
-# file system slurmd needs); the hosts share this machine's mounts, as a shared FS
-exec nsenter --net="/run/netns/$name-$host" --uts="$dir/uts/$host" \
+# file system slurmd needs); the hosts share this machine's mounts, as a shared FS, except
+# /tmp in ssh mode (DND_CLUSTER_SSH=1: a mount namespace of the host's own)
+mnt=
+[ -e "$dir/mnt/$host" ] && mnt=--mount="$dir/mnt/$host"
+exec nsenter --net="/run/netns/$name-$host" --uts="$dir/uts/$host" $mnt \
   env -i HOME="${HOME:-/root}" PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin \
   sh -c "$*"

@@ -2,7 +2,7 @@
 # Installs what dnd needs and builds it; idempotent, quick when there is nothing to do.
 #   bash scripts/setup.sh          MPI + parallel HDF5 + npm packages + build
 #   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py, Slurm + munge,
-#                                  iproute2 + util-linux for the simulated cluster)
+#                                  iproute2 + util-linux + openssh for the simulated cluster)
 # System packages come from apt only when missing and only when we are root: a cluster
 # user with `module load openmpi hdf5` already has them and is never sent through apt.
 set -euo pipefail
@@ -37,6 +37,9 @@ if [ $want_test = 1 ]; then
   # the simulated cluster of the multi-host tests (scripts/cluster-up.sh)
   need iproute2 command -v ip
   need util-linux sh -c 'command -v unshare && command -v nsenter'
+  # its ssh mode (DND_CLUSTER_SSH=1): an sshd per host, Open MPI starting daemons through ssh
+  need openssh-server test -x /usr/sbin/sshd
+  need openssh-client sh -c 'command -v ssh && command -v ssh-keygen'
   # MPICH beside Open MPI: the suite builds a second binding against it (build-mpich/,
   # test/mpich/*.test.ts). Open MPI stays the default: see pin_openmpi below.
   need mpich command -v mpiexec.mpich

@@ -1,19 +1,22 @@
 import { Flags } from '@oclif/core';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
-import { deadlockFlag, launcherFlag, nprocsFlag, oversubscribeFlag } from '../cli/flags.js';
+import { deadlockFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag } from '../cli/flags.js';
 import { planTrace, saveTrace, traceFlag } from '../cli/trace-out.js';
 import { isIncomplete, renderCell } from '../cli/px-view.js';
 import { usageError } from '../dnd/errors.js';
 import { outerRank } from '../runtime/detect.js';
 import type { CellOutput } from '../runtime/jobs/px.js';
 import { launch } from '../runtime/launcher.js';
+import { checkSlots, launcherForHosts } from '../runtime/hosts.js';
+import { JobError } from '../runtime/failure.js';
+import { planListen } from '../runtime/px-address.js';
+import { listenForRank0, newSecret, SECRET_VAR } from '../runtime/px-link.js';
 import { availableTensorBackend } from '../runtime/tensor.js';
 
 const NAMES = ['dnd.', 'dnd.randn(', 'dnd.rand(', 'dnd.zeros(', 'dnd.ones(', 'dnd.arange(', 'dnd.load(', 'dnd.chunk(', 'comm', 'rank', 'size', '.lshape', '.lshapeMap', '.gshape', '.split', '.counts', '.displs', '.balanced', '.resplit(', '.redistribute(', '.balance()', '.larray', '.isDistributed', '.comm.size'];
@@ -34,10 +37,20 @@ with exit 3, naming where each rank waits. If dnd is killed or its terminal clos
 ends too.
 
 Cells run on every rank in the same order, so collectives inside them (a.lshapeMap,
-a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix socket.`;
+a.resplit(1)) match up.
+
+Rank 0 reaches this terminal over TCP, presenting a secret made for the session (handed to
+the ranks in their environment, never on a command line); any other connection is closed.
+With every rank on this machine that is loopback. Across hosts (--host, --hostfile) dnd
+listens on the address the routes toward those hosts use (and on this machine's addresses
+in OMPI_MCA_oob_tcp_if_include), on a free port: rank 0's host must be able to reach it.
+--address (or $DND_PX_ADDRESS) names the address, and a port if a firewall allows only
+some. If rank 0 cannot connect, the session ends with one line (exit 3). Ctrl-C reaches
+the ranks through mpiexec (or srun), which forwards it to every host as SIGUSR1.`;
 
   static override examples = [
     { description: 'Four ranks; then type: const a = dnd.randn([7,4,3], {split: 0}); a.lshape', command: '<%= config.bin %> <%= command.id %> -n 4' },
+    { description: 'Ranks on two hosts; rank 0 (on n01) connects back to this machine at 10.0.0.5, port 7000', command: '<%= config.bin %> <%= command.id %> -n 4 --host n01:2,n02:2 --address 10.0.0.5:7000' },
   ];
 
   static override enableJsonFlag = false;
@@ -50,6 +63,12 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     // described, not computed, in --help and the man page: $HOME differs per user
     history: Flags.string({ summary: 'History file.', default: join(homedir(), '.dnd_px_history'), defaultHelp: async () => '~/.dnd_px_history' }),
     trace: traceFlag,
+    address: Flags.string({
+      summary: 'Where rank 0 connects back to this session: ADDRESS[:PORT] of this machine (default: loopback on one machine, else the address toward the hosts; any free port).',
+      env: 'DND_PX_ADDRESS',
+      helpGroup: 'HOSTS',
+    }),
+    ...hostFlags,
   };
 
   async run(): Promise<void> {
@@ -58,35 +77,38 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     const nprocs = this.resolveNprocs(flags.nprocs);
     const trace = planTrace(flags.trace, 'px');
     const c = this.c;
-    const dir = mkdtempSync(join(tmpdir(), 'dnd-px-'));
-    const removeSocket = () => rmSync(dir, { recursive: true, force: true });
-    const socketPath = join(dir, 'px.sock');
-    const connected = new Promise<Socket>((resolve) => {
-      const server = createServer((s) => {
-        server.close();
-        // connected: the socket's name is no longer needed, so nothing is left in /tmp
-        // even if dnd is killed later
-        removeSocket();
-        resolve(s);
-      });
-      server.listen(socketPath);
+    const hosts = this.placement;
+    const launcher = hosts ? launcherForHosts(flags.launcher, hosts) : flags.launcher;
+    if (hosts) checkSlots(hosts, nprocs);
+    const plan = await planListen(flags.address, '--address', hosts, process.env);
+    // the secret reaches the ranks in mpiexec's environment (and -x for other hosts), never
+    // on a command line; a rank in this process (-n 1) reads it from here
+    const secret = newSecret();
+    process.env[SECRET_VAR] = secret;
+    const listener = await listenForRank0(plan.addresses, plan.port, secret, {
+      named: flags.address ? '--address' : null,
+      onRefused: (from) => process.stderr.write(`${c.yellow(`dnd px: refused a connection from ${from}: it did not present this session's secret`)}\n`),
     });
     const stop = new AbortController();
     const tensor = availableTensorBackend().backend ?? 'none installed';
+    // mpiexec (or srun): Ctrl-C is forwarded to every rank through it
+    let jobProcess: ChildProcess | null = null;
     let job: Promise<{ result: { command: 'px'; cells: number }; launcher: string }>;
     try {
-      job = launch<{ command: 'px'; cells: number }>({ op: 'px', socket: socketPath }, {
+      job = launch<{ command: 'px'; cells: number }>({ op: 'px', endpoints: listener.endpoints }, {
         nprocs,
-        launcher: flags.launcher,
+        launcher,
         color: false,
         oversubscribe: flags.oversubscribe,
         deadlockS: flags['deadlock-timeout'],
         stop: stop.signal,
-        interactive: { onSpawn: () => undefined },
+        interactive: { onSpawn: (child) => (jobProcess = child) },
         trace: trace !== null,
+        hosts,
+        forward: [SECRET_VAR],
       });
     } catch (e) {
-      removeSocket();
+      listener.close();
       throw e;
     }
     const started = performance.now();
@@ -98,13 +120,16 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
       },
       (e: Error) => e,
     );
+    // the job ended (rank 0 could not connect, a rank failed): nothing is listening any more,
+    // so dnd does not wait for a connection that cannot come
+    void ended.then(() => listener.close());
     // before the session: Ctrl-C (a real SIGINT: no readline yet) ends the job
     const early = () => stop.abort('SIGINT');
     process.on('SIGINT', early);
-    const first = await Promise.race([connected, ended.then((e) => e ?? new Error('the job ended before rank 0 connected'))]);
+    const first = await Promise.race([listener.connected, ended.then((e) => e ?? new JobError('the job ended before rank 0 connected'))]);
     process.off('SIGINT', early);
     if (first instanceof Error) {
-      removeSocket();
+      listener.close();
       throw first;
     }
     const conn = first;
@@ -113,18 +138,18 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
 
     let pending = '';
     const replies: ((o: CellOutput[]) => void)[] = [];
-    let rankPids: number[] = [];
     conn.setEncoding('utf8');
     conn.on('data', (d: string) => {
       pending += d;
       let i: number;
       while ((i = pending.indexOf('\n')) >= 0) {
-        const msg = JSON.parse(pending.slice(0, i)) as { outputs?: CellOutput[]; pids?: number[] };
+        const msg = JSON.parse(pending.slice(0, i)) as { outputs?: CellOutput[] };
         pending = pending.slice(i + 1);
-        if (msg.pids) rankPids = msg.pids;
-        else if (msg.outputs) replies.shift()?.(msg.outputs);
+        if (msg.outputs) replies.shift()?.(msg.outputs);
       }
     });
+
+    conn.resume(); // paused after the welcome (px-link.ts): nothing is lost before this listener
 
     const interactive = Boolean(process.stdin.isTTY);
     const rl = createInterface({
@@ -156,13 +181,11 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
         interrupts++;
         if (interrupts === 1) {
           this.log(c.yellow('\n(interrupting the cell on every rank; Ctrl-C again ends the session)'));
-          for (const pid of rankPids) {
-            try {
-              process.kill(pid, 'SIGINT');
-            } catch {
-              // already gone
-            }
-          }
+          // through the job, never by PID: mpiexec (or srun) forwards SIGUSR1 to every rank on
+          // every host, which makes it a SIGINT to itself (jobs/px.ts); a rank in this
+          // process (-n 1) is interrupted directly
+          if (jobProcess) jobProcess.kill('SIGUSR1');
+          else process.kill(process.pid, 'SIGINT');
         } else {
           this.log(c.yellow('\nending the session'));
           stop.abort('SIGINT');
@@ -221,7 +244,7 @@ a.resplit(1)) match up. Single node: rank 0 reaches the terminal through a Unix 
     await saveHistory(rl, flags.history);
     const err = await ended;
     process.off('SIGINT', onInterrupt);
-    removeSocket();
+    listener.close();
     if (err) {
       this.log(''); // end the prompt's line: the error goes below it
       throw err;

@@ -58,6 +58,8 @@ export interface NativeBinding {
   momentSums(array: Bytes, shift: number): Float64Array;
   /** fingerprint lanes of (local, global, length) runs of elements: two uint32 sums */
   fingerprintLanes(array: Bytes, runs: Float64Array): [number, number];
+  /** each of these signals becomes a SIGINT to this process, even while a synchronous script runs (signals.cc) */
+  interruptOn(signals: number[]): void;
 }
 
 /** The parallel HDF5 module (mpi_h5), loaded only by jobs that touch files. */

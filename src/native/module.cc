@@ -1,4 +1,4 @@
-// Entry point of the mpi_napi module (MPI, memory, random, reductions): registers each part's functions.
+// Entry point of the mpi_napi module (MPI, memory, random, reductions, signals): registers each part's functions.
 #include "common.h"
 
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
@@ -7,6 +7,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   mpinapi::InitMemory(env, exports);
   mpinapi::InitPhilox(env, exports);
   mpinapi::InitReduce(env, exports);
+  mpinapi::InitSignals(env, exports);
   return exports;
 }
 

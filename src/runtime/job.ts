@@ -72,8 +72,8 @@ export interface RunJob {
 /** `dnd px`: evaluate cells from the launcher's terminal on every rank (rank 0 relays). */
 export interface PxJob {
   op: 'px';
-  /** Unix socket of the launcher that rank 0 connects to */
-  socket: string;
+  /** where the launcher listens for rank 0 (TCP; the secret comes in the environment: px-link.ts) */
+  endpoints: { host: string; port: number }[];
 }
 
 export type JobSpec = CreateJob | ChunkJob | HelloJob | InfoJob | MoveJob | RunJob | PxJob;

@@ -57,6 +57,8 @@ export interface LaunchOptions {
   nodeArgs?: string[];
   /** where mpiexec puts the ranks (--hostfile / --host); null: mpiexec's own default */
   hosts?: HostPlacement | null;
+  /** variables of the launcher's environment that ranks on other hosts need too (Open MPI's -x) */
+  forward?: string[];
   /** one rank per host in turn (doctor's cross-host check) instead of filling hosts first */
   spread?: boolean;
   /** record a trace on every rank (rank 0's result then carries it: trace-rank.ts) */
@@ -71,6 +73,9 @@ export interface Launched<T> {
   totalSeconds: number;
   launcher: LauncherChoice;
 }
+
+/** Open MPI's note on each signal it forwards to the ranks (px's interrupts): not news */
+const FORWARDED = /^\S+: Forwarding signal \d+ to job$/;
 
 /** setTimeout's delay is a signed 32-bit count of milliseconds; longer ones fire at once. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -159,7 +164,7 @@ function isOpenMpiLauncher(cmd: string, env: Env): boolean {
 }
 
 /** The argument vector that starts the ranks. */
-export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = []): { cmd: string; args: string[] } {
+export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = [], forward: string[] = []): { cmd: string; args: string[] } {
   const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
   const cmd = launcherProgram(launcher, env);
   if (launcher === 'srun') {
@@ -169,8 +174,10 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
   }
   // Hydra (the MPICH family's mpiexec) lists every rank's exit code only when asked: the
   // one way to tell the rank that failed from those it killed afterwards (mpiexec-output.ts)
-  const hydra = nativeBuildInfo()?.mpi.family === 'mpich' && !isOpenMpiLauncher(cmd, env) ? ['-print-all-exitcodes'] : [];
-  return { cmd, args: [...hydra, '-n', String(nprocs), ...hostArgs, ...rankArgs] };
+  const hydra = nativeBuildInfo()?.mpi.family === 'mpich' && !isOpenMpiLauncher(cmd, env);
+  // Hydra (and srun) pass the whole environment on by themselves; Open MPI only what -x names
+  const fwd = hydra ? [] : forward.filter((k) => !hostArgs.includes(k)).flatMap((k) => ['-x', k]);
+  return { cmd, args: [...(hydra ? ['-print-all-exitcodes'] : []), '-n', String(nprocs), ...hostArgs, ...fwd, ...rankArgs] };
 }
 
 /** Runs the job in this process as a world of one. */
@@ -252,7 +259,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   envelope.link = true;
   if (opts.deadlockS && opts.deadlockS > 0) envelope.deadlockS = opts.deadlockS;
   const hostArgs = decision.launcher === 'mpiexec' ? mpiexecHostArgs(opts.hosts ?? null, opts.spread, env) : [];
-  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, slots.oversubscribed, hostArgs);
+  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, slots.oversubscribed, hostArgs, opts.forward);
   // one node: outside Slurm, or an allocation of a single node, and no host named but this one
   const singleNode = (!inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1') && everyRankHere(opts.hosts ?? null, env);
   const childEnv = rankEnvironment(env, opts.nprocs, singleNode, slots.oversubscribed);
@@ -314,7 +321,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
           deadlock = describeDeadlock([...waiting.values()]);
           if (deadlock) end();
         }
-      } else stderrLines.push(line);
+      } else if (!FORWARDED.test(line)) stderrLines.push(line);
     });
 
     const forward = (sig: NodeJS.Signals) => {

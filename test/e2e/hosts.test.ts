@@ -8,77 +8,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InfoReport } from '../../src/runtime/jobs/info.js';
 import type { MoveReport } from '../../src/runtime/jobs/move.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import type { DoctorReport } from '../../src/runtime/doctor.js';
+import { cannotMakeHosts, clusterDir, clusterDown, clusterUp, ended, pidsOn } from '../helpers/cluster.js';
 import { py } from '../helpers/files.js';
-import { BIN, dnd, faultEnv, ROOT } from '../helpers/run.js';
-
-function cannotMakeHosts(): string | false {
-  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
-  for (const t of ['ip', 'unshare', 'nsenter', 'mpiexec']) {
-    if (spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0) return `${t} is not installed (bash scripts/setup.sh --test installs it)`;
-  }
-  const probe = spawnSync('unshare', ['--net', '--uts', 'true']);
-  if (probe.status !== 0) return `this kernel refuses new network namespaces: ${String(probe.stderr).trim()}`;
-  return false;
-}
+import { BIN, dnd, faultEnv } from '../helpers/run.js';
 
 const skip = cannotMakeHosts();
 if (skip) process.stderr.write(`[hosts tests] skipped: ${skip}\n`);
-
-/** A cluster of its own: unique directory, namespace prefix and subnet. */
-function clusterSettings(dir: string) {
-  const id = Math.random().toString(36).slice(2, 7).replace(/^\d/, 'x');
-  return { DND_CLUSTER_DIR: dir, DND_CLUSTER_NAME: `t${id}`.slice(0, 8), DND_CLUSTER_NET: `10.213.${10 + Math.floor(Math.random() * 240)}` };
-}
-
-function clusterUp(n: number, settings: Record<string, string>): Record<string, string> {
-  const envFile = execFileSync('bash', [`${ROOT}scripts/cluster-up.sh`, String(n)], { encoding: 'utf8', env: { ...process.env, ...settings } }).trim();
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return env;
-}
-
-function clusterDown(settings: Record<string, string>): void {
-  spawnSync('bash', [`${ROOT}scripts/cluster-down.sh`], { env: { ...process.env, ...settings } });
-}
-
-/** A temporary directory holding a cluster: the cluster goes first (its UTS namespace
- * files are mount points), even when a test failed. */
-function clusterDir(prefix: string): { dir: string; settings: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const settings = clusterSettings(`${dir}/cluster`);
-  after(() => {
-    clusterDown(settings);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { dir, settings };
-}
-
-/** Gone, or a zombie not yet reaped by its parent (the test process itself). */
-function ended(pid: string): boolean {
-  try {
-    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-/** Processes inside host hN's namespaces (orted, ranks, anything else). */
-function pidsOn(name: string, host: string): string[] {
-  const r = spawnSync('ip', ['netns', 'pids', `${name}-${host}`], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean);
-}
 
 function background(args: string[], env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -242,4 +184,76 @@ describe('the simulated cluster itself', { skip }, () => {
     for (const p of stray) assert.ok(ended(p), `process ${p} ended`);
     assert.equal(existsSync(settings.DND_CLUSTER_DIR), false, 'no directory');
   });
+});
+
+const skipSsh = cannotMakeHosts(true);
+if (skipSsh) process.stderr.write(`[hosts tests, ssh mode] skipped: ${skipSsh}\n`);
+
+describe('hosts as real nodes: an sshd and a /tmp of their own (DND_CLUSTER_SSH=1)', { skip: skipSsh }, () => {
+  // outside /tmp, which each host has of its own: the shared file system of the cluster
+  const { dir, settings } = clusterDir('dnd-hosts-ssh-test-', true);
+  const name = () => settings.DND_CLUSTER_NAME;
+  let env: Record<string, string | undefined> = {};
+  let cluster: Record<string, string> = {};
+  before(() => {
+    cluster = clusterUp(2, settings);
+    env = { ...cluster, DND_HOSTFILE: undefined, DND_HOST: undefined, OMPI_MCA_pml: undefined };
+  });
+  const two = ['--host', 'h1:1,h2:1'];
+  const digest = (f: string, ds = '/data') => py<{ shape: number[]; dtype: string; sha256: string }>('digest.py', [f, ds]);
+
+  it('Open MPI starts its daemons through ssh; each host has its own /tmp', () => {
+    assert.match(cluster.OMPI_MCA_plm_rsh_agent, /\/ssh$/);
+    const ssh = (host: string, cmd: string) => execFileSync(cluster.OMPI_MCA_plm_rsh_agent, [host, cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    assert.equal(ssh('h2', 'hostname'), 'h2');
+    ssh('h1', `touch /tmp/mark-${name()}`);
+    assert.equal(ssh('h1', `ls /tmp/mark-${name()}`), `/tmp/mark-${name()}`);
+    assert.equal(ssh('h2', `ls /tmp/mark-${name()} 2>/dev/null || echo none`), 'none', "h2 does not see h1's /tmp");
+    assert.equal(existsSync(`/tmp/mark-${name()}`), false, "nor does this machine");
+  });
+
+  it('create and resplit across the hosts: identical to one node (h5py)', () => {
+    const one = json<ArrayReport>(['create', 'randn', '21,6', '-n', '2', '--seed', '9', '--launcher', 'mpiexec', '--out', `${dir}/one.h5`], {});
+    const many = json<ArrayReport>(['create', 'randn', '21,6', '-n', '2', '--seed', '9', '--out', `${dir}/many.h5`, ...two], env);
+    assert.deepEqual(many.ranks.map((r) => r.host), ['h1', 'h2']);
+    assert.deepEqual(many.lshape_map, one.lshape_map);
+    const moved = json<MoveReport>(['resplit', `${dir}/many.h5`, '--axis', '1', '-n', '2', '--checksum', '--out', `${dir}/moved.h5`, ...two], env);
+    assert.deepEqual(moved.lshape_map, [[21, 3], [21, 3]]);
+    assert.equal(moved.checksum, moved.before.checksum);
+    const ref = digest(`${dir}/one.h5`);
+    assert.deepEqual(digest(`${dir}/many.h5`), ref);
+    assert.deepEqual(digest(`${dir}/moved.h5`), ref, 'a resplit keeps the global array');
+  });
+
+  it('px across the hosts, whose /tmp is not the launcher\'s', async () => {
+    const child = spawn(process.execPath, [BIN, 'px', '-n', '2', ...two, '--history', `${dir}/hist`], { env: Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end('comm.host()\nconst a = dnd.arange(7, { split: 0 }); a.lshape\n');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /\[0\/2\] 'h1'\n\[1\/2\] 'h2'/);
+    assert.match(stdout, /\[0\/2\] \[ 4 \]\n\[1\/2\] \[ 3 \]/);
+  });
+
+  it('tear-down leaves no namespace, link, mount, sshd or other process', () => {
+    const sshd = ['h1', 'h2'].map((h) => readFileSync(`${settings.DND_CLUSTER_DIR}/ssh/sshd-${h}.pid`, 'utf8').trim());
+    for (const p of sshd) assert.equal(ended(p), false, `sshd ${p} runs`);
+    const inside = ['h1', 'h2'].flatMap((h) => pidsOn(name(), h));
+    clusterDown(settings);
+    assert.equal(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`${name()}-`), false, 'no namespace');
+    assert.equal(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(name()), false, 'no link or bridge');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(settings.DND_CLUSTER_DIR), false, 'no mount');
+    assert.equal(readFileSync('/proc/mounts', 'utf8').includes(`${name()}-h`), false, "no host's /tmp");
+    for (const p of [...sshd, ...inside]) assert.ok(ended(p), `process ${p} ended`);
+    assert.equal(existsSync(settings.DND_CLUSTER_DIR), false, 'no directory');
+  });
+
+  function json<T>(args: string[], extra: Record<string, string | undefined>): T {
+    const r = dnd([...args, '--json'], { env: extra, timeoutMs: 60000 });
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as T;
+  }
 });

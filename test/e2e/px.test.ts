@@ -1,50 +1,15 @@
 /**
- * `dnd px` through a real terminal (tmux: keys in, screen out) with 2 and 4 ranks, and
+ * `dnd px` through a real terminal (tmux: keys in, screen out; helpers/terminal.ts) with 2 and 4 ranks, and
  * `dnd run` with user scripts, including tfjs interop on the pure-JS cpu backend.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../helpers/files.js';
+import { hasTmux, Terminal } from '../helpers/terminal.js';
 import { jobTag, leftAfter } from '../helpers/procs.js';
 import { BIN, dnd, faultEnv, ROOT } from '../helpers/run.js';
-
-const hasTmux = spawnSync('sh', ['-c', 'command -v tmux']).status === 0;
-
-class Terminal {
-  constructor(readonly name: string) {}
-  static start(name: string, command: string[]): Terminal {
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '160', '-y', '60', ...command], { env: { ...process.env, NO_COLOR: '1' } });
-    return new Terminal(name);
-  }
-  screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-S', '-200', '-t', this.name], { encoding: 'utf8' });
-  }
-  async waitFor(re: RegExp, timeoutMs = 30000): Promise<string> {
-    const t0 = Date.now();
-    for (;;) {
-      const s = this.screen();
-      if (re.test(s)) return s;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`screen never matched ${re}:\n${s}`);
-      await sleep(100);
-    }
-  }
-  type(line: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', line]);
-    execFileSync('tmux', ['send-keys', '-t', this.name, 'Enter']);
-  }
-  keys(...k: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...k]);
-  }
-  alive(): boolean {
-    return spawnSync('tmux', ['has-session', '-t', this.name]).status === 0;
-  }
-  kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name]);
-  }
-}
 
 describe('dnd px in a real terminal', { skip: hasTmux ? false : 'tmux is not installed (bash scripts/setup.sh --test installs it)' }, () => {
   const dir = tempDir();

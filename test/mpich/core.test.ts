@@ -3,16 +3,19 @@
  * MPICH 4 and its parallel HDF5 (build-mpich/), jobs started by Hydra. The core commands
  * on 1-4 ranks give the same global arrays — same checksums — as the Open MPI build in
  * build/Release, files cross between the two builds and h5py, and an outside Hydra's
- * ranks run dnd directly. One job per case; arrays stay small.
+ * ranks run dnd directly; dnd px's Ctrl-C reaches every rank through Hydra. One job per
+ * case; arrays stay small.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, symlinkSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PYTHON, py, tempDir } from '../helpers/files.js';
 import { buildMpich, MPICH_DIR, mpichEnv, mpichInstalled, mpichProcessEnv, neededLibraries } from '../helpers/mpich.js';
 import { BIN, ROOT, dnd, dndJson } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
+import { hasTmux, Terminal } from '../helpers/terminal.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 import { balancedLshapeMap } from '../../src/dnd/layout.js';
 import type { InfoReport } from '../../src/runtime/jobs/info.js';
@@ -222,5 +225,27 @@ describe('started by an outside Hydra (mpiexec.mpich -n N dnd …)', () => {
       assert.deepEqual(h5py(`${dir}/${name}.h5`, '/data').shape, [10, 4], `${name}.h5 as written`);
     }
     assert.deepEqual(readdirSync(dir).sort(), ['a.h5', 'b.h5'], 'no temporary file left');
+  });
+});
+
+describe('dnd px on MPICH', { skip: hasTmux ? false : 'tmux is not installed (bash scripts/setup.sh --test installs it)' }, () => {
+  it("Hydra forwards Ctrl-C (SIGUSR1) to every rank: a busy cell stops on both, the session goes on", async () => {
+    const dir = tempDir();
+    const t = Terminal.start(`dndpxmpich${process.pid}`, ['bash', '--norc', '--noprofile']);
+    try {
+      const vars = Object.entries(mpichEnv({ NO_COLOR: '1' })).map(([k, v]) => `${k}=${v}`);
+      t.type(`${vars.join(' ')} node ${BIN} px -n 2 --history ${dir}/h; echo "px-exit=$?"`);
+      await t.waitFor(/dnd px: 2 rank\(s\) ready/);
+      t.type('for (;;) {}');
+      await sleep(1000);
+      t.keys('C-c');
+      await t.waitFor(/\[all\] Error: Script execution was interrupted by `SIGINT`/);
+      t.type('rank * 10');
+      await t.waitFor(/\[1\/2\] 10\b/);
+      t.type('.exit');
+      await t.waitFor(/px-exit=0/);
+    } finally {
+      t.kill();
+    }
   });
 });

@@ -1,17 +1,20 @@
 /**
- * The ranks' side of `dnd px`. Rank 0 connects to the launcher's Unix socket and relays
- * each cell to every rank (MPI_Bcast); every rank evaluates it in its own persistent
- * context (a vm context: declarations persist, top-level await works as in the node REPL) with the dnd
- * library ready; outputs are gathered to rank 0 and sent back as one line of JSON.
+ * The ranks' side of `dnd px`. Rank 0 connects to the launcher over TCP (px-link.ts: it
+ * may be on another host, with another /tmp) and relays each cell to every rank
+ * (MPI_Bcast); every rank evaluates it in its own persistent context (a vm context:
+ * declarations persist, top-level await works as in the node REPL) with the dnd library
+ * ready; outputs are gathered to rank 0 and sent back as one line of JSON.
  *
  * Cells run on every rank in the same order, so collective calls inside them (a.resplit,
  * a.lshapeMap) match up. A cell that throws on some ranks reports the error there and the
  * session goes on.
- * Ctrl-C: the launcher sends SIGINT to every rank (their pids come with the first
- * message); a synchronous cell is stopped by vm's breakOnSigint, an awaiting one is
- * abandoned. A second Ctrl-C ends the session.
+ * Ctrl-C: the launcher sends SIGUSR1 to its own mpiexec (or srun), which forwards it to
+ * every rank on every host; each rank turns it into a SIGINT to itself (native
+ * signals.cc), so a synchronous cell is stopped by vm's breakOnSigint and an awaiting one
+ * is abandoned. No rank is ever signalled by its PID from the launcher's host. A second
+ * Ctrl-C ends the session.
  */
-import { connect } from 'node:net';
+import { constants } from 'node:os';
 import { Writable } from 'node:stream';
 import { Console } from 'node:console';
 import { createContext, Script } from 'node:vm';
@@ -22,6 +25,8 @@ import { setSitePhase } from '../call-site.js';
 import { installSessionGlobals } from './session-globals.js';
 import { asyncCellSource } from './cell-await.js';
 import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
+import { loadNative } from '../../native/index.js';
+import { connectToLauncher, SECRET_VAR } from '../px-link.js';
 
 export interface CellOutput {
   rank: number;
@@ -108,16 +113,20 @@ export async function runPx(job: PxJob, comm: Comm): Promise<{ command: 'px'; ce
   const ev = new Evaluator();
   await installSessionGlobals(ev.context, comm);
   let interrupt: () => void = () => undefined;
-  // the launcher sends SIGINT to each rank (same node) for Ctrl-C: abandon the cell
+  // Ctrl-C reaches every rank as SIGUSR1 from its MPI launcher, made a SIGINT here: a
+  // busy cell stops (breakOnSigint), an awaiting one is abandoned
+  loadNative().interruptOn([constants.signals.SIGUSR1]);
   process.on('SIGINT', () => interrupt());
   process.on('unhandledRejection', (e) => ev.note(`unhandled rejection: ${e instanceof Error ? e.message : String(e)}\n`));
-  const pids = comm.gatherJSON(process.pid, 0);
-  const socket = comm.rank === 0 ? connect(job.socket) : null;
-  const incoming = socket ? lines(socket) : null;
-  if (socket) {
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    socket.write(`${JSON.stringify({ pids })}\n`);
+  // the session's secret: read once, and not left for cells or their child processes to see
+  const secret = process.env[SECRET_VAR];
+  delete process.env[SECRET_VAR];
+  let socket: import('node:net').Socket | null = null;
+  if (comm.rank === 0) {
+    if (!secret) throw new Error(`the session's secret (${SECRET_VAR}) did not reach rank 0: its launcher did not pass dnd px's environment on`);
+    socket = await connectToLauncher(job.endpoints, secret);
   }
+  const incoming = socket ? lines(socket) : null;
   let cells = 0;
   for (;;) {
     let msg: Message | undefined;
