@@ -19,7 +19,11 @@ import { planListen } from '../runtime/px-address.js';
 import { listenForRank0, newSecret, SECRET_VAR } from '../runtime/px-link.js';
 import { availableTensorBackend } from '../runtime/tensor.js';
 
-const NAMES = ['dnd.', 'dnd.randn(', 'dnd.rand(', 'dnd.zeros(', 'dnd.ones(', 'dnd.arange(', 'dnd.load(', 'dnd.chunk(', 'comm', 'rank', 'size', '.lshape', '.lshapeMap', '.gshape', '.split', '.counts', '.displs', '.balanced', '.resplit(', '.redistribute(', '.balance()', '.larray', '.isDistributed', '.comm.size'];
+const HELP = `.break    abandon the statement being entered on several lines
+.exit     end the session and every rank (also Ctrl-D)
+.help     show this
+Tab       complete a name from the live session (rank 0's context); getters are not called
+Ctrl-C    interrupt the running cell on every rank; again: end the session`;
 
 export default class Px extends DndCommand {
   static override summary = 'An interactive session on N ranks: each line you type runs on every rank.';
@@ -29,7 +33,8 @@ there (JavaScript with top-level await) in a context where the dnd library is re
 with \`comm\`, \`rank\` and \`size\`. Output is shown in rank order, each line prefixed [r/N];
 identical output from every rank is shown once as [all]. An error on some ranks is shown with
 their ranks and the session goes on. Unfinished statements continue on the next line; history
-is kept in ~/.dnd_px_history. .exit, Ctrl-D or the end of piped input ends every rank cleanly.
+is kept in ~/.dnd_px_history. .exit, Ctrl-D or the end of piped input ends every rank cleanly;
+.help lists the commands; Tab completes names from the live session (rank 0's context).
 Ctrl-C while a cell runs interrupts it on every rank (a busy loop too); a second Ctrl-C always
 ends the session and every rank (exit 130). At the prompt, two Ctrl-C in a row end it cleanly. A cell that leaves the ranks waiting in different
 collectives (if (rank === 0) comm.barrier()) ends the session after --deadlock-timeout seconds
@@ -138,14 +143,16 @@ the ranks through mpiexec (or srun), which forwards it to every host as SIGUSR1.
 
     let pending = '';
     const replies: ((o: CellOutput[]) => void)[] = [];
+    const completions: ((c: [string[], string]) => void)[] = [];
     conn.setEncoding('utf8');
     conn.on('data', (d: string) => {
       pending += d;
       let i: number;
       while ((i = pending.indexOf('\n')) >= 0) {
-        const msg = JSON.parse(pending.slice(0, i)) as { outputs?: CellOutput[] };
+        const msg = JSON.parse(pending.slice(0, i)) as { outputs?: CellOutput[]; completions?: [string[], string] };
         pending = pending.slice(i + 1);
         if (msg.outputs) replies.shift()?.(msg.outputs);
+        else if (msg.completions) completions.shift()?.(msg.completions);
       }
     });
 
@@ -157,10 +164,19 @@ the ranks through mpiexec (or srun), which forwards it to every host as SIGUSR1.
       output: process.stdout,
       prompt: `px [${nprocs}]> `,
       historySize: 1000,
-      completer: (line: string) => {
-        const word = /[\w.$(]*$/.exec(line)?.[0] ?? '';
-        const hits = NAMES.filter((n) => n.startsWith(word) || (word.includes('.') && n.startsWith(word.slice(word.lastIndexOf('.')))));
-        return [hits.map((h) => (word.includes('.') && h.startsWith('.') ? word.slice(0, word.lastIndexOf('.')) + h : h)), word];
+      // from the live session: rank 0 looks the word up in its context (jobs/px-complete.ts)
+      completer: (line: string, done: (err: null, result: [string[], string]) => void) => {
+        const word = /[\w$.]*$/.exec(line)?.[0] ?? '';
+        if (running || conn.destroyed) return done(null, [[], word]);
+        let answered = false;
+        const answer = (c: [string[], string]) => {
+          if (answered) return;
+          answered = true;
+          done(null, c);
+        };
+        completions.push(answer);
+        setTimeout(() => answer([[], word]), 2000).unref();
+        conn.write(`${JSON.stringify({ complete: line })}\n`);
       },
     });
     await loadHistory(rl, flags.history);
@@ -204,9 +220,20 @@ the ranks through mpiexec (or srun), which forwards it to every host as SIGUSR1.
     process.on('SIGINT', onInterrupt);
     rl.prompt();
     for await (const line of rl) {
-      if (buffer === '' && line.trim() === '.exit') {
+      const keyword = /^\s*(\.[A-Za-z]\w*)\s*$/.exec(line)?.[1];
+      if (keyword === '.exit') {
         rl.close();
         break;
+      }
+      // REPL commands, as node's (`.5` is a number); inside a statement on several lines,
+      // `.lshape` alone may continue it: there only the known ones are commands
+      if (keyword && (buffer === '' || keyword === '.break' || keyword === '.help')) {
+        if (keyword === '.help') this.log(HELP);
+        else if (keyword !== '.break') this.log(c.yellow(`Invalid REPL keyword ${keyword} (.help lists them)`));
+        buffer = '';
+        rl.setPrompt(`px [${nprocs}]> `);
+        rl.prompt();
+        continue;
       }
       buffer += (buffer ? '\n' : '') + line;
       if (buffer.trim() === '') {

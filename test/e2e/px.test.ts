@@ -36,6 +36,18 @@ describe('dnd px in a real terminal', { skip: hasTmux ? false : 'tmux is not ins
         t.type('JSON.stringify([b.lshapeMap, b.counts, b.displs])');
         const after = n === 2 ? '[[[7,2,3],[7,2,3]],[2,2],[0,2]]' : '[[[7,1,3],[7,1,3],[7,1,3],[7,1,3]],[1,1,1,1],[0,1,2,3]]';
         await t.waitFor(new RegExp(`\\[all\\] '${after.replace(/[[\]]/g, '\\$&')}'`));
+        // Tab completes from the live session (rank 0's context): `b` was declared by a cell,
+        // lshapeMap is a getter (a collective): named, never called
+        t.keys('-l', 'JSON.stringify(b.lshapeM');
+        t.keys('Tab');
+        await t.waitFor(/> JSON\.stringify\(b\.lshapeMap\s*$/m);
+        t.type(')');
+        const bmap = n === 2 ? '[[7,2,3],[7,2,3]]' : '[[7,1,3],[7,1,3],[7,1,3],[7,1,3]]';
+        await t.waitFor(new RegExp(`\\[all\\] '${bmap.replace(/[[\]]/g, '\\$&')}'`));
+        t.type('.help');
+        await t.waitFor(/\.break\s+abandon the statement/);
+        t.type('.nonsense');
+        await t.waitFor(/Invalid REPL keyword \.nonsense/);
         // an error on one rank only: shown with its rank, the session goes on
         t.type('rank === 1 ? notDefinedAnywhere : "fine"');
         await t.waitFor(/\[1\/\d\] ReferenceError: notDefinedAnywhere is not defined/);

@@ -111,3 +111,23 @@ export function asyncCellSource(code: string): string | null {
   const publish = functions.map((f) => `globalThis.${f} = ${f}; `).join('');
   return `${decl}(async () => { ${publish}${out}\n})()`;
 }
+
+/**
+ * The names a cell declares at its top level (var, let, const, function, class), for tab
+ * completion: a `const` of a script lives in the context's lexical scope, not on its
+ * global object, so nothing else lists it. Code that does not parse declares nothing.
+ */
+export function declaredNames(code: string): string[] {
+  let program: AnyNode;
+  try {
+    program = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true }) as unknown as AnyNode;
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const stmt of program.body as AnyNode[]) {
+    if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations as AnyNode[]) boundNames(d.id as AnyNode, out);
+    else if ((stmt.type === 'FunctionDeclaration' || stmt.type === 'ClassDeclaration') && stmt.id) out.push((stmt.id as AnyNode).name as string);
+  }
+  return out;
+}

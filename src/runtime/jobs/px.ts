@@ -23,7 +23,8 @@ import type { Comm } from '../../dnd/comm.js';
 import type { PxJob } from '../job.js';
 import { setSitePhase } from '../call-site.js';
 import { installSessionGlobals } from './session-globals.js';
-import { asyncCellSource } from './cell-await.js';
+import { asyncCellSource, declaredNames } from './cell-await.js';
+import { Completer } from './px-complete.js';
 import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 import { loadNative } from '../../native/index.js';
 import { connectToLauncher, SECRET_VAR } from '../px-link.js';
@@ -34,7 +35,7 @@ export interface CellOutput {
   error: boolean;
 }
 
-type Message = { cell: string } | { exit: true };
+type Message = { cell: string } | { exit: true } | { complete: string };
 
 class Evaluator {
   private buffer = '';
@@ -127,20 +128,28 @@ export async function runPx(job: PxJob, comm: Comm): Promise<{ command: 'px'; ce
     socket = await connectToLauncher(job.endpoints, secret);
   }
   const incoming = socket ? lines(socket) : null;
+  const completer = new Completer(ev.context);
   let cells = 0;
   for (;;) {
     let msg: Message | undefined;
-    if (incoming) {
+    if (incoming && socket) {
       const next = await incoming.next();
       msg = next.done ? { exit: true } : (JSON.parse(next.value) as Message);
+      // tab completion: rank 0 alone, from its own context, while the others wait for the next cell
+      if ('complete' in msg) {
+        socket.write(`${JSON.stringify({ completions: completer.complete(msg.complete) })}\n`);
+        continue;
+      }
     }
     const m = comm.bcastJSON<Message>(msg, 0);
     if ('exit' in m) break;
+    if ('complete' in m) continue; // never sent to the others
     cells++;
     const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
     setSitePhase('a cell');
     phaseBegin('cell', { n: cells });
     const r = await ev.evaluate(m.cell, interrupted);
+    if (comm.rank === 0) completer.declare(declaredNames(m.cell));
     phaseEnd();
     setSitePhase('after the cell ended');
     const all = comm.gatherJSON<CellOutput>({ rank: comm.rank, ...r }, 0);
