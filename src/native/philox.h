@@ -1,0 +1,193 @@
+// The random fill's kernel (philox.cc is its N-API glue): Philox4x32-10 in batches.
+//
+// The definition of dnd's random values is in philox.cc's header comment; this file
+// computes exactly those values, faster. The Philox part (integer arithmetic only) runs
+// over a batch of counter blocks at once in structure-of-arrays form (one array per
+// output word), which the compiler turns into vector code: 32x32->64-bit multiplies
+// (vpmuludq) on 8 (AVX-512) or 4 (AVX2) blocks per instruction. Integer results are the
+// same bits whatever the vector width.
+//
+// Normal values keep glibc's scalar log and sincos, called once per block in the same
+// order as before: replacing them by a vectorisable polynomial would change values that
+// users have seen (bench/README.md, "random fill floor", has the measurement and the
+// proposal). What is vectorised around them are IEEE-exact steps only (uint32 -> double,
+// products by powers of two, 1 - u, sqrt, products, double -> float), with FMA
+// contraction off so that no instruction set fuses two roundings into one.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "isa.h"
+
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+
+namespace dndphilox {
+
+#define DND_PHILOX_INLINE inline __attribute__((always_inline))
+
+enum Kind { kUniform = 0, kNormal = 1, kInteger = 2 };
+
+// Counter blocks per batch: 2 elements each; 256 blocks keep the batch's words and
+// intermediates (~16 KiB) in L1.
+constexpr size_t kBatch = 256;
+
+struct alignas(64) Words {
+  uint32_t w0[kBatch], w1[kBatch], w2[kBatch], w3[kBatch];
+};
+
+// Philox4x32-10 of counters ctr0 .. ctr0 + m - 1 (64-bit counter in words 0 and 1, words 2
+// and 3 zero) with key = seed. The loop over blocks is the vector loop.
+DND_PHILOX_INLINE void PhiloxBatch(uint64_t ctr0, uint64_t seed, size_t m, Words& o) {
+  const uint32_t key0 = static_cast<uint32_t>(seed), key1 = static_cast<uint32_t>(seed >> 32);
+  for (size_t j = 0; j < m; ++j) {
+    uint64_t ctr = ctr0 + j;
+    uint32_t c0 = static_cast<uint32_t>(ctr), c1 = static_cast<uint32_t>(ctr >> 32), c2 = 0, c3 = 0;
+    uint32_t k0 = key0, k1 = key1;
+    for (int round = 0; round < 10; ++round) {
+      uint64_t p0 = static_cast<uint64_t>(0xD2511F53u) * c0;
+      uint64_t p1 = static_cast<uint64_t>(0xCD9E8D57u) * c2;
+      uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
+      uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
+      c1 = static_cast<uint32_t>(p1);
+      c3 = static_cast<uint32_t>(p0);
+      c0 = n0;
+      c2 = n2;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    o.w0[j] = c0;
+    o.w1[j] = c1;
+    o.w2[j] = c2;
+    o.w3[j] = c3;
+  }
+}
+
+DND_PHILOX_INLINE double U53(uint32_t a, uint32_t b) {  // [0, 1)
+  return ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0);
+}
+
+struct Params {
+  uint64_t seed;
+  uint64_t range;  // integer: high - low
+  int64_t ilow;
+  bool f32;  // uniform into float32: 24 bits of the first word
+};
+
+// Elements 2 * ctr0 .. 2 * (ctr0 + m) - 1 into dst (2 m elements; element 2j + h from
+// block j's word pair h).
+template <int K, typename T>
+DND_PHILOX_INLINE void EmitBatch(T* dst, uint64_t ctr0, size_t m, const Params& p, Words& w) {
+  PhiloxBatch(ctr0, p.seed, m, w);
+  if (K == kUniform) {
+    if (p.f32) {
+      for (size_t j = 0; j < m; ++j) {
+        dst[2 * j] = static_cast<T>((w.w0[j] >> 8) * (1.0 / 16777216.0));
+        dst[2 * j + 1] = static_cast<T>((w.w2[j] >> 8) * (1.0 / 16777216.0));
+      }
+    } else {
+      for (size_t j = 0; j < m; ++j) {
+        dst[2 * j] = static_cast<T>(U53(w.w0[j], w.w1[j]));
+        dst[2 * j + 1] = static_cast<T>(U53(w.w2[j], w.w3[j]));
+      }
+    }
+  } else if (K == kNormal) {
+    // Box-Muller: r = sqrt(-2 log(1 - u1)) (1 - u1 in (0, 1]: log is finite), t = 2 pi u2;
+    // even element r cos t, odd r sin t. libm's sincos gives the bits of sin and cos.
+    alignas(64) double u[kBatch], t[kBatch], c[kBatch], s[kBatch];
+    const double two_pi = 6.283185307179586476925286766559;
+    for (size_t j = 0; j < m; ++j) {
+      u[j] = 1.0 - U53(w.w0[j], w.w1[j]);
+      t[j] = two_pi * U53(w.w2[j], w.w3[j]);
+    }
+    for (size_t j = 0; j < m; ++j) {
+      u[j] = std::log(u[j]);
+      sincos(t[j], &s[j], &c[j]);
+    }
+    for (size_t j = 0; j < m; ++j) {
+      double r = std::sqrt(-2.0 * u[j]);
+      dst[2 * j] = static_cast<T>(r * c[j]);
+      dst[2 * j + 1] = static_cast<T>(r * s[j]);
+    }
+  } else {
+    // low + floor(v64 * range / 2^64), Lemire's multiply
+    for (size_t j = 0; j < m; ++j) {
+      uint64_t v0 = (static_cast<uint64_t>(w.w0[j]) << 32) | w.w1[j];
+      uint64_t v1 = (static_cast<uint64_t>(w.w2[j]) << 32) | w.w3[j];
+      dst[2 * j] = static_cast<T>(p.ilow + static_cast<int64_t>((static_cast<unsigned __int128>(v0) * p.range) >> 64));
+      dst[2 * j + 1] = static_cast<T>(p.ilow + static_cast<int64_t>((static_cast<unsigned __int128>(v1) * p.range) >> 64));
+    }
+  }
+}
+
+// Elements start .. start + n - 1 of the stream into out. Whole batches are written in
+// place; a batch that starts or ends inside the range (an odd start, a lone last
+// element, a short tail) goes through a small buffer and only its part is copied.
+template <int K, typename T>
+DND_PHILOX_INLINE void FillRange(T* out, size_t n, uint64_t start, const Params& p) {
+  Words w;
+  alignas(64) T tmp[2 * kBatch];
+  size_t i = 0;
+  while (i < n) {
+    uint64_t e = start + i;
+    uint64_t ctr = e >> 1;
+    size_t skip = e & 1;  // an odd element is the second half of its block
+    size_t want = n - i;
+    size_t m = (skip + want + 1) / 2;
+    if (m > kBatch) m = kBatch;
+    size_t got = 2 * m - skip;
+    if (got > want) got = want;
+    if (skip == 0 && got == 2 * m) {
+      EmitBatch<K, T>(out + i, ctr, m, p, w);
+    } else {
+      EmitBatch<K, T>(tmp, ctr, m, p, w);
+      std::memcpy(out + i, tmp + skip, got * sizeof(T));
+    }
+    i += got;
+  }
+}
+
+template <typename T>
+DND_PHILOX_INLINE void FillAny(T* out, size_t n, uint64_t start, int kind, const Params& p) {
+  if (kind == kUniform) FillRange<kUniform, T>(out, n, start, p);
+  else if (kind == kNormal) FillRange<kNormal, T>(out, n, start, p);
+  else FillRange<kInteger, T>(out, n, start, p);
+}
+
+// ---- dispatch (src/native/isa.h): the kernel compiled for AVX-512, AVX2+FMA, baseline ----
+#define DND_PHILOX_KERNEL(TARGET, SUFFIX)                                                \
+  template <typename T>                                                                  \
+  TARGET void Fill##SUFFIX(T* out, size_t n, uint64_t start, int kind, const Params& p) { \
+    FillAny<T>(out, n, start, kind, p);                                                  \
+  }
+
+#if defined(__x86_64__) || defined(__i386__)
+DND_PHILOX_KERNEL(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))), Avx512)
+DND_PHILOX_KERNEL(__attribute__((target("avx2,fma"))), Avx2)
+#endif
+DND_PHILOX_KERNEL(, Base)
+
+// DND_RANDOM_ISA=avx2|base picks a lesser kernel (test/unit/random-identity.test.ts
+// compares the bits of all of them).
+inline dndisa::Isa CurrentIsa() {
+  static const dndisa::Isa isa = dndisa::DetectIsa("DND_RANDOM_ISA");
+  return isa;
+}
+
+template <typename T>
+void Fill(T* out, size_t n, uint64_t start, int kind, const Params& p) {
+#if defined(__x86_64__) || defined(__i386__)
+  switch (CurrentIsa()) {
+    case dndisa::Isa::kAvx512: return FillAvx512(out, n, start, kind, p);
+    case dndisa::Isa::kAvx2: return FillAvx2(out, n, start, kind, p);
+    default: break;
+  }
+#endif
+  FillBase(out, n, start, kind, p);
+}
+
+}  // namespace dndphilox
+
+#pragma GCC pop_options
