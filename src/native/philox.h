@@ -7,17 +7,20 @@
 // (vpmuludq) on 8 (AVX-512) or 4 (AVX2) blocks per instruction. Integer results are the
 // same bits whatever the vector width.
 //
-// Normal values keep glibc's scalar log and sincos, called once per block in the same
-// order as before: replacing them by a vectorisable polynomial would change values that
-// users have seen (bench/README.md, "random fill floor", has the measurement and the
-// proposal). What is vectorised around them are IEEE-exact steps only (uint32 -> double,
-// products by powers of two, 1 - u, sqrt, products, double -> float), with FMA
-// contraction off so that no instruction set fuses two roundings into one.
+// Normal values are defined by glibc's scalar log and sincos (as before this kernel):
+// float64 normals still call them, once per block, with only IEEE-exact steps vectorised
+// around them (uint32 -> double, products by powers of two, 1 - u, sqrt, products), FMA
+// contraction off so that no instruction set fuses two roundings into one. float32
+// normals (the default dtype) use vector polynomials whose double result is proven to
+// round to the same float as glibc's, and call glibc for the rare values where that
+// proof fails (see "float32 normals" below). A polynomial cannot match glibc's doubles
+// bit for bit, so float64 keeps libm: bench/README.md ("random fill") has the figures.
 #pragma once
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "isa.h"
 
@@ -69,6 +72,54 @@ DND_PHILOX_INLINE double U53(uint32_t a, uint32_t b) {  // [0, 1)
   return ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0);
 }
 
+// ---- float32 normals: vector arithmetic, proven to round to libm's float, else libm ----
+// A float32 normal is (float)(r * cos t) with r and cos t from glibc. Computed here with
+// branch-free polynomials instead (fdlibm's log and sin/cos kernels, within 2 ulp of
+// glibc's doubles; measured: bench/c/philox.c `check`), the double differs from glibc's
+// by far less than kTolerance of its size, so when it lies farther than that from both
+// rounding midpoints of its float, glibc's double rounds to the same float. Values too
+// near a midpoint (about 1 in 30,000 with this tolerance) and zeros are redone with libm
+// exactly as before. The result is glibc's bits, at vector speed, on every ISA.
+constexpr double kTolerance = 0x1p-40;  // relative; the kernels' error is below 0x1p-50
+
+DND_PHILOX_INLINE double OwnLog(double x) {  // x in (0, 1]
+  uint64_t ix = __builtin_bit_cast(uint64_t, x);
+  uint64_t t = ix - 0x3fe6a09e667f3bcdULL;  // exponent relative to sqrt(1/2)
+  int32_t k = static_cast<int32_t>(static_cast<uint32_t>(t >> 32)) >> 20;
+  double m = __builtin_bit_cast(double, ix - (static_cast<uint64_t>(static_cast<int64_t>(k)) << 52));  // [sqrt(1/2), sqrt(2))
+  double f = m - 1.0, s = f / (2.0 + f), z = s * s, w = z * z;
+  double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+  double t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+  double hfsq = 0.5 * f * f, R = t2 + t1, dk = static_cast<double>(k);
+  return dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
+}
+
+DND_PHILOX_INLINE void OwnSinCos(double t, double& sn, double& cs) {  // t in [0, 2 pi)
+  double kd = t * 6.36619772367581382433e-01 + 0x1.8p52;  // round(t * 2/pi) in the low bits
+  uint64_t quadrant = __builtin_bit_cast(uint64_t, kd) & 3;
+  double q = kd - 0x1.8p52;
+  double r = t - q * 1.57079632673412561417e+00;  // pi/2 in three parts (33 + 33 + 53 bits)
+  r = r - q * 6.07710050630396597660e-11;
+  r = r - q * 2.02226624879595063154e-21;
+  double z = r * r, v = z * r;
+  double ps = 8.33333333332248946124e-03 + z * (-1.98412698298579493134e-04 + z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
+  double s0 = r + v * (-1.66666666666666324348e-01 + z * ps);
+  double pc = 4.16666666666666019037e-02 + z * (-1.38888888888741095749e-03 + z * (2.48015872894767294178e-05 + z * (-2.75573143513906633035e-07 + z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11))));
+  double c0 = 1.0 - 0.5 * z + z * z * pc;
+  double sa = (quadrant & 1) ? c0 : s0, ca = (quadrant & 1) ? s0 : c0;
+  sn = (quadrant & 2) ? -sa : sa;
+  cs = ((quadrant + 1) & 2) ? -ca : ca;
+}
+
+// Whether every double within kTolerance * |v| of v rounds to the float f = (float)v.
+DND_PHILOX_INLINE bool RoundsSafely(double v, float f) {
+  uint32_t fu = __builtin_bit_cast(uint32_t, f);
+  double fd = f, lo = __builtin_bit_cast(float, fu - 1), hi = __builtin_bit_cast(float, fu + 1);
+  double m1 = 0.5 * (fd + lo), m2 = 0.5 * (fd + hi), tol = kTolerance * __builtin_fabs(v);
+  double mlo = m1 < m2 ? m1 : m2, mhi = m1 < m2 ? m2 : m1;
+  return (v != 0.0) & (v - tol > mlo) & (v + tol < mhi);  // no branches: a vector loop
+}
+
 struct Params {
   uint64_t seed;
   uint64_t range;  // integer: high - low
@@ -78,7 +129,7 @@ struct Params {
 
 // Elements 2 * ctr0 .. 2 * (ctr0 + m) - 1 into dst (2 m elements; element 2j + h from
 // block j's word pair h).
-template <int K, typename T>
+template <int K, typename T, bool kOwnMath>
 DND_PHILOX_INLINE void EmitBatch(T* dst, uint64_t ctr0, size_t m, const Params& p, Words& w) {
   PhiloxBatch(ctr0, p.seed, m, w);
   if (K == kUniform) {
@@ -92,6 +143,26 @@ DND_PHILOX_INLINE void EmitBatch(T* dst, uint64_t ctr0, size_t m, const Params& 
         dst[2 * j] = static_cast<T>(U53(w.w0[j], w.w1[j]));
         dst[2 * j + 1] = static_cast<T>(U53(w.w2[j], w.w3[j]));
       }
+    }
+  } else if (K == kNormal && kOwnMath && std::is_same<T, float>::value) {
+    const double two_pi = 6.283185307179586476925286766559;
+    alignas(64) uint8_t redo[kBatch];
+    for (size_t j = 0; j < m; ++j) {
+      double r = std::sqrt(-2.0 * OwnLog(1.0 - U53(w.w0[j], w.w1[j])));
+      double sn, cs;
+      OwnSinCos(two_pi * U53(w.w2[j], w.w3[j]), sn, cs);
+      double v0 = r * cs, v1 = r * sn;
+      float f0 = static_cast<float>(v0), f1 = static_cast<float>(v1);
+      dst[2 * j] = static_cast<T>(f0);
+      dst[2 * j + 1] = static_cast<T>(f1);
+      redo[j] = !(RoundsSafely(v0, f0) & RoundsSafely(v1, f1));
+    }
+    for (size_t j = 0; j < m; ++j) {
+      if (!redo[j]) continue;
+      double r = std::sqrt(-2.0 * std::log(1.0 - U53(w.w0[j], w.w1[j]))), sn, cs;
+      sincos(two_pi * U53(w.w2[j], w.w3[j]), &sn, &cs);
+      dst[2 * j] = static_cast<T>(r * cs);
+      dst[2 * j + 1] = static_cast<T>(r * sn);
     }
   } else if (K == kNormal) {
     // Box-Muller: r = sqrt(-2 log(1 - u1)) (1 - u1 in (0, 1]: log is finite), t = 2 pi u2;
@@ -125,7 +196,7 @@ DND_PHILOX_INLINE void EmitBatch(T* dst, uint64_t ctr0, size_t m, const Params& 
 // Elements start .. start + n - 1 of the stream into out. Whole batches are written in
 // place; a batch that starts or ends inside the range (an odd start, a lone last
 // element, a short tail) goes through a small buffer and only its part is copied.
-template <int K, typename T>
+template <int K, typename T, bool kOwnMath>
 DND_PHILOX_INLINE void FillRange(T* out, size_t n, uint64_t start, const Params& p) {
   Words w;
   alignas(64) T tmp[2 * kBatch];
@@ -140,34 +211,37 @@ DND_PHILOX_INLINE void FillRange(T* out, size_t n, uint64_t start, const Params&
     size_t got = 2 * m - skip;
     if (got > want) got = want;
     if (skip == 0 && got == 2 * m) {
-      EmitBatch<K, T>(out + i, ctr, m, p, w);
+      EmitBatch<K, T, kOwnMath>(out + i, ctr, m, p, w);
     } else {
-      EmitBatch<K, T>(tmp, ctr, m, p, w);
+      EmitBatch<K, T, kOwnMath>(tmp, ctr, m, p, w);
       std::memcpy(out + i, tmp + skip, got * sizeof(T));
     }
     i += got;
   }
 }
 
-template <typename T>
+template <typename T, bool kOwnMath>
 DND_PHILOX_INLINE void FillAny(T* out, size_t n, uint64_t start, int kind, const Params& p) {
-  if (kind == kUniform) FillRange<kUniform, T>(out, n, start, p);
-  else if (kind == kNormal) FillRange<kNormal, T>(out, n, start, p);
-  else FillRange<kInteger, T>(out, n, start, p);
+  if (kind == kUniform) FillRange<kUniform, T, kOwnMath>(out, n, start, p);
+  else if (kind == kNormal) FillRange<kNormal, T, kOwnMath>(out, n, start, p);
+  else FillRange<kInteger, T, kOwnMath>(out, n, start, p);
 }
 
 // ---- dispatch (src/native/isa.h): the kernel compiled for AVX-512, AVX2+FMA, baseline ----
-#define DND_PHILOX_KERNEL(TARGET, SUFFIX)                                                \
+// OWN: float32 normals through the vector arithmetic above. The baseline x86-64 compiler
+// target (SSE2) cannot vectorise that loop (64-bit integer and conversion instructions are
+// missing), and scalar it is slower than libm, so the baseline keeps libm throughout.
+#define DND_PHILOX_KERNEL(TARGET, SUFFIX, OWN)                                           \
   template <typename T>                                                                  \
   TARGET void Fill##SUFFIX(T* out, size_t n, uint64_t start, int kind, const Params& p) { \
-    FillAny<T>(out, n, start, kind, p);                                                  \
+    FillAny<T, OWN>(out, n, start, kind, p);                                             \
   }
 
 #if defined(__x86_64__) || defined(__i386__)
-DND_PHILOX_KERNEL(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))), Avx512)
-DND_PHILOX_KERNEL(__attribute__((target("avx2,fma"))), Avx2)
+DND_PHILOX_KERNEL(__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma"))), Avx512, true)
+DND_PHILOX_KERNEL(__attribute__((target("avx2,fma"))), Avx2, true)
 #endif
-DND_PHILOX_KERNEL(, Base)
+DND_PHILOX_KERNEL(, Base, false)
 
 // DND_RANDOM_ISA=avx2|base picks a lesser kernel (test/unit/random-identity.test.ts
 // compares the bits of all of them).

@@ -13,6 +13,8 @@ const SEEDS = [0n, 1n, 7n, 123456789n, 2n ** 64n - 1n];
 const STARTS = [0n, 1n, 2n, 1001n, 2n ** 40n + 3n];
 const LENGTHS = [0, 1, 2, 3, 15, 16, 17, 255, 511, 512, 513, 1025, 4097];
 const DTYPES = { float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array } as const;
+// long runs (float32 normals take a second, libm path for a few values in 10^4: see philox.h)
+const BULK = { length: 3_000_001, seeds: [1n, 2n ** 63n + 5n], starts: [0n, 12345n] };
 const INT_RANGES: [number, number][] = [[0, 10], [-5, 5], [-1000000, 3000000000], [0, 2 ** 53]];
 
 export function probe(): Record<string, string> {
@@ -34,6 +36,15 @@ export function probe(): Record<string, string> {
             out[`${kind} ${dt} [${lo},${hi}) seed=${seed} start=${start}`] = h.digest('hex').slice(0, 32);
           }
         }
+      }
+    }
+  }
+  for (const [dt, C] of [['float32', Float32Array], ['float64', Float64Array]] as const) {
+    for (const seed of BULK.seeds) {
+      for (const start of BULK.starts) {
+        const a = new C(BULK.length);
+        native.philoxFill(a, KINDS.randn, seed, start, 0, 0);
+        out[`bulk randn ${dt} n=${BULK.length} seed=${seed} start=${start}`] = createHash('sha256').update(new Uint8Array(a.buffer)).digest('hex').slice(0, 32);
       }
     }
   }
