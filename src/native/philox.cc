@@ -6,7 +6,12 @@
 // one Philox call gives four 32-bit words, words (0,1) serve even e and (2,3) odd e.
 // So a value depends only on (seed, e), never on which rank computes it.
 //   uniform: 53 random bits -> [0, 1) (float32: 24 bits of the first word)
-//   normal : Box-Muller on the block's two 53-bit uniforms; even e = r cos, odd e = r sin
+//   normal : Box-Muller on the block's two 53-bit uniforms u1, u2 in double precision:
+//            r = sqrt(-2 log(1 - u1)), t = 2 pi u2; even e = r cos t, odd e = r sin t.
+//            float64 (changed after 0.1.0, CHANGELOG.md): log and sin/cos are dnd's
+//            own (normal64.h), so the values are the same on every CPU; float32:
+//            glibc's, rounded to float (a float hides the last-bit differences of
+//            glibc's variants, whose float64 values depend on the CPU).
 //   integer: low + floor(v64 * range / 2^64) (Lemire's multiply; bias <= range / 2^64)
 // The kernel, batched and vectorised, is in philox.h.
 #include "philox.h"

@@ -7,14 +7,13 @@
 // (vpmuludq) on 8 (AVX-512) or 4 (AVX2) blocks per instruction. Integer results are the
 // same bits whatever the vector width.
 //
-// Normal values are defined by glibc's scalar log and sincos (as before this kernel):
-// float64 normals still call them, once per block, with only IEEE-exact steps vectorised
-// around them (uint32 -> double, products by powers of two, 1 - u, sqrt, products), FMA
-// contraction off so that no instruction set fuses two roundings into one. float32
-// normals (the default dtype) use vector polynomials whose double result is proven to
-// round to the same float as glibc's, and call glibc for the rare values where that
-// proof fails (see "float32 normals" below). A polynomial cannot match glibc's doubles
-// bit for bit, so float64 keeps libm: bench/README.md ("random fill") has the figures.
+// float64 normals use dnd's own log and sin/cos (normal64.h), branch-free, so the whole
+// batch is vector code; their bits are the same on every CPU and instruction set (FMA
+// contraction is off here and there, so no instruction set fuses two roundings into one).
+// float32 normals (the default dtype) are defined by glibc's scalar log and sincos, as
+// they always were: they use vector polynomials whose double result is proven to round to
+// the same float as glibc's, and call glibc for the rare values where that proof fails
+// (see "float32 normals" below). bench/README.md ("random fill") has the figures.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -23,6 +22,7 @@
 #include <type_traits>
 
 #include "isa.h"
+#include "normal64.h"
 
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
@@ -164,9 +164,21 @@ DND_PHILOX_INLINE void EmitBatch(T* dst, uint64_t ctr0, size_t m, const Params& 
       dst[2 * j] = static_cast<T>(r * cs);
       dst[2 * j + 1] = static_cast<T>(r * sn);
     }
+  } else if (K == kNormal && std::is_same<T, double>::value) {
+    // Box-Muller in double with dnd's own log and sin/cos (normal64.h): the same bits on
+    // every CPU, instruction set and libm, unlike glibc's (generator contract in philox.cc).
+    const double two_pi = 6.283185307179586476925286766559;
+    for (size_t j = 0; j < m; ++j) {
+      double r = std::sqrt(-2.0 * dndnormal64::Log(1.0 - U53(w.w0[j], w.w1[j])));
+      double sn, cs;
+      dndnormal64::SinCos(two_pi * U53(w.w2[j], w.w3[j]), sn, cs);
+      dst[2 * j] = static_cast<T>(r * cs);
+      dst[2 * j + 1] = static_cast<T>(r * sn);
+    }
   } else if (K == kNormal) {
-    // Box-Muller: r = sqrt(-2 log(1 - u1)) (1 - u1 in (0, 1]: log is finite), t = 2 pi u2;
-    // even element r cos t, odd r sin t. libm's sincos gives the bits of sin and cos.
+    // float32 normals on the baseline: Box-Muller with glibc's log and sincos in double,
+    // rounded to float (the values dnd always gave; see "float32 normals" above). libm is
+    // called per block, the exact steps around it are vectorised.
     alignas(64) double u[kBatch], t[kBatch], c[kBatch], s[kBatch];
     const double two_pi = 6.283185307179586476925286766559;
     for (size_t j = 0; j < m; ++j) {
