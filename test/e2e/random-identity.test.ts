@@ -1,8 +1,11 @@
 /**
- * `dnd create rand|randn|randint --checksum` gives the fingerprints recorded before the
- * batched random kernel (test/fixtures/philox-golden.json, "cli_*"), on 1 to 4 ranks and
- * with the array split along each axis or not at all: a rank's share starts at odd and
- * even global indices, so every edge of the kernel's batches is crossed somewhere.
+ * `dnd create rand|randn|randint --checksum` gives the recorded fingerprints
+ * (test/fixtures/philox-golden.json, "cli"), on 1 to 4 ranks and with the array split
+ * along each axis or not at all: a rank's share starts at odd and even global indices, so
+ * every edge of the kernel's batches is crossed somewhere. float64 randn (dnd's own log
+ * and sin/cos after 0.1.0, src/native/normal64.h) is also run on 1 to 4 ranks under every
+ * instruction set (DND_RANDOM_ISA) and both glibc libm variants (GLIBC_TUNABLES), which
+ * the ranks inherit: the global array must not depend on where its blocks were computed.
  * (test/unit/random-identity.test.ts checks the kernel's instruction sets one by one.)
  */
 import assert from 'node:assert/strict';
@@ -18,10 +21,13 @@ interface Rec {
   shape: string;
   fingerprint: string;
 }
-const golden = JSON.parse(readFileSync(`${ROOT}test/fixtures/philox-golden.json`, 'utf8')) as { cli_fma: Rec[]; cli_nofma: Rec[] };
+const golden = JSON.parse(readFileSync(`${ROOT}test/fixtures/philox-golden.json`, 'utf8')) as { cli: Rec[] };
+const records = golden.cli;
 const flags = (/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/);
-// glibc's log/sincos pick their FMA variant on CPUs with FMA and AVX2 (see the unit test)
-const records = process.arch === 'x64' && flags.includes('fma') && flags.includes('avx2') ? golden.cli_fma : golden.cli_nofma;
+const isas = ['base', ...(flags.includes('avx2') && flags.includes('fma') ? ['avx2'] : []), ...(['avx512f', 'avx512dq', 'avx512vl', 'avx512bw'].every((f) => flags.includes(f)) ? ['avx512'] : [])];
+// glibc's non-FMA log/sin/cos, which an x86-64 CPU with FMA would otherwise not load
+const libms = process.arch === 'x64' ? ['this CPU', 'non-FMA'] : ['this CPU'];
+const envs = isas.flatMap((isa) => libms.map((libm) => ({ isa, libm })));
 
 describe('random arrays from the CLI: the recorded fingerprints on 1-4 ranks', () => {
   // seed 7 and the largest seed, every kind and dtype; -n and split vary across the cases
@@ -37,4 +43,21 @@ describe('random arrays from the CLI: the recorded fingerprints on 1-4 ranks', (
       assert.equal(out.checksum, r.fingerprint);
     });
   });
+});
+
+describe('float64 randn from the CLI: one array on every instruction set and libm variant, 1-4 ranks', () => {
+  let i = 0;
+  for (const r of records.filter((x) => x.kind === 'randn' && x.dtype === 'float64')) {
+    const splits = r.shape.includes(',') ? ['none', '0', '1'] : ['none', '0'];
+    for (let n = 1; n <= 4; n++, i++) {
+      const split = splits[(n + i) % splits.length];
+      const { isa, libm } = envs[i % envs.length];
+      it(`${r.shape} seed ${r.seed} -n ${n} --split ${split}, DND_RANDOM_ISA=${isa}, ${libm} libm`, () => {
+        const env = { DND_RANDOM_ISA: isa === 'avx512' ? '' : isa, GLIBC_TUNABLES: libm === 'non-FMA' ? 'glibc.cpu.hwcaps=-AVX2,-FMA' : undefined };
+        const out = dndJson<ArrayReport>(['create', 'randn', r.shape, '--dtype', 'float64', '--seed', r.seed, '--split', split, '-n', String(n), '--oversubscribe', '--checksum'], { env });
+        assert.equal(out.nprocs, n);
+        assert.equal(out.checksum, r.fingerprint);
+      });
+    }
+  }
 });
