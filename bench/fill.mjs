@@ -6,7 +6,8 @@
 // The floor is the best of the C program's fresh-memory modes (fill taking the page
 // faults, or MADV_POPULATE_WRITE first; huge-page advice on or off): whatever is fastest
 // on this machine at this moment. Its kernel alone (warm buffer) and the same batching
-// with glibc's log/sincos (dnd's float64 arithmetic) are shown beside it.
+// with glibc's log/sincos (what dnd 0.1.0's float64 normals used) are shown beside it.
+// One row for float64 normals at -n 1 (dnd's own log and sin/cos since 0.1.0).
 //
 // pages: -n 1 at several block sizes, dnd with DND_HUGEPAGES=on|off|auto against the
 // C modes, to choose the advice for a fill's block per size (src/dnd/memory.ts).
@@ -26,9 +27,9 @@ function floorRun(exe, n, perRank, reps) {
   return out;
 }
 
-function dndRun(n, perRank, reps, hugepages) {
+function dndRun(n, perRank, reps, hugepages, dtype = 'float32') {
   const env = mpiEnv(hugepages ? { DND_HUGEPAGES: hugepages } : {});
-  return JSON.parse(execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/fill.mjs`, String(perRank), String(reps)], { env, encoding: 'utf8' }).trim().split('\n').pop());
+  return JSON.parse(execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/fill.mjs`, String(perRank), String(reps), dtype], { env, encoding: 'utf8' }).trim().split('\n').pop());
 }
 
 /** The C floor's fastest fresh-memory mode (by median) and its figures. */
@@ -54,6 +55,24 @@ export function benchFill({ reps = 5, perRank = 1 << 25, sizes = [1, 2, 4], page
       ratio: median(d) / floor.median,
       goal: '>= 0.8x',
       met: median(d) / floor.median >= 0.8,
+      higherIsBetter: true,
+    });
+  }
+  {
+    // float64 normals (dnd's own log and sin/cos, src/native/normal64.h): against the C
+    // kernel's warm rate, the same Box-Muller arithmetic in double (it stores float32, half
+    // the bytes), so this row shows what storing doubles and the fresh block cost
+    const c = floorRun(philox, 1, perRank, reps);
+    const d = dndRun(1, perRank, reps, undefined, 'float64').samples_per_s;
+    const floor = spread(c.warm);
+    rows.push({
+      figure: 'random fill randn float64 -n 1',
+      unit: 'samples/s/rank',
+      dnd: spread(d),
+      floor: { what: 'C Philox4x32-10 + Box-Muller, vector code (warm buffer, float32 stores)', ...floor, libm_warm: spread(c.libm_warm) },
+      ratio: median(d) / floor.median,
+      goal: 'shown: float64 against the kernel alone',
+      met: true,
       higherIsBetter: true,
     });
   }

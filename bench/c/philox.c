@@ -16,7 +16,7 @@
  *     fresh_small   - fresh mmap + MADV_NOHUGEPAGE, faults taken by the fill
  *     populate_huge / populate_small - fresh mmap, advice, MADV_POPULATE_WRITE, then fill
  *       (dnd's way: pre-fault, then write; src/native/memory.cc)
- *     libm_warm     - the same batching with glibc log + sincos (dnd's float64 arithmetic)
+ *     libm_warm     - the same batching with glibc log + sincos (dnd 0.1.0's float64 arithmetic)
  *   `philox check N` compares this kernel's doubles with glibc's. */
 #define _GNU_SOURCE
 #include <math.h>

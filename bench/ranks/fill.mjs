@@ -1,4 +1,5 @@
-// Run under mpiexec by bench/fill.mjs: dnd.randn of N float32 elements per rank, fresh
+// Run under mpiexec by bench/fill.mjs: dnd.randn of N elements per rank (float32, or the
+// dtype given as a third argument), fresh
 // each rep (allocation with pre-fault under the current DND_HUGEPAGES + Philox fill), as
 // dnd create does. Prints from rank 0:
 //   {"samples_per_s": [slowest rank's rate per rep], "alloc_s": [slowest rank's first-touch seconds per rep]}
@@ -7,6 +8,7 @@ import { firstTouchSeconds } from '../../dist/dnd/memory.js';
 
 const perRank = Number(process.argv[2]);
 const reps = Number(process.argv[3]);
+const dtype = process.argv[4] ?? 'float32';
 const comm = dnd.Comm.world();
 const state = new dnd.RandomState(1);
 const rates = [];
@@ -17,7 +19,7 @@ for (let r = 0; r < reps; r++) {
   comm.barrier();
   const t0 = comm.wtime();
   const a0 = firstTouchSeconds();
-  x = dnd.randn([perRank * comm.size], { split: 0, state, comm });
+  x = dnd.randn([perRank * comm.size], { split: 0, state, comm, dtype });
   const t = comm.allreduceNumber(comm.wtime() - t0, 'max');
   alloc.push(comm.allreduceNumber(firstTouchSeconds() - a0, 'max'));
   if (x.larray.length !== perRank) throw new Error('unexpected block');
