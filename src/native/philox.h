@@ -242,7 +242,9 @@ DND_PHILOX_INLINE void FillAny(T* out, size_t n, uint64_t start, int kind, const
 // ---- dispatch (src/native/isa.h): the kernel compiled for AVX-512, AVX2+FMA, baseline ----
 // OWN: float32 normals through the vector arithmetic above. The baseline x86-64 compiler
 // target (SSE2) cannot vectorise that loop (64-bit integer and conversion instructions are
-// missing), and scalar it is slower than libm, so the baseline keeps libm throughout.
+// missing), and scalar it is slower than libm, so the baseline keeps libm for float32.
+// float64 normals use normal64.h on every target (their values are defined by it); the
+// baseline runs it scalar, still a little faster than libm (bench/README.md).
 #define DND_PHILOX_KERNEL(TARGET, SUFFIX, OWN)                                           \
   template <typename T>                                                                  \
   TARGET void Fill##SUFFIX(T* out, size_t n, uint64_t start, int kind, const Params& p) { \
