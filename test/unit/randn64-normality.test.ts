@@ -3,9 +3,11 @@
  * this checks that what they give is still N(0, 1). 10^7 values (seed 2026, in chunks of
  * 10^6 so memory stays small) against the exact normal: mean, variance, third and fourth
  * moments, tail fractions beyond 2, 3, 4 and 5, a chi-square over 0.25-wide bins, and no
- * correlation between a block's cos and sin halves. Tolerances are 5 to 6 standard errors,
- * so a sound kernel fails with odds below 10^-6 per check, while a wrong constant, a swapped
- * quadrant or a log off by more than ~10^-4 relative fails them.
+ * correlation between a block's cos and sin halves. Tolerances are 5 to 6 standard errors
+ * (a sound kernel fails a check with odds below 10^-6; the seed is fixed, so the outcome is
+ * too). What they catch: a scale off by more than about 0.1% (the variance), a lopsided or
+ * wrongly shaped distribution (moments, tails, histogram), dependent halves. Bit-level
+ * errors are the recorded hashes' job (random-identity.test.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
