@@ -9,10 +9,13 @@
  * (test/unit/random-identity.test.ts checks the kernel's instruction sets one by one.)
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { ArrayReport } from '../../src/runtime/report.js';
-import { dndJson, ROOT } from '../helpers/run.js';
+import { loadNative } from '../../src/native/index.js';
+import { dndJson, mpiEnv, ROOT } from '../helpers/run.js';
 
 interface Rec {
   kind: string;
@@ -60,4 +63,30 @@ describe('float64 randn from the CLI: one array on every instruction set and lib
       });
     }
   }
+});
+
+describe('float64 randn in one job whose ranks run different instruction sets and libm variants', () => {
+  it('4 ranks, each its own DND_RANDOM_ISA / GLIBC_TUNABLES: the global randn and normal arrays of one process', () => {
+    const n = 100_003; // odd: rank blocks start at odd and even elements
+    // with 3 instruction sets x 2 libms: avx512, avx2 (non-FMA libm), avx2, base (non-FMA libm)
+    const per = [0, 1, 2, 3].map((i) => envs[(5 * i + 4) % envs.length]);
+    // MPMD: one app context per rank, each started through env(1) with its own settings
+    const args = per.flatMap(({ isa, libm }, i) => [
+      ...(i ? [':'] : []),
+      '-n', '1', 'env', `DND_RANDOM_ISA=${isa === 'avx512' ? '' : isa}`, `GLIBC_TUNABLES=${libm === 'non-FMA' ? 'glibc.cpu.hwcaps=-AVX2,-FMA' : ''}`,
+      process.execPath, `${ROOT}test/mpi/randn64-mixed-ranks.mjs`, String(n),
+    ]);
+    const r = spawnSync('mpiexec', args, { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { ranks: { isa: string; tunables: string; rows: number }[]; randn: string; normal: string };
+    assert.deepEqual(out.ranks.map((x) => x.isa), per.map((x) => x.isa), 'each rank ran the instruction set it was given');
+    assert.deepEqual(out.ranks.map((x) => x.tunables !== ''), per.map((x) => x.libm === 'non-FMA'));
+    assert.deepEqual(out.ranks.map((x) => x.rows), [25001, 25001, 25001, 25000]);
+    // the same arrays drawn here, in this one process, with this CPU's defaults
+    const z = new Float64Array(n);
+    loadNative().philoxFill(z, 1, 7n, 0n, 0, 0);
+    const y = Float64Array.from(z, (v) => 2 + 3 * v);
+    assert.equal(out.randn, createHash('sha256').update(new Uint8Array(z.buffer)).digest('hex'));
+    assert.equal(out.normal, createHash('sha256').update(new Uint8Array(y.buffer)).digest('hex'));
+  });
 });
