@@ -5,7 +5,9 @@
  * every edge of the kernel's batches is crossed somewhere. float64 randn (dnd's own log
  * and sin/cos after 0.1.0, src/native/normal64.h) is also run on 1 to 4 ranks under every
  * instruction set (DND_RANDOM_ISA) and both glibc libm variants (GLIBC_TUNABLES), which
- * the ranks inherit: the global array must not depend on where its blocks were computed.
+ * the ranks inherit, and in one job whose ranks each run a different one (as on mixed
+ * CPUs; test/mpi/randn64-mixed-ranks.mjs): the global array must not depend on where its
+ * blocks were computed.
  * (test/unit/random-identity.test.ts checks the kernel's instruction sets one by one.)
  */
 import assert from 'node:assert/strict';
