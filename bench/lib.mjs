@@ -27,6 +27,11 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Median, min, max and count of measurements already taken. */
+export function spread(xs) {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length };
+}
+
 /** Median and spread (min..max) of `runs` measurements, after one warm-up. */
 export function measure(runs, f) {
   f();
@@ -41,6 +46,7 @@ export function compileC(name, extraFlags = []) {
   const src = `${ROOT}bench/c/${name}.c`;
   const out = `${ROOT}bench/bin/${name}`;
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
+    // flags after -O2 win (e.g. -O3 -march=native for the fill's floor)
     execFileSync('mpicc', ['-O2', '-o', out, src, ...extraFlags], { stdio: 'inherit' });
   }
   return out;

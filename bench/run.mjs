@@ -31,7 +31,7 @@ const section = (name, f) => {
   rows.push(...f());
 };
 section('launch', () => benchLaunch({ runs: quick ? 3 : 7 }));
-section('fill', () => benchFill({ reps, perRank: quick ? 1 << 23 : 1 << 25 }));
+section('fill', () => benchFill({ reps, perRank: quick ? 1 << 23 : 1 << 25, pageSizes: quick ? [] : [1 << 21, 1 << 23, 1 << 25, 1 << 27] }));
 section('exchange', () => benchExchange({ reps, bytes: quick ? [64 << 20] : [64 << 20, 256 << 20, 1 << 30] }));
 section('trace', () => benchTrace({ runs: quick ? 3 : 5 }));
 section('hdf5', () => benchHdf5({ reps, bytes: quick ? 256 << 20 : 1 << 30, sizes: quick ? [2] : [1, 2, 4] }));
@@ -45,7 +45,8 @@ const fmt = (v, unit) => (unit === 's' ? (v < 1 ? `${(v * 1000).toFixed(1)} ms` 
 console.log(`\n${'figure'.padEnd(36)} ${'dnd median'.padStart(11)} ${'spread'.padStart(20)} ${'floor'.padStart(10)} ${'ratio'.padStart(7)}  goal`);
 for (const r of rows) {
   const spread = `${fmt(r.dnd.min, r.unit)}..${fmt(r.dnd.max, r.unit)}`;
-  const extra = (r.peak_rss_ratio !== undefined ? `  peak RSS ${r.peak_rss_ratio.toFixed(2)}x` : '') + (r.numpy ? `  numpy loop ${fmt(r.numpy.median, 's')} (dnd ${r.vs_numpy.toFixed(1)}x faster)` : '');
+  const floorSpread = r.floor.min !== undefined ? `  floor ${fmt(r.floor.min, r.unit)}..${fmt(r.floor.max, r.unit)}` : '';
+  const extra = floorSpread + (r.peak_rss_ratio !== undefined ? `  peak RSS ${r.peak_rss_ratio.toFixed(2)}x` : '') + (r.numpy ? `  numpy loop ${fmt(r.numpy.median, 's')} (dnd ${r.vs_numpy.toFixed(1)}x faster)` : '');
   console.log(`${r.figure.padEnd(36)} ${fmt(r.dnd.median, r.unit).padStart(11)} ${spread.padStart(20)} ${fmt(r.floor.median, r.unit).padStart(10)} ${(r.ratio.toFixed(2) + 'x').padStart(7)}  ${r.goal}${r.met ? '' : '  MISSED'}${extra}`);
 }
 console.log('\nratio: floor time / dnd time for throughput figures (higher is better), dnd / floor for launch, stats and checksum (lower is better)');

@@ -21,7 +21,9 @@ layout is gathered from the ranks with MPI collectives and rank 0's view is prin
 rank (host, lshape, offset along the split axis, slices, bytes), the lshape_map, counts and displs.
 
 Random kinds are counter-based (Philox4x32-10): element i of the global array depends only on
-(--seed, i), so the same seed gives the same global array for any -n and any --split.
+(--seed, i), so the same seed gives the same global array for any -n and any --split. randn is
+Box-Muller; as float64 it uses dnd's own log and sin/cos (not libm's, whose last bits vary by
+CPU), so the array is also the same on every CPU. Changed after 0.1.0: see CHANGELOG.md.
 
 Complex (--dtype complex64 or complex128) comes from zeros, ones, empty, full and eye only:
 full takes --value 1+2j (a real value has imaginary part 0); the ranges and random kinds refuse

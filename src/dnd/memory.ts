@@ -29,9 +29,14 @@ const PAGED_THRESHOLD = 1 << 21;
 const SLICE = 64 << 20;
 /** Node 20's limit on a typed array's element count (v8 TypedArray::kMaxLength) */
 const MAX_ELEMENTS = 2 ** 32;
-/** every EXPLORE-th slice tries the advice that is currently losing, on PROBE bytes */
+/**
+ * every EXPLORE-th slice tries the advice that is currently losing, on PROBE bytes. 4 MiB
+ * (two huge pages): a one-shot `dnd create` has one block, so its four opening probes are
+ * most of what auto costs there; with 16 MiB probes a 32 MiB fill's first touch took
+ * 14-30 ms against 7 ms with 4 MiB probes and 5.5-8 ms pinned to huge pages (bench/README.md).
+ */
 const EXPLORE = 16;
-const PROBE = 16 << 20;
+const PROBE = 4 << 20;
 
 interface Rate {
   bytes: number;
@@ -59,14 +64,15 @@ export function firstTouchBytes(): number {
  * The advice the next slice gets: pinned, or the measured faster one. Slices that sample
  * an advice (the first two of each, then every EXPLORE-th slice the losing one) are
  * PROBE bytes only: on a machine where huge pages are 5x dearer (bench: big), sampling
- * them must stay cheap.
+ * them must stay cheap. Huge pages are probed first: they won for fills of 8-512 MiB on
+ * our machine when measured (bench/README.md), so a block of one probe gets them.
  */
 function nextAdvice(): { advice: 'huge' | 'small'; probe: boolean } {
   const pin = process.env.DND_HUGEPAGES;
   if (pin === 'on') return { advice: 'huge', probe: false };
   if (pin === 'off') return { advice: 'small', probe: false };
   const { huge, small } = rates;
-  if (huge.samples < 2 || small.samples < 2) return { advice: huge.samples <= small.samples ? 'small' : 'huge', probe: true };
+  if (huge.samples < 2 || small.samples < 2) return { advice: small.samples < huge.samples ? 'small' : 'huge', probe: true };
   // seconds per byte, recent slices weighing more (decayed sums, see record())
   const faster = huge.seconds / huge.bytes < small.seconds / small.bytes ? 'huge' : 'small';
   if (slices % EXPLORE === EXPLORE - 1) return { advice: faster === 'huge' ? 'small' : 'huge', probe: true };

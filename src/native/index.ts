@@ -50,6 +50,8 @@ export interface NativeBinding {
   release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
+  /** the instruction set philoxFill runs with (DND_RANDOM_ISA=avx2|base forces a lesser one) */
+  philoxIsa(): 'avx512' | 'avx2' | 'base';
   /**
    * One pass over a block (reduce.cc): [NaN count, +inf count, -inf count, overflowed
    * squares, min, max (NaN left out), then double-double (hi, lo) sums over the finite

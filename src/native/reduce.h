@@ -21,6 +21,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "isa.h"
+
 // The error-free transformations below (TwoSum, the square's FMA split) need each product
 // rounded on its own: no contraction of a*b+c into an FMA, which GNU mode allows by default
 // and which would make the sums depend on the instruction set.
@@ -261,26 +263,11 @@ DND_KERNELS(__attribute__((target("avx2,fma"))), Avx2)
 #endif
 DND_KERNELS(, Base)
 
-enum class Isa { kAvx512, kAvx2, kBase };
+using dndisa::Isa;
 
 // DND_REDUCE_ISA=avx2|base picks a lesser kernel (the unit tests compare all of them).
-inline Isa DetectIsa() {
-  const char* want = std::getenv("DND_REDUCE_ISA");
-  if (want && std::strcmp(want, "base") == 0) return Isa::kBase;
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (want && std::strcmp(want, "avx2") == 0) return avx2 ? Isa::kAvx2 : Isa::kBase;
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("avx512bw"))
-    return Isa::kAvx512;
-  if (avx2) return Isa::kAvx2;
-#endif
-  return Isa::kBase;  // other CPUs (e.g. aarch64): the compiler's own vectorisation
-}
-
 inline Isa CurrentIsa() {
-  static const Isa isa = DetectIsa();
+  static const Isa isa = dndisa::DetectIsa("DND_REDUCE_ISA");
   return isa;
 }
 
