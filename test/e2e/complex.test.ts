@@ -131,6 +131,7 @@ describe('complex: dnd reads what h5py wrote', () => {
       ['resplit', '--axis', '1', '-n', '1'],
     ];
     let i = 0;
+    const checks: { dtype: string; move: string[]; args: string[] }[] = [];
     for (const dtype of ['complex64', 'complex128']) {
       const name = `varied_${dtype}_7x5`;
       for (const move of moves) {
@@ -138,11 +139,15 @@ describe('complex: dnd reads what h5py wrote', () => {
         const [cmd, ...rest] = move;
         const r = dndJson<ArrayReport>([cmd, `${file}:/${name}`, ...rest, '--checksum', '--out', out]);
         assert.equal(r.dtype, dtype);
-        const got = py<{ same: boolean; dtype: string }>(['same', out, '/data', `${dir}/${name}.npy`]);
-        assert.equal(got.dtype, dtype, move.join(' '));
-        assert.equal(got.same, true, `${dtype} ${move.join(' ')}: every bit`);
+        checks.push({ dtype, move, args: [out, '/data', `${dir}/${name}.npy`] });
       }
     }
+    // h5py reads them all in one Python process
+    const got = py<{ same: boolean; dtype: string }[]>(['same-many', ...checks.flatMap((c) => c.args)]);
+    checks.forEach((c, k) => {
+      assert.equal(got[k].dtype, c.dtype, c.move.join(' '));
+      assert.equal(got[k].same, true, `${c.dtype} ${c.move.join(' ')}: every bit`);
+    });
   });
 });
 
@@ -174,6 +179,7 @@ describe('complex: h5py reads what dnd wrote', () => {
   it('zeros, ones, empty, eye as complex: h5py values, -n 1..4, every split', () => {
     const expect: Record<string, (r: number, c: number) => string> = { zeros: () => '0.0', empty: () => '0.0', ones: () => '1.0', eye: (r, c) => (r === c ? '1.0' : '0.0') };
     let n = 1;
+    const made: { kind: string; dtype: string; split: string; out: string }[] = [];
     for (const kind of Object.keys(expect)) {
       for (const dtype of ['complex64', 'complex128']) {
         for (const split of ['0', '1', 'none']) {
@@ -181,16 +187,21 @@ describe('complex: h5py reads what dnd wrote', () => {
           const r = dnd(['create', kind, '5,3', '--dtype', dtype, '--split', split, '-n', String(n), '--out', out]);
           assert.equal(r.code, 0, r.stderr);
           n = (n % 4) + 1;
-          const d = py<Dumped>(['dump', out, '/data']);
-          assert.equal(d.dtype, dtype);
-          assert.deepEqual(d.fields, ['r', 'i'], 'h5py sees its own complex compound');
-          d.values.forEach(([re, im], i) => {
-            assert.equal(re, expect[kind](Math.floor(i / 3), i % 3), `${kind} ${dtype} split ${split} [${i}]`);
-            assert.equal(im, '0.0');
-          });
+          made.push({ kind, dtype, split, out });
         }
       }
     }
+    // h5py reads them all in one Python process
+    const dumped = py<Dumped[]>(['dump-many', ...made.flatMap((m) => [m.out, '/data'])]);
+    made.forEach(({ kind, dtype, split }, k) => {
+      const d = dumped[k];
+      assert.equal(d.dtype, dtype);
+      assert.deepEqual(d.fields, ['r', 'i'], 'h5py sees its own complex compound');
+      d.values.forEach(([re, im], i) => {
+        assert.equal(re, expect[kind](Math.floor(i / 3), i % 3), `${kind} ${dtype} split ${split} [${i}]`);
+        assert.equal(im, '0.0');
+      });
+    });
   });
 
   it('empty dimensions and ranks without rows', () => {

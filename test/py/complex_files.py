@@ -65,7 +65,7 @@ def same(file, dataset, expect):
     with h5py.File(file, "r") as f:
         got = f[dataset][...]
     want = np.load(expect)
-    print(json.dumps({"dtype": str(got.dtype), "shape": list(got.shape), "same": got.dtype == want.dtype and got.shape == want.shape and bits(got) == bits(want)}))
+    return {"dtype": str(got.dtype), "shape": list(got.shape), "same": got.dtype == want.dtype and got.shape == want.shape and bits(got) == bits(want)}
 
 
 def dump(file, dataset):
@@ -75,7 +75,7 @@ def dump(file, dataset):
         # the stored type's members, as HDF5 holds them (numpy shows h5py's compound as complex)
         t = d.id.get_type()
         fields = [t.get_member_name(i).decode() for i in range(t.get_nmembers())] if t.get_class() == h5py.h5t.COMPOUND else None
-    print(json.dumps({"dtype": str(got.dtype), "shape": list(got.shape), "bits": bits(got), "values": [[repr(float(z.real)), repr(float(z.imag))] for z in got.reshape(-1)], "fields": fields}))
+    return {"dtype": str(got.dtype), "shape": list(got.shape), "bits": bits(got), "values": [[repr(float(z.real)), repr(float(z.imag))] for z in got.reshape(-1)], "fields": fields}
 
 
 if __name__ == "__main__":
@@ -83,6 +83,12 @@ if __name__ == "__main__":
     if cmd == "make":
         make(sys.argv[2])
     elif cmd == "same":
-        same(sys.argv[2], sys.argv[3], sys.argv[4])
+        print(json.dumps(same(sys.argv[2], sys.argv[3], sys.argv[4])))
     elif cmd == "dump":
-        dump(sys.argv[2], sys.argv[3])
+        print(json.dumps(dump(sys.argv[2], sys.argv[3])))
+    elif cmd == "same-many":  # FILE DATASET EXPECT, repeated: one Python start for many files
+        a = sys.argv[2:]
+        print(json.dumps([same(*a[i:i + 3]) for i in range(0, len(a), 3)]))
+    elif cmd == "dump-many":  # FILE DATASET, repeated
+        a = sys.argv[2:]
+        print(json.dumps([dump(*a[i:i + 2]) for i in range(0, len(a), 2)]))
