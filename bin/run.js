@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // dnd's command-line entry. Errors end as one line on stderr and an exit code
 // (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
-import { flush, run } from '@oclif/core';
+import { stamp } from '../dist/runtime/timing.js';
+
+stamp('cli', 'node ready'); // DND_TIMING: where a launch spends its time (src/runtime/timing.ts)
+const { flush, run } = await import('@oclif/core');
 
 // The reader of stdout went away (`dnd … | head`): stop at once and quietly, as Unix tools
 // do on SIGPIPE (128 + 13); a running job ends with dnd (see src/runtime/launcher.ts).
@@ -13,6 +16,7 @@ process.stdout.on('error', (e) => {
 try {
   await run(process.argv.slice(2), import.meta.url);
   await flush();
+  stamp('cli', 'done');
 } catch (error) {
   const { exitPlan } = await import('../dist/cli/exit.js');
   const { outerRank } = await import('../dist/runtime/detect.js');
