@@ -71,6 +71,8 @@ export interface H5Binding {
   h5Open(path: string, mode: 'r' | 'rw' | 'create', parallel: boolean): bigint;
   h5Close(fid: bigint): void;
   h5List(fid: bigint): H5DatasetInfo[];
+  /** every link below the root (soft and external too), what each hard link leads to, its attribute count; the root's attributes; the user block's size */
+  h5Links(fid: bigint): { links: H5LinkInfo[]; rootAttrs: number; userblock: number };
   /** null when there is no dataset at path */
   h5Describe(fid: bigint, path: string): H5DatasetInfo | null;
   /** what is at path (its parent must exist); null: nothing */
@@ -88,6 +90,14 @@ export interface H5Binding {
   disarmInterruptCleanup(): void;
   /** collective when parallel: flush and sync the file to stable storage (MPI_File_sync) */
   h5Flush(fid: bigint): void;
+}
+
+export interface H5LinkInfo {
+  path: string;
+  link: 'hard' | 'soft' | 'external' | 'user';
+  /** hard links: what the link leads to, and its attribute count */
+  type?: 'group' | 'dataset' | 'named datatype';
+  attrs?: number;
 }
 
 /** A dataset as HDF5 describes it; dtype is null when dnd cannot hold the stored type. */
