@@ -1,12 +1,27 @@
 // Collective HDF5 write and read of a float32 dataset with dnd (create --out, info)
 // against a C parallel-HDF5 program doing the same (bench/c/h5io.c), same file system.
-// dnd's writes are durable by default (fsync of the file on every rank, then of the
-// directory); the same writes with --no-fsync show what durability costs.
-import { execFileSync } from 'node:child_process';
+// The C program writes a new file each rep and does not sync it, so dnd's row against it
+// is a new file with --no-fsync (an existing file with --force would add a copy of the
+// old one: dnd keeps the file's other contents, src/runtime/output.ts). dnd's default
+// writes are durable (fsync of the file on every rank, then of the directory): that row
+// stands against the disk's own fsync'd write of the same bytes (dd conv=fsync).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, mpiEnv, median, compileC } from './lib.mjs';
+
+/** Seconds to write `bytes` of zeros to a new file and fsync it: what the disk itself takes. */
+function ddFsync(path, bytes) {
+  rmSync(path, { force: true });
+  const block = 8 << 20;
+  const t0 = performance.now();
+  const r = spawnSync('dd', ['if=/dev/zero', `of=${path}`, `bs=${block}`, `count=${Math.ceil(bytes / block)}`, 'conv=fsync'], { stdio: 'ignore' });
+  const s = (performance.now() - t0) / 1000;
+  rmSync(path, { force: true });
+  if (r.status !== 0) throw new Error(`dd conv=fsync failed (${r.status})`);
+  return s;
+}
 
 export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {}) {
   const h5flags = execFileSync('pkg-config', ['--cflags', '--libs', 'hdf5-openmpi'], { encoding: 'utf8' }).trim().split(/\s+/);
@@ -21,21 +36,25 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
       const writes = [];
       const fast = [];
       const reads = [];
+      const ddTimes = [];
+      const create = (extra) => {
+        rmSync(file, { force: true }); // a new file, as the C floor's H5F_ACC_TRUNC
+        return JSON.parse(execFileSync(process.execPath, [BIN, 'create', 'zeros', `${rows},${cols}`, '-n', String(n), '--out', file, ...extra, '--json'], { env: mpiEnv(), encoding: 'utf8' })).timing.write_s;
+      };
       for (let i = 0; i < reps; i++) {
-        const w = JSON.parse(execFileSync(process.execPath, [BIN, 'create', 'zeros', `${rows},${cols}`, '-n', String(n), '--out', file, '--force', '--json'], { env: mpiEnv(), encoding: 'utf8' }));
-        writes.push(w.timing.write_s);
+        writes.push(create([]));
+        fast.push(create(['--no-fsync']));
         const r = JSON.parse(execFileSync(process.execPath, [BIN, 'info', file, '-n', String(n), '--json'], { env: mpiEnv(), encoding: 'utf8' }));
         reads.push(r.timing.op_s);
-        const nf = JSON.parse(execFileSync(process.execPath, [BIN, 'create', 'zeros', `${rows},${cols}`, '-n', String(n), '--out', file, '--force', '--no-fsync', '--json'], { env: mpiEnv(), encoding: 'utf8' }));
-        fast.push(nf.timing.write_s);
+        ddTimes.push(ddFsync(join(dir, 'dd.bin'), bytes));
       }
       const c = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(reps)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
-      for (const [what, d, f] of [['write', writes, c.write], ['read', reads, c.read]]) {
+      for (const [what, d, f] of [['write', fast, c.write], ['read', reads, c.read]]) {
         out.push({
           figure: `hdf5 ${what} ${(bytes / 2 ** 20).toFixed(0)} MiB -n ${n}`,
           unit: 's',
           dnd: { median: median(d), min: Math.min(...d), max: Math.max(...d), runs: reps, gbps: bytes / median(d) / 1e9 },
-          floor: { what: `C parallel HDF5 collective ${what}`, median: median(f) },
+          floor: { what: `C parallel HDF5 collective ${what}${what === 'write' ? ' (new file, no fsync; dnd --no-fsync)' : ''}`, median: median(f) },
           ratio: median(f) / median(d),
           goal: '>= 0.8x of C throughput',
           met: median(f) / median(d) >= 0.8,
@@ -46,10 +65,12 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
         figure: `hdf5 write ${(bytes / 2 ** 20).toFixed(0)} MiB -n ${n} durable`,
         unit: 's',
         dnd: { median: median(writes), min: Math.min(...writes), max: Math.max(...writes), runs: reps, gbps: bytes / median(writes) / 1e9 },
-        floor: { what: 'the same write with --no-fsync (page cache only)', median: median(fast), min: Math.min(...fast), max: Math.max(...fast) },
-        ratio: median(fast) / median(writes),
-        goal: 'shown: the cost of fsync (no goal)',
-        met: true,
+        floor: { what: "the disk's own fsync'd write of the same bytes (dd conv=fsync)", median: median(ddTimes), min: Math.min(...ddTimes), max: Math.max(...ddTimes) },
+        // what durability costs dnd: the same write with --no-fsync (page cache only)
+        also: { 'dnd --no-fsync': median(fast), 'fsync cost (durable / --no-fsync)': median(writes) / median(fast) },
+        ratio: median(ddTimes) / median(writes),
+        goal: ">= 0.8x of the disk's fsync'd throughput",
+        met: median(ddTimes) / median(writes) >= 0.8,
         higherIsBetter: true,
       });
     }
