@@ -35,7 +35,7 @@ export async function executeJob(envelope: JobEnvelope): Promise<unknown> {
   if (envelope.trace) startRankTrace();
   const run = await jobCode(envelope.job);
   stamp('rank', 'job code loaded');
-  const comm = Comm.world();
+  const comm = envelope.solo ? Comm.solo() : Comm.world();
   stamp('rank', 'MPI up');
   checkWorldSize(comm, envelope.nprocs);
   if (envelope.trace) syncClocks(comm);

@@ -183,6 +183,31 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
   return { cmd, args: [...hydra, '-n', String(nprocs), ...hostArgs, ...rankArgs] };
 }
 
+/**
+ * Whether a one-rank job can run without MPI (a world of one in JS, dnd/solo.ts): it
+ * touches no file (HDF5's MPI-IO driver needs MPI), is not doctor's MPI check (hello),
+ * runs no user script (a script may call anything of MPI) and records no trace (whose
+ * phases include MPI_Init). Its output is the same (test/e2e/solo.test.ts); what it
+ * saves is MPI's start and end as a singleton, ~140 ms here (bench/RESULTS.md).
+ * DND_SOLO=0 runs such jobs under MPI as before.
+ */
+export function soloEligible(job: JobSpec, trace: boolean, env: Env = process.env): boolean {
+  if (trace || env.DND_SOLO === '0') return false;
+  switch (job.op) {
+    case 'chunk':
+      return true;
+    case 'create':
+      return !job.out;
+    case 'info':
+      return job.source.type === 'generator';
+    case 'resplit':
+    case 'redistribute':
+      return job.source.type === 'generator' && !job.out;
+    default:
+      return false;
+  }
+}
+
 /** Runs the job in this process as a world of one. */
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   const unguard = guardInProcessOutput(envelope.job); // no temporary file left on a signal
@@ -236,6 +261,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     // MPI starts even one rank with its own tools (Open MPI's helper daemon, MPICH's
     // mpiexec), found on PATH: without them MPI_Init fails with pages of errors
     if (!which('mpiexec', env)) throw usageError('mpiexec not found on PATH, and MPI needs its tools even for one rank: install MPI (Debian: apt-get install openmpi-bin) or `module load openmpi`');
+    if (soloEligible(job, Boolean(opts.trace), env)) envelope.solo = true;
     const result = await runInProcess<T>(envelope);
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
