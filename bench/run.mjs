@@ -54,6 +54,12 @@ for (const r of rows) {
   const extra = (r.peak_rss_ratio !== undefined ? `  peak RSS ${r.peak_rss_ratio.toFixed(2)}x` : '') + (r.numpy ? `  numpy loop ${fmt(r.numpy.median, 's')} (dnd ${r.vs_numpy.toFixed(1)}x faster)` : '') + peer;
   console.log(`${r.figure.padEnd(36)} ${fmt(r.dnd.median, r.unit).padStart(11)} ${spread.padStart(20)} ${fmt(r.floor.median, r.unit).padStart(10)} ${(r.ratio.toFixed(2) + 'x').padStart(7)}  ${r.goal}${r.met ? '' : '  MISSED'}${extra}`);
 }
+const launches = rows.filter((r) => r.breakdown_ms);
+if (launches.length) {
+  // where a launch's milliseconds go (DND_TIMING, medians): one column per rank count
+  console.log(`\n${'launch: where the time goes (ms)'.padEnd(48)} ${launches.map((r) => r.figure.replace(/.* -n /, '-n ').padStart(7)).join(' ')}`);
+  for (const k of Object.keys(launches[0].breakdown_ms)) console.log(`${k.padEnd(48)} ${launches.map((r) => r.breakdown_ms[k].toFixed(0).padStart(7)).join(' ')}`);
+}
 console.log('\nratio: floor time / dnd time for throughput figures (higher is better), dnd / floor for launch, stats and checksum (lower is better)');
 console.log('peer: the same work in Python (mpi4py, numpy, h5py; bench/py/peer.py); "dnd Nx ahead" = peer time / dnd time (or dnd rate / peer rate)');
 const mpi = execFileSync('mpiexec', ['--version'], { encoding: 'utf8' }).split('\n')[0];
