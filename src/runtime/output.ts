@@ -38,7 +38,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { DndError, usageError } from '../dnd/errors.js';
-import { listDatasets, save } from '../dnd/io.js';
+import { save } from '../dnd/io.js';
 import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
@@ -176,6 +176,21 @@ function followLink(file: string, spec: string): string {
 }
 
 /** The first object on the way to `dataset` that is not a group, or a group at `dataset`. */
+/**
+ * Whether a dataset is at this path. Asked by path, not found in a listing: a listing
+ * names each object once, so a dataset with a second hard link may be listed under the
+ * other name only (and the job then refused to replace it: test/e2e/replace.test.ts).
+ */
+function datasetAt(file: string, dataset: string): boolean {
+  const native = loadH5();
+  const fid = native.h5Open(file, 'r', false);
+  try {
+    return native.h5Describe(fid, dataset) !== null;
+  } finally {
+    native.h5Close(fid);
+  }
+}
+
 function pathConflict(file: string, dataset: string): string | null {
   const native = loadH5();
   const fid = native.h5Open(file, 'r', false);
@@ -237,7 +252,7 @@ export function planOutput(spec: string, opts: PlanOptions): OutputPlan {
   let has: boolean;
   let conflict: string | null;
   try {
-    has = listDatasets(file).some((d) => d.path === dataset);
+    has = datasetAt(file, dataset);
     conflict = pathConflict(file, dataset);
   } catch (e) {
     throw usageError(`--out ${spec}: ${file} cannot be opened as HDF5 (truncated, or locked by a program writing it?): ${(e as Error).message}`);
