@@ -50,11 +50,9 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
       }
       const cRun = (k) => JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(k)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
       const c = cRun(reps);
-      // The write floor is one write per process into a new file, as each dnd command is: a
-      // rep that follows another in the same process rewrites the file it just truncated,
-      // into page-cache pages the kernel has just freed, and on our VMs fresh pages cost
-      // 3-6x more (FACTS.md, first touch; strace of a dnd write: one pwrite64 of 128 MiB per
-      // rank, 0.37-0.73 s, all of it in the kernel's copy into new page-cache pages).
+      // The write floor is one write per process into a removed file, as each dnd command
+      // is: a rep over the previous rep's file first truncates it and pays for dropping its
+      // page cache (1.17 s against 0.15-0.22 s for a new file, bench/RESULTS.md).
       const cWrites = [];
       for (let i = 0; i < reps; i++) {
         rmSync(join(dir, 'c.h5'), { force: true });
