@@ -39,25 +39,33 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
       const ddTimes = [];
       const create = (extra) => {
         rmSync(file, { force: true }); // a new file, as the C floor's H5F_ACC_TRUNC
-        return JSON.parse(execFileSync(process.execPath, [BIN, 'create', 'zeros', `${rows},${cols}`, '-n', String(n), '--out', file, ...extra, '--json'], { env: mpiEnv(), encoding: 'utf8' })).timing.write_s;
+        // ones: a block whose pages are written before the save, as the C floor fills its
+        // buffer; `zeros` leaves them untouched, and the kernel then faults in every page of
+        // the source inside the write (0.57 s against 0.27 s for ones, bench/RESULTS.md)
+        return JSON.parse(execFileSync(process.execPath, [BIN, 'create', 'ones', `${rows},${cols}`, '-n', String(n), '--out', file, ...extra, '--json'], { env: mpiEnv(), encoding: 'utf8' })).timing.write_s;
+      };
+      const cRun = (k) => JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(k)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
+      // The write floor is one write per process into a removed file, as each dnd command
+      // is (a rep over the previous rep's file first truncates it and pays for dropping its
+      // page cache: 1.17 s against 0.15-0.22 s for a new file, bench/RESULTS.md), and it
+      // alternates with dnd's writes: the page cache and the disk's write-back drift during
+      // a run, and measured one after the other the two differed by 2-3x either way.
+      const cWrites = [];
+      const cWrite = () => {
+        rmSync(join(dir, 'c.h5'), { force: true });
+        cWrites.push(cRun(1).write[0]);
       };
       for (let i = 0; i < reps; i++) {
-        writes.push(create([]));
+        // side by side, taking turns at going first
+        if (i % 2 === 0) cWrite();
         fast.push(create(['--no-fsync']));
+        if (i % 2 === 1) cWrite();
+        writes.push(create([]));
         const r = JSON.parse(execFileSync(process.execPath, [BIN, 'info', file, '-n', String(n), '--json'], { env: mpiEnv(), encoding: 'utf8' }));
         reads.push(r.timing.op_s);
         ddTimes.push(ddFsync(join(dir, 'dd.bin'), bytes));
       }
-      const cRun = (k) => JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(k)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
       const c = cRun(reps);
-      // The write floor is one write per process into a removed file, as each dnd command
-      // is: a rep over the previous rep's file first truncates it and pays for dropping its
-      // page cache (1.17 s against 0.15-0.22 s for a new file, bench/RESULTS.md).
-      const cWrites = [];
-      for (let i = 0; i < reps; i++) {
-        rmSync(join(dir, 'c.h5'), { force: true });
-        cWrites.push(cRun(1).write[0]);
-      }
       for (const [what, d, f] of [['write', fast, cWrites], ['read', reads, c.read]]) {
         out.push({
           figure: `hdf5 ${what} ${(bytes / 2 ** 20).toFixed(0)} MiB -n ${n}`,
