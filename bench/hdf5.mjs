@@ -40,8 +40,8 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
       const create = (extra) => {
         rmSync(file, { force: true }); // a new file, as the C floor's H5F_ACC_TRUNC
         // ones: a block whose pages are written before the save, as the C floor fills its
-        // buffer; `zeros` leaves them untouched, and the kernel then faults in every page of
-        // the source inside the write (0.57 s against 0.27 s for ones, bench/RESULTS.md)
+        // buffer (a `zeros` block is never touched; dnd maps it for the write in one call,
+        // src/dnd/io.ts, which made such writes 3x faster: bench/RESULTS.md)
         return JSON.parse(execFileSync(process.execPath, [BIN, 'create', 'ones', `${rows},${cols}`, '-n', String(n), '--out', file, ...extra, '--json'], { env: mpiEnv(), encoding: 'utf8' })).timing.write_s;
       };
       const cRun = (k) => JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(k)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);

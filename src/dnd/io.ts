@@ -153,6 +153,10 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
   } else {
     const offset = x.offset;
     const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
+    // a block that was never touched (zeros, empty) would be faulted in page by page
+    // inside the write: map it in one call first (a no-op for touched pages)
+    const b = x.larray as ArrayBufferView;
+    if (b.buffer instanceof ArrayBuffer) x.comm.native.mapForRead(b.buffer, b.byteOffset, b.byteLength);
     native.h5Write(fid, dataset, x.larray, x.dtype, start, x.lshape, true);
   }
   if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io' });

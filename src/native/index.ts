@@ -46,6 +46,12 @@ export interface NativeBinding {
    * ranges tile the buffer. Returns the bytes it covered.
    */
   prefault(buffer: ArrayBuffer, offset: number, length: number, huge: boolean): number;
+  /**
+   * Maps the pages of [offset, offset + length) for reading in one call (MADV_POPULATE_READ:
+   * untouched pages map the zero page, nothing is allocated); returns the bytes covered, 0
+   * where the kernel cannot (before Linux 5.14)
+   */
+  mapForRead(buffer: ArrayBuffer, offset: number, length: number): number;
   /** detaches a buffer so V8 frees it now (its views become empty); false if already detached */
   release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
