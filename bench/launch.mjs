@@ -1,10 +1,66 @@
 // Launch figure: `dnd create randn 7,4,3 --split 0 -n N` end to end, against its floor:
-// CLI start alone (`dnd --version`) plus a bare MPI hello in C with the same N.
-import { BIN, compileC, measure, timeProcess } from './lib.mjs';
+// CLI start alone (`dnd --version`) plus a bare MPI hello in C with the same N. Then the
+// same command with DND_TIMING (src/runtime/timing.ts) to say where each millisecond goes:
+// the steps of the launcher and of the slowest rank, medians over the runs.
+import { spawnSync } from 'node:child_process';
+import { BIN, compileC, measure, median, mpiEnv, timeProcess } from './lib.mjs';
+
+// the critical path of a launch, each segment ending at a step: [name, role, step]; a rank
+// step is taken at its slowest rank (the job waits for the last one)
+const SEGMENTS = [
+  ['cli: Node start', 'cli', 'node ready'],
+  ['cli: oclif, command modules, parse + validate', 'cli', 'command parsed'],
+  ['cli: launch preparation', 'cli', 'mpiexec spawned'],
+  ['mpiexec: until every rank process exists', 'rank', /^process start/],
+  ['rank: Node start (+ bundle parse)', 'rank', 'node ready'],
+  ['rank: rank program evaluated', 'rank', 'program loaded'],
+  ['rank: job code loaded', 'rank', 'job code loaded'],
+  ['rank: binding load + MPI_Init (all ranks)', 'rank', 'MPI up'],
+  ['rank: the job', 'rank', 'job done'],
+  ['rank: MPI_Finalize', 'rank', 'MPI finalized'],
+  ['result to the launcher', 'cli', 'result received'],
+  ['mpiexec: teardown until it exits', 'cli', 'mpiexec closed'],
+  ['cli: render + exit', 'cli', 'done'],
+];
+
+/** One timed launch: ms from the launcher's process start to the end of each segment. */
+function timedRun(n) {
+  const r = spawnSync(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)], { env: mpiEnv({ DND_TIMING: '1' }), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dnd create failed (${r.status}): ${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('dnd-timing ')).map((l) => {
+    const [, pid, role, ms, ...step] = l.split(' ');
+    return { pid, role, ms: Number(ms), step: step.join(' ') };
+  });
+  const t0 = lines.find((l) => l.role === 'cli' && l.step.startsWith('process start')).ms;
+  const cliPid = lines.find((l) => l.role === 'cli').pid;
+  const at = (role, step) => {
+    const hits = lines.filter((l) => l.role === role && (typeof step === 'string' ? l.step === step : step.test(l.step)) && !(role === 'rank' && l.pid === cliPid && /^process start/.test(l.step)));
+    return hits.length ? Math.max(...hits.map((l) => l.ms)) - t0 : null;
+  };
+  return SEGMENTS.map(([, role, step]) => at(role, step));
+}
+
+/** Median milliseconds of each segment over `runs` launches (a segment a launch lacks counts 0: -n 1 runs in-process). */
+export function launchBreakdown(n, runs) {
+  const all = Array.from({ length: runs }, () => timedRun(n));
+  const out = {};
+  SEGMENTS.forEach(([name], i) => {
+    const d = all.map((ends) => {
+      if (ends[i] === null) return 0;
+      let prev = 0;
+      for (let j = i - 1; j >= 0; j--) if (ends[j] !== null) { prev = ends[j]; break; }
+      return ends[i] - prev;
+    });
+    out[name] = median(d);
+  });
+  out.total = median(all.map((ends) => ends[ends.length - 1]));
+  return out;
+}
 
 export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
   const hello = compileC('hello');
   const cli = measure(runs, () => timeProcess(process.execPath, [BIN, '--version']).seconds);
+  const nodeStart = measure(runs, () => timeProcess(process.execPath, ['-e', '0']).seconds);
   const rows = [];
   for (const n of sizes) {
     const dnd = measure(runs, () => timeProcess(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
@@ -16,7 +72,8 @@ export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
       unit: 's',
       dnd,
       floor: { what: 'dnd --version + mpiexec C hello', median: floor, parts: { cli: cli.median, mpi_hello: mpi.median } },
-      also: { 'mpiexec node -e 0': nodeMpi.median },
+      also: { 'mpiexec node -e 0': nodeMpi.median, 'node -e 0': nodeStart.median },
+      breakdown_ms: launchBreakdown(n, runs),
       ratio: dnd.median / floor,
       goal: '<= 1.3x',
       met: dnd.median / floor <= 1.3,

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // dnd's command-line entry. Errors end as one line on stderr and an exit code
 // (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
+import { stamp } from '../dist/runtime/timing.js';
+
+stamp('cli', 'node ready'); // DND_TIMING: where a launch spends its time (src/runtime/timing.ts)
 
 // NO_COLOR wins over FORCE_COLOR (src/cli/color.ts). Node itself would let FORCE_COLOR win and
 // print a warning about it on the first coloured output: take FORCE_COLOR away before anything
@@ -18,6 +21,7 @@ process.stdout.on('error', (e) => {
 try {
   await run(process.argv.slice(2), import.meta.url);
   await flush();
+  stamp('cli', 'done');
 } catch (error) {
   const { exitPlan } = await import('../dist/cli/exit.js');
   const { outerRank } = await import('../dist/runtime/detect.js');

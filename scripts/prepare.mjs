@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm's `prepare` step: before `npm pack` / `npm publish`, and in the clone npm makes when
-// dnd is installed from a git URL. It compiles the TypeScript and writes the oclif manifest
+// dnd is installed from a git URL. It compiles the TypeScript, bundles the rank program
+// (scripts/bundle-rank.mjs), and writes the oclif manifest
 // and man pages, so the package holds dist/ and oclif.manifest.json; the native binding is
 // built where the package is installed (scripts/install.mjs), so nothing here needs MPI.
 // The same steps, with the same stamp, as the TypeScript part of scripts/build.sh: a clone
@@ -28,6 +29,7 @@ rmSync(`${root}dist.new`, { recursive: true, force: true });
 run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json', '--outDir', 'dist.new']);
 rmSync(`${root}dist`, { recursive: true, force: true });
 renameSync(`${root}dist.new`, `${root}dist`);
+run(process.execPath, ['scripts/bundle-rank.mjs']);
 run(process.execPath, ['scripts/gen-manifest.mjs']);
 run(process.execPath, ['scripts/gen-man.mjs']);
 writeFileSync(stamp, '');

@@ -10,7 +10,6 @@ import { defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type Oute
 import { describeFailure, InterruptedError } from '../runtime/failure.js';
 import { launch, makeEnvelope, type LaunchOptions } from '../runtime/launcher.js';
 import type { JobSpec } from '../runtime/job.js';
-import { runRank } from '../runtime/lifecycle.js';
 import { discardOutput, finishOutput, type OutputPlan } from '../runtime/output.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson, roundTimings } from './json.js';
@@ -18,6 +17,7 @@ import { usageError } from '../dnd/errors.js';
 import { checkSlots, launcherForHosts, resolveHosts, type HostPlacement } from '../runtime/hosts.js';
 import { saveTrace, type TracePlan } from './trace-out.js';
 import { nativeMissing } from '../native/index.js';
+import { stamp } from '../runtime/timing.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -127,6 +127,7 @@ export abstract class DndCommand extends Command {
    */
   protected async runJob<T>(job: JobSpec, nprocs: number, launcher: 'auto' | LauncherChoice, timeoutS = 0, options: Omit<Partial<LaunchOptions>, 'trace'> & { trace?: TracePlan | null } = {}): Promise<JobRun<T>> {
     const t0 = performance.now();
+    stamp('cli', 'command parsed');
     const out = 'out' in job ? (job.out ?? null) : null;
     const { trace = null, ...extra } = options;
     if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out, trace);
@@ -154,6 +155,8 @@ export abstract class DndCommand extends Command {
   private async runAsRank<T>(job: JobSpec, nprocs: number, t0: number, out: OutputPlan | null, trace: TracePlan | null): Promise<JobRun<T>> {
     const envelope = makeEnvelope(job, nprocs, false);
     envelope.trace = trace !== null;
+    // the job code is loaded only where a job runs (not by a launcher that starts ranks)
+    const { runRank } = await import('../runtime/lifecycle.js');
     const value = await runRank<unknown>(envelope, {
       report: (f) => process.stderr.write(`dnd: ${describeFailure(f)}\n`),
       cleanup: () => discardOutput(out),

@@ -8,6 +8,7 @@ import { fromWire, toWire } from './wire.js';
 import { chunk, type Shape, type Split } from './layout.js';
 import { usageError } from './errors.js';
 import { recorder } from './trace.js';
+import { soloBinding } from './solo.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -64,6 +65,17 @@ export class Comm {
       Comm.worldComm = new Comm(Comm.instrument ? Comm.instrument(native) : native);
       process.once('exit', (code) => Comm.endAtExit(code));
     }
+    return Comm.worldComm;
+  }
+
+  /**
+   * A world of one without MPI (solo.ts), for a one-rank job that needs nothing of MPI
+   * but its collectives: no MPI_Init, no MPI_Finalize. It is the world from then on;
+   * the runtime decides when (runtime/launcher.ts). @internal
+   */
+  static solo(): Comm {
+    if (Comm.worldComm) throw usageError('MPI was already started in this process: a world of one without MPI cannot follow it');
+    Comm.worldComm = new Comm(soloBinding(loadNative()));
     return Comm.worldComm;
   }
 

@@ -174,6 +174,10 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
   } else {
     const offset = x.offset;
     const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
+    // a block that was never touched (zeros, empty) would be faulted in page by page
+    // inside the write: map it in one call first (a no-op for touched pages)
+    const b = x.larray as ArrayBufferView;
+    if (b.buffer instanceof ArrayBuffer) x.comm.native.mapForRead(b.buffer, b.byteOffset, b.byteLength);
     // pieces need the largest block of any rank (a collective, once, and only when watched)
     const largest = pieceBytes() > 0 ? Math.max(...x.lshapeMap.map((l) => numel(l))) * itemsize(x.dtype) : 0;
     inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));

@@ -335,6 +335,58 @@ static Napi::Value H5List(const Napi::CallbackInfo& info) {
   return st.out;
 }
 
+struct LinkState {
+  Napi::Env env;
+  Napi::Array out;
+};
+
+herr_t VisitLink(hid_t g, const char* name, const H5L_info_t* li, void* data) {
+  auto* st = static_cast<LinkState*>(data);
+  Napi::Object o = Napi::Object::New(st->env);
+  o.Set("path", Napi::String::New(st->env, std::string("/") + name));
+  const char* link = li->type == H5L_TYPE_HARD ? "hard" : li->type == H5L_TYPE_SOFT ? "soft" : li->type == H5L_TYPE_EXTERNAL ? "external" : "user";
+  o.Set("link", Napi::String::New(st->env, link));
+  if (li->type == H5L_TYPE_HARD) {
+    H5O_info_t oi;
+    if (H5Oget_info_by_name(g, name, &oi, H5P_DEFAULT) >= 0) {
+      o.Set("type", Napi::String::New(st->env, oi.type == H5O_TYPE_GROUP ? "group" : oi.type == H5O_TYPE_DATASET ? "dataset" : "named datatype"));
+      o.Set("attrs", Napi::Number::New(st->env, static_cast<double>(oi.num_attrs)));
+    }
+  }
+  st->out.Set(st->out.Length(), o);
+  return 0;
+}
+
+// h5Links(fid) -> { links: [{ path, link: hard|soft|external|user, type?, attrs? }],
+// rootAttrs, userblock }: every link below the root (H5Lvisit, so soft and external links
+// too), what a hard link leads to and how many attributes it has. Facts only; whether a
+// file holds anything besides one dataset is decided in TypeScript (runtime/output.ts).
+static Napi::Value H5Links(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  hid_t f = ToId(info[0]);
+  LinkState st{env, Napi::Array::New(env)};
+  if (H5Lvisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, VisitLink, &st) < 0) {
+    ThrowH5(env, "cannot list the file's links");
+    return env.Undefined();
+  }
+  H5O_info_t root;
+  if (H5Oget_info_by_name(f, "/", &root, H5P_DEFAULT) < 0) {
+    ThrowH5(env, "cannot read the root group");
+    return env.Undefined();
+  }
+  hsize_t userblock = 0;
+  hid_t fcpl = H5Fget_create_plist(f);
+  if (fcpl >= 0) {
+    H5Pget_userblock(fcpl, &userblock);
+    H5Pclose(fcpl);
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("links", st.out);
+  o.Set("rootAttrs", Napi::Number::New(env, static_cast<double>(root.num_attrs)));
+  o.Set("userblock", Napi::Number::New(env, static_cast<double>(userblock)));
+  return o;
+}
+
 // h5Describe(fid, path) -> description | null when there is no dataset at path
 static Napi::Value H5Describe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -579,6 +631,7 @@ void InitHdf5(Napi::Env env, Napi::Object exports) {
   exports.Set("h5Open", Napi::Function::New(env, H5Open));
   exports.Set("h5Close", Napi::Function::New(env, H5Close));
   exports.Set("h5List", Napi::Function::New(env, H5List));
+  exports.Set("h5Links", Napi::Function::New(env, H5Links));
   exports.Set("h5Describe", Napi::Function::New(env, H5Describe));
   InitHdf5Tree(env, exports);
   exports.Set("h5Kind", Napi::Function::New(env, H5Kind));

@@ -46,6 +46,12 @@ export interface NativeBinding {
    * ranges tile the buffer. Returns the bytes it covered.
    */
   prefault(buffer: ArrayBuffer, offset: number, length: number, huge: boolean): number;
+  /**
+   * Maps the pages of [offset, offset + length) for reading in one call (MADV_POPULATE_READ:
+   * untouched pages map the zero page, nothing is allocated); returns the bytes covered, 0
+   * where the kernel cannot (before Linux 5.14)
+   */
+  mapForRead(buffer: ArrayBuffer, offset: number, length: number): number;
   /** detaches a buffer so V8 frees it now (its views become empty); false if already detached */
   release(buffer: ArrayBuffer): boolean;
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
@@ -75,6 +81,8 @@ export interface H5Binding {
   h5Open(path: string, mode: 'r' | 'rw' | 'create', parallel: boolean): bigint;
   h5Close(fid: bigint): void;
   h5List(fid: bigint): H5DatasetInfo[];
+  /** every link below the root (soft and external too), what each hard link leads to, its attribute count; the root's attributes; the user block's size */
+  h5Links(fid: bigint): { links: H5LinkInfo[]; rootAttrs: number; userblock: number };
   /** null when there is no dataset at path */
   h5Describe(fid: bigint, path: string): H5DatasetInfo | null;
   /** every link of the file, the root first (metadata only: no dataset value is read) */
@@ -96,6 +104,14 @@ export interface H5Binding {
   disarmInterruptCleanup(): void;
   /** collective when parallel: flush and sync the file to stable storage (MPI_File_sync) */
   h5Flush(fid: bigint): void;
+}
+
+export interface H5LinkInfo {
+  path: string;
+  link: 'hard' | 'soft' | 'external' | 'user';
+  /** hard links: what the link leads to, and its attribute count */
+  type?: 'group' | 'dataset' | 'named datatype';
+  attrs?: number;
 }
 
 /** A dataset as HDF5 describes it; dtype is null when dnd cannot hold the stored type. */

@@ -69,6 +69,34 @@ static Napi::Value Prefault(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(n));
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22  // Linux 5.14; older kernels: EINVAL, and nothing is done
+#endif
+
+// mapForRead(arrayBuffer, offset, length) -> bytes mapped. Maps the pages of a range that
+// is about to be read by the kernel (a write to a file) in one call: pages never touched
+// map the shared zero page, nothing is allocated. Without it, the kernel faults them in
+// one by one inside the write (bench/RESULTS.md: 0.57 s against 0.27 s for 256 MiB).
+static Napi::Value MapForRead(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "mapForRead: expects an ArrayBuffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
+  double off = info[1].As<Napi::Number>().DoubleValue(), len = info[2].As<Napi::Number>().DoubleValue();
+  if (!(off >= 0) || !(len >= 0) || off + len > static_cast<double>(ab.ByteLength())) {
+    Napi::RangeError::New(env, "mapForRead: range outside the buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t a = (reinterpret_cast<uintptr_t>(ab.Data()) + static_cast<uintptr_t>(off)) & ~(page - 1);
+  uintptr_t b = reinterpret_cast<uintptr_t>(ab.Data()) + static_cast<uintptr_t>(off + len);
+  if (b <= a) return Napi::Number::New(env, 0);
+  if (madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_READ) != 0) return Napi::Number::New(env, 0);
+  return Napi::Number::New(env, static_cast<double>(b - a));
+}
+
 // release(arrayBuffer) -> true when it was detached (its memory is freed by V8 now)
 static Napi::Value Release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -82,6 +110,7 @@ static Napi::Value Release(const Napi::CallbackInfo& info) {
 void InitMemory(Napi::Env env, Napi::Object exports) {
   exports.Set("prefault", Napi::Function::New(env, Prefault));
   exports.Set("release", Napi::Function::New(env, Release));
+  exports.Set("mapForRead", Napi::Function::New(env, MapForRead));
 }
 
 }  // namespace mpinapi

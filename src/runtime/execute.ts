@@ -8,13 +8,7 @@ import type { JobEnvelope, JobSpec } from './job.js';
 import { phaseBegin, phaseEnd } from '../dnd/trace.js';
 import { finishRankTrace, startRankTrace, syncClocks } from './trace-rank.js';
 import { testFault } from './test-fault.js';
-import { runChunk } from './jobs/chunk.js';
-import { runCreate } from './jobs/create.js';
-import { runHello } from './jobs/hello.js';
-import { runInfo } from './jobs/info.js';
-import { runMove } from './jobs/move.js';
-import { runScript } from './jobs/run.js';
-import { runPx } from './jobs/px.js';
+import { stamp } from './timing.js';
 
 /** Thrown when the job was started with the wrong number of ranks. */
 export class WorldSizeError extends Error {}
@@ -39,33 +33,59 @@ export function checkWorldSize(comm: Comm, expected: number, env: NodeJS.Process
  */
 export async function executeJob(envelope: JobEnvelope): Promise<unknown> {
   if (envelope.trace) startRankTrace();
-  const comm = Comm.world();
+  const run = await jobCode(envelope.job);
+  stamp('rank', 'job code loaded');
+  const comm = envelope.solo ? Comm.solo() : Comm.world();
+  stamp('rank', 'MPI up');
   checkWorldSize(comm, envelope.nprocs);
   if (envelope.trace) syncClocks(comm);
   testFault('start', comm.rank);
-  if (!envelope.trace) return runOp(envelope.job, comm);
+  if (!envelope.trace) {
+    const result = await run(comm);
+    stamp('rank', 'job done');
+    return result;
+  }
   phaseBegin('job', { op: envelope.job.op });
-  const result = await runOp(envelope.job, comm);
+  const result = await run(comm);
   phaseEnd();
   return finishRankTrace(comm, envelope.job.op, result);
 }
 
-function runOp(job: JobSpec, comm: Comm): unknown {
+/**
+ * The code of one job, loaded only by the jobs that run it: a rank of `create` does not
+ * parse the script runner (acorn), the file code or the watchdog, which was a third of
+ * a rank's start (bench/RESULTS.md, where launch time goes).
+ */
+async function jobCode(job: JobSpec): Promise<(comm: Comm) => unknown> {
   switch (job.op) {
-    case 'create':
-      return runCreate(job, comm);
-    case 'chunk':
-      return runChunk(job, comm);
+    case 'create': {
+      const { runCreate } = await import('./jobs/create.js');
+      return (comm) => runCreate(job, comm);
+    }
+    case 'chunk': {
+      const { runChunk } = await import('./jobs/chunk.js');
+      return (comm) => runChunk(job, comm);
+    }
     case 'resplit':
-    case 'redistribute':
-      return runMove(job, comm);
-    case 'info':
-      return runInfo(job, comm);
-    case 'hello':
-      return runHello(comm);
-    case 'run':
-      return runScript(job, comm);
-    case 'px':
-      return runPx(job, comm);
+    case 'redistribute': {
+      const { runMove } = await import('./jobs/move.js');
+      return (comm) => runMove(job, comm);
+    }
+    case 'info': {
+      const { runInfo } = await import('./jobs/info.js');
+      return (comm) => runInfo(job, comm);
+    }
+    case 'hello': {
+      const { runHello } = await import('./jobs/hello.js');
+      return (comm) => runHello(comm);
+    }
+    case 'run': {
+      const { runScript } = await import('./jobs/run.js');
+      return (comm) => runScript(job, comm);
+    }
+    case 'px': {
+      const { runPx } = await import('./jobs/px.js');
+      return (comm) => runPx(job, comm);
+    }
   }
 }

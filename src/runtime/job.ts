@@ -93,6 +93,8 @@ export interface JobEnvelope {
   deadlockS?: number;
   /** record a trace on every rank; rank 0 returns it with the result (trace-rank.ts) */
   trace?: boolean;
+  /** in-process, one rank, no MPI: the world of one of dnd/solo.ts (launcher.ts decides) */
+  solo?: boolean;
   job: JobSpec;
 }
 

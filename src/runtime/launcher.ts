@@ -2,7 +2,7 @@
  * Starts the ranks of a job and brings rank 0's result back.
  *
  * mpiexec (or srun) is spawned with an argument array, never through a shell. Each rank
- * runs dist/runtime/rank.js (no oclif). Records come back as lines with a per-job token
+ * runs dist/rank/rank.js, the bundled dist/runtime/rank.js (no oclif). Records come back as lines with a per-job token
  * (see job.ts); everything else the ranks print passes through. Any rank's failure ends
  * the whole job (the rank calls MPI_Abort) and becomes a JobError naming the rank.
  *
@@ -16,7 +16,7 @@
  *   SIGKILL about a second later); the job then ends with 128 + the signal's number.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chooseLauncher, inSlurmAllocation, which, type Env, type LauncherChoice } from './detect.js';
@@ -26,7 +26,6 @@ import { fromWire } from '../dnd/wire.js';
 import { deathFromMpiexec, firstMeaningfulLine, StdoutSplitter, type RankPid } from './mpiexec-output.js';
 import { nativeBuildInfo } from '../native/index.js';
 import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
-import { runRank } from './lifecycle.js';
 import { srunMpiPlugin } from './slurm.js';
 import { checkSlots } from './slots.js';
 import { guardInProcessOutput } from './interrupt.js';
@@ -34,8 +33,21 @@ import { ProgressLine, setProgressSink, watchJobWork, type ProgressEvent } from 
 import { describeDeadlock, type WaitRecord } from './deadlock.js';
 import { explainMpiexecFailure } from './mpi-errors.js';
 import { usageError } from '../dnd/errors.js';
+import { stamp } from './timing.js';
 
 export const RANK_SCRIPT = fileURLToPath(new URL('./rank.js', import.meta.url));
+/** The same program bundled into one file by the build (scripts/bundle-rank.mjs). */
+export const RANK_BUNDLE = fileURLToPath(new URL('../rank/rank.js', import.meta.url));
+
+/**
+ * The program the ranks run: the bundle, which starts faster (one file instead of ~60
+ * modules), for dnd's own jobs; the modules themselves for user scripts (run, px), which
+ * import dnd's library from dist/ and must share its one MPI world; and the modules when
+ * the bundle was not built (tsc alone).
+ */
+export function rankProgram(op: JobSpec['op']): string {
+  return op !== 'run' && op !== 'px' && existsSync(RANK_BUNDLE) ? RANK_BUNDLE : RANK_SCRIPT;
+}
 
 export interface LaunchOptions {
   nprocs: number;
@@ -164,8 +176,8 @@ function isOpenMpiLauncher(cmd: string, env: Env): boolean {
 }
 
 /** The argument vector that starts the ranks. */
-export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = [], forward: string[] = []): { cmd: string; args: string[] } {
-  const rankArgs = [process.execPath, ...nodeArgs, RANK_SCRIPT, encoded];
+export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = [], forward: string[] = [], program = RANK_SCRIPT): { cmd: string; args: string[] } {
+  const rankArgs = [process.execPath, ...nodeArgs, program, encoded];
   const cmd = launcherProgram(launcher, env);
   if (launcher === 'srun') {
     const plugin = srunMpiPlugin(env);
@@ -180,6 +192,31 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
   return { cmd, args: [...(hydra ? ['-print-all-exitcodes'] : []), '-n', String(nprocs), ...hostArgs, ...fwd, ...rankArgs] };
 }
 
+/**
+ * Whether a one-rank job can run without MPI (a world of one in JS, dnd/solo.ts): it
+ * touches no file (HDF5's MPI-IO driver needs MPI), is not doctor's MPI check (hello),
+ * runs no user script (a script may call anything of MPI) and records no trace (whose
+ * phases include MPI_Init). Its output is the same (test/e2e/solo.test.ts); what it
+ * saves is MPI's start and end as a singleton, ~140 ms here (bench/RESULTS.md).
+ * DND_SOLO=0 runs such jobs under MPI as before.
+ */
+export function soloEligible(job: JobSpec, trace: boolean, env: Env = process.env): boolean {
+  if (trace || env.DND_SOLO === '0') return false;
+  switch (job.op) {
+    case 'chunk':
+      return true;
+    case 'create':
+      return !job.out;
+    case 'info':
+      return job.source.type === 'generator';
+    case 'resplit':
+    case 'redistribute':
+      return job.source.type === 'generator' && !job.out;
+    default:
+      return false;
+  }
+}
+
 /** Runs the job in this process as a world of one. */
 export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   const unguard = guardInProcessOutput(envelope.job); // no temporary file left on a signal
@@ -187,6 +224,8 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   if (line) setProgressSink((e) => line.update(e));
   watchJobWork(Boolean(envelope.progress), 0);
   try {
+    // loaded here, not at the top: a launcher that starts ranks needs none of the job code
+    const { runRank } = await import('./lifecycle.js');
     // no report: the error propagates to the command, which prints it once
     return (await runRank<T>(envelope, {})) as T;
   } finally {
@@ -252,6 +291,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     // MPI starts even one rank with its own tools (Open MPI's helper daemon, MPICH's
     // mpiexec), found on PATH: without them MPI_Init fails with pages of errors
     if (!which('mpiexec', env)) throw usageError('mpiexec not found on PATH, and MPI needs its tools even for one rank: install MPI (Debian: apt-get install openmpi-bin) or `module load openmpi`');
+    if (soloEligible(job, Boolean(opts.trace), env)) envelope.solo = true;
     const result = await withStdoutTo(opts.rankOutput, () => runInProcess<T>(envelope));
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'none' };
   }
@@ -259,13 +299,14 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   envelope.link = true;
   if (opts.deadlockS && opts.deadlockS > 0) envelope.deadlockS = opts.deadlockS;
   const hostArgs = decision.launcher === 'mpiexec' ? mpiexecHostArgs(opts.hosts ?? null, opts.spread, env) : [];
-  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, slots.oversubscribed, hostArgs, opts.forward);
+  const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, slots.oversubscribed, hostArgs, opts.forward, rankProgram(job.op));
   // one node: outside Slurm, or an allocation of a single node, and no host named but this one
   const singleNode = (!inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1') && everyRankHere(opts.hosts ?? null, env);
   const childEnv = rankEnvironment(env, opts.nprocs, singleNode, slots.oversubscribed);
   // the kernel's parent-death signal, through util-linux's setpriv (an exec wrapper: the pid is mpiexec's)
   const setpriv = which('setpriv', env);
   const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', cmd, ...args]] : [cmd, args];
+  stamp('cli', 'mpiexec spawned');
   const result = await new Promise<T>((resolve, reject) => {
     const child = spawn(file, argv, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: Boolean(opts.interactive) });
     opts.interactive?.onSpawn(child);
@@ -299,8 +340,10 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       const p = progress ? splitRecord(line, progressPrefix) : null;
       const rec = r ?? p;
       if (rec?.before) rankOut.write(`${rec.before}\n`);
-      if (r) got = { value: fromWire<T>(r.body) };
-      else if (p) progress?.update(fromWire<ProgressEvent>(p.body));
+      if (r) {
+        stamp('cli', 'result received');
+        got = { value: fromWire<T>(r.body) };
+      } else if (p) progress?.update(fromWire<ProgressEvent>(p.body));
       else for (const l of stdoutSplit.push(line)) rankOut.write(`${l}\n`);
     }, () => {
       for (const l of stdoutSplit.end()) rankOut.write(`${l}\n`);
@@ -346,6 +389,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
 
     child.on('error', (e) => reject(new JobError(`could not start ${cmd}: ${e.message}`)));
     child.on('close', (code, signal) => {
+      stamp('cli', 'mpiexec closed');
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('SIGHUP', onHup);

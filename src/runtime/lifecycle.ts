@@ -11,6 +11,7 @@ import { outerRank } from './detect.js';
 import { executeJob } from './execute.js';
 import { describeFailure, failureOf, JobError } from './failure.js';
 import type { JobEnvelope, RankFailure } from './job.js';
+import { stamp } from './timing.js';
 
 export interface RankReporting {
   /**
@@ -64,5 +65,6 @@ export async function runRank<T>(envelope: JobEnvelope, how: RankReporting): Pro
     throw rankFailed(e, how);
   }
   Comm.finalizeNow();
+  stamp('rank', 'MPI finalized');
   return result ?? null;
 }

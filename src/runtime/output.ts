@@ -38,7 +38,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { DndError, usageError } from '../dnd/errors.js';
-import { listDatasets, save } from '../dnd/io.js';
+import { save } from '../dnd/io.js';
 import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
@@ -176,6 +176,21 @@ function followLink(file: string, spec: string): string {
 }
 
 /** The first object on the way to `dataset` that is not a group, or a group at `dataset`. */
+/**
+ * Whether a dataset is at this path. Asked by path, not found in a listing: a listing
+ * names each object once, so a dataset with a second hard link may be listed under the
+ * other name only (and the job then refused to replace it: test/e2e/replace.test.ts).
+ */
+function datasetAt(file: string, dataset: string): boolean {
+  const native = loadH5();
+  const fid = native.h5Open(file, 'r', false);
+  try {
+    return native.h5Describe(fid, dataset) !== null;
+  } finally {
+    native.h5Close(fid);
+  }
+}
+
 function pathConflict(file: string, dataset: string): string | null {
   const native = loadH5();
   const fid = native.h5Open(file, 'r', false);
@@ -237,7 +252,7 @@ export function planOutput(spec: string, opts: PlanOptions): OutputPlan {
   let has: boolean;
   let conflict: string | null;
   try {
-    has = listDatasets(file).some((d) => d.path === dataset);
+    has = datasetAt(file, dataset);
     conflict = pathConflict(file, dataset);
   } catch (e) {
     throw usageError(`--out ${spec}: ${file} cannot be opened as HDF5 (truncated, or locked by a program writing it?): ${(e as Error).message}`);
@@ -246,7 +261,36 @@ export function planOutput(spec: string, opts: PlanOptions): OutputPlan {
   const input = (opts.inputs ?? []).find((i) => sameFile(i.file, st) && i.dataset === dataset);
   if (input && !opts.force) throw usageError(`--out ${spec} is the input itself (${input.file}:${input.dataset}); use --force to replace it, or name another dataset`);
   if (has && !opts.force) throw usageError(`--out ${spec}: ${file} already has a dataset ${dataset}; use --force to replace it, or name another dataset`);
+  // replacing the file's one and only content: a new file is the same result without
+  // copying the old one first (for 1 GiB, a second GiB through the page cache and to disk)
+  if (has && holdsOnly(file, dataset)) return { ...base, mode: 'create', replace: false, copyFrom: null, seen, keep };
   return { ...base, mode: 'append', replace: has, copyFrom: file, seen, keep };
+}
+
+/**
+ * Whether the file holds nothing but `dataset`: every link is a hard one, on the way to
+ * the dataset (its groups, without attributes) or the dataset itself, the root has no
+ * attributes and the file no user block. Then nothing of the old file outlives the
+ * replacement (the dataset's own attributes go with it either way); any doubt keeps the copy.
+ */
+export function holdsOnly(file: string, dataset: string): boolean {
+  const native = loadH5();
+  let facts: ReturnType<typeof native.h5Links>;
+  try {
+    const fid = native.h5Open(file, 'r', false);
+    try {
+      facts = native.h5Links(fid);
+    } finally {
+      native.h5Close(fid);
+    }
+  } catch {
+    return false;
+  }
+  if (facts.rootAttrs !== 0 || facts.userblock !== 0) return false;
+  const parts = dataset.split('/').filter(Boolean);
+  const groups = new Set(parts.slice(0, -1).map((_, i) => `/${parts.slice(0, i + 1).join('/')}`));
+  const target = `/${parts.join('/')}`;
+  return facts.links.every((l) => l.link === 'hard' && ((l.path === target && l.type === 'dataset') || (groups.has(l.path) && l.type === 'group' && l.attrs === 0)));
 }
 
 function sameFile(path: string, st: BigIntStats): boolean {

@@ -1,0 +1,29 @@
+/**
+ * Where a launch spends its time: with DND_TIMING set, every process of a job (the
+ * launcher and each rank) writes one line per step on stderr,
+ *   dnd-timing PID ROLE EPOCH_MS STEP
+ * EPOCH_MS is the wall clock (performance.timeOrigin + now), so lines of different
+ * processes on one host line up; the first line of each process also gives its own
+ * start (`process start PROGRAM`, Node's timeOrigin, and the program it runs: bin/run.js,
+ * dist/rank/rank.js (the bundle) or dist/runtime/rank.js). bench/launch.mjs turns them into the
+ * breakdown in bench/RESULTS.md. Off (the default) it costs one check of a constant.
+ */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const on = Boolean(process.env.DND_TIMING);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let first = true;
+
+/** One step of this process, e.g. stamp('rank', 'MPI up'). */
+export function stamp(role: 'cli' | 'rank', step: string): void {
+  if (!on) return;
+  const line = (ms: number, what: string) => `dnd-timing ${process.pid} ${role} ${ms.toFixed(3)} ${what}\n`;
+  let text = '';
+  if (first) {
+    first = false;
+    text += line(performance.timeOrigin, `process start ${relative(root, process.argv[1] ?? '')}`);
+  }
+  text += line(performance.timeOrigin + performance.now(), step);
+  process.stderr.write(text);
+}

@@ -1,0 +1,157 @@
+/**
+ * How ranks start: the bundled rank program (dist/rank/rank.js, scripts/bundle-rank.mjs)
+ * for dnd's own jobs, the modules (dist/runtime/rank.js) for user scripts, and the
+ * DND_TIMING lines that bench/launch.mjs reads. The bundle must be the same program: the
+ * same job envelope, run under a real mpiexec by each, gives the same result records and
+ * the same failures.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fromWire } from '../../src/dnd/wire.js';
+import { validateCreate } from '../../src/runtime/jobs/create.js';
+import { encodeEnvelope, recordPrefix, type JobEnvelope, type JobSpec } from '../../src/runtime/job.js';
+import { dnd, faultEnv, mpiEnv, ROOT } from '../helpers/run.js';
+import { tempDir, PYTHON } from '../helpers/files.js';
+
+const BUNDLE = `${ROOT}dist/rank/rank.js`;
+const MODULES = `${ROOT}dist/runtime/rank.js`;
+
+interface Step {
+  pid: number;
+  role: string;
+  ms: number;
+  step: string;
+}
+
+function steps(stderr: string): Step[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('dnd-timing '))
+    .map((l) => {
+      const [, pid, role, ms, ...rest] = l.split(' ');
+      return { pid: Number(pid), role, ms: Number(ms), step: rest.join(' ') };
+    });
+}
+
+/** Runs one job envelope on n ranks with the given rank program; the records it printed. */
+function runProgram(program: string, job: JobSpec, n: number, env: Record<string, string> = {}): { code: number | null; result: unknown; errors: { rank: number; message: string }[] } {
+  const envelope: JobEnvelope = { v: 1, token: 'feedc0ffee42', nprocs: n, color: false, job };
+  const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, program, encodeEnvelope(envelope)], { env: { ...mpiEnv(), ...env }, encoding: 'utf8', timeout: 60000 });
+  const pick = (text: string, kind: 'result' | 'error') => {
+    const prefix = recordPrefix(envelope.token, kind);
+    return text
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.includes(prefix))
+      .map((l) => fromWire<unknown>(l.slice(l.indexOf(prefix) + prefix.length)));
+  };
+  const results = pick(r.stdout, 'result');
+  return { code: r.status, result: results[0] ?? null, errors: pick(r.stderr, 'error') as { rank: number; message: string }[] };
+}
+
+/** what differs from run to run: times and memory (the bundle's ranks start ~7 MB smaller) */
+const VARYING = new Set(['timing', 'memory', 'baseline_rss', 'peak_rss', 'peak_ratio', 'throughput_bytes_per_s']);
+
+function stable(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v), (k, x: unknown) => (VARYING.has(k) ? undefined : x));
+}
+
+describe('the bundled rank program is the same program as the modules', () => {
+  it('create (random, checksum, unbalanced counts) on 1, 2 and 3 ranks: identical results', () => {
+    for (const n of [1, 2, 3]) {
+      const job = validateCreate({ op: 'create', kind: 'randn', gshape: [7, 4, 3], checksum: true, ...(n === 3 ? { counts: [4, 0, 3] } : {}) }, n);
+      const a = runProgram(BUNDLE, job, n);
+      const b = runProgram(MODULES, job, n);
+      assert.equal(a.code, 0, JSON.stringify(a.errors));
+      assert.equal(b.code, 0);
+      assert.notEqual(a.result, null);
+      assert.deepEqual(stable(a.result), stable(b.result));
+    }
+  });
+
+  it('resplit and info of an HDF5 file written by h5py (NaN, inf), stats and checksum: identical results', () => {
+    const dir = tempDir();
+    const file = join(dir, 'odd name.h5');
+    writeFileSync(join(dir, 'mk.py'), `import h5py, numpy as np\nx = np.arange(30, dtype=np.float64).reshape(6, 5)\nx[1, 2] = np.nan\nx[4, 0] = np.inf\nwith h5py.File(${JSON.stringify(file)}, 'w') as f: f['d'] = x\n`);
+    assert.equal(spawnSync(PYTHON, [join(dir, 'mk.py')]).status, 0);
+    const source = { type: 'file' as const, file, dataset: '/d' };
+    const jobs: JobSpec[] = [
+      { op: 'info', source, split: 0, stats: true, checksum: true },
+      { op: 'resplit', source, split: 0, counts: null, axis: 1, checksum: true, out: null },
+      { op: 'redistribute', source, split: 0, counts: null, target: [6, 0], checksum: true, out: null },
+    ];
+    for (const job of jobs) {
+      const a = runProgram(BUNDLE, job, 2);
+      const b = runProgram(MODULES, job, 2);
+      assert.equal(a.code, 0, `${job.op}: ${JSON.stringify(a.errors)}`);
+      assert.deepEqual(stable(a.result), stable(b.result), job.op);
+    }
+  });
+
+  it('a rank that fails: the same error record from the same rank, exit 3 for both', () => {
+    const job = validateCreate({ op: 'create', kind: 'ones', gshape: [4, 2] }, 2);
+    const a = runProgram(BUNDLE, job, 2, faultEnv('rank=1,at=start,do=throw'));
+    const b = runProgram(MODULES, job, 2, faultEnv('rank=1,at=start,do=throw'));
+    assert.notEqual(a.code, 0);
+    assert.equal(a.result, null);
+    assert.equal(a.errors.length, 1);
+    assert.equal(a.errors[0].rank, 1);
+    assert.deepEqual(a.errors, b.errors);
+  });
+});
+
+describe('DND_TIMING: where a launch spends its time', () => {
+  it('create -n 2 --json: stdout is still the one JSON object; the launcher and each rank report their steps in order', () => {
+    const plain = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json']);
+    const timed = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json'], { env: { DND_TIMING: '1' } });
+    assert.equal(timed.code, 0, timed.stderr);
+    assert.deepEqual(stable(JSON.parse(timed.stdout)), stable(JSON.parse(plain.stdout)));
+    assert.equal(steps(plain.stderr).length, 0, 'nothing without DND_TIMING');
+    const all = steps(timed.stderr);
+    const cli = all.filter((s) => s.role === 'cli');
+    assert.deepEqual(
+      cli.map((s) => s.step),
+      ['process start bin/run.js', 'node ready', 'command parsed', 'mpiexec spawned', 'result received', 'mpiexec closed', 'done'],
+    );
+    const rankPids = [...new Set(all.filter((s) => s.role === 'rank').map((s) => s.pid))];
+    assert.equal(rankPids.length, 2);
+    for (const pid of rankPids) {
+      const mine = all.filter((s) => s.pid === pid);
+      // dnd's own jobs run the bundle
+      assert.deepEqual(
+        mine.map((s) => s.step),
+        ['process start dist/rank/rank.js', 'node ready', 'program loaded', 'job code loaded', 'MPI up', 'job done', 'MPI finalized', 'result sent'],
+      );
+      for (let i = 1; i < mine.length; i++) assert.ok(mine[i].ms >= mine[i - 1].ms, `${mine[i].step} after ${mine[i - 1].step}`);
+      // a rank starts after mpiexec was spawned and sends before the launcher receives
+      assert.ok(mine[0].ms >= cli[3].ms - 1);
+      assert.ok(mine[mine.length - 1].ms <= cli[4].ms + 1);
+    }
+  });
+
+  it('-n 1 runs in-process: one process, the rank steps inside the launcher', () => {
+    const r = dnd(['create', 'ones', '3,2', '-n', '1', '--json'], { env: { DND_TIMING: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    JSON.parse(r.stdout);
+    const all = steps(r.stderr);
+    assert.equal(new Set(all.map((s) => s.pid)).size, 1);
+    assert.deepEqual(
+      all.map((s) => s.step),
+      ['process start bin/run.js', 'node ready', 'command parsed', 'job code loaded', 'MPI up', 'job done', 'MPI finalized', 'done'],
+    );
+  });
+
+  it('user scripts (dnd run) run the modules, which share one MPI world with the library the script imports', () => {
+    const dir = tempDir();
+    const script = join(dir, 's.mjs');
+    writeFileSync(script, `import { Comm, randn } from ${JSON.stringify(`${ROOT}dist/index.js`)};\nconst x = randn([6, 2], { split: 0 });\nconst c = Comm.world();\nconst rows = x.lshapeMap.map((r) => r[0]).join(',');\nif (c.rank === 0) console.log('ranks ' + c.size + ' rows ' + rows);\n`);
+    const r = dnd(['run', script, '-n', '2'], { env: { DND_TIMING: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /ranks 2 rows 3,3/);
+    const starts = steps(r.stderr).filter((s) => s.role === 'rank' && s.step.startsWith('process start'));
+    assert.deepEqual(starts.map((s) => s.step), ['process start dist/runtime/rank.js', 'process start dist/runtime/rank.js']);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * One-rank jobs that touch no file run without MPI (src/dnd/solo.ts, chosen in
+ * src/runtime/launcher.ts): the output must be the one MPI gives, the same --json, the
+ * same table (host column included), the same failures; and MPI must really not start
+ * (as a singleton, Open MPI's MPI_Init forks its helper daemon: a child of dnd).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, dnd, faultEnv } from '../helpers/run.js';
+import { tempDir } from '../helpers/files.js';
+
+const MPI = { DND_SOLO: '0' };
+
+/** what differs from run to run: times and memory */
+function stable(json: string): unknown {
+  const varying = new Set(['timing', 'baseline_rss', 'peak_rss', 'peak_ratio', 'throughput_bytes_per_s']);
+  return JSON.parse(json, (k, x: unknown) => (varying.has(k) ? undefined : x));
+}
+
+const JOBS: string[][] = [
+  ['create', 'randn', '7,4,3', '--checksum'],
+  ['create', 'rand', '3,0,2', '--split', '1', '--dtype', 'float64'],
+  ['create', 'full', '4,3', '--dtype', 'complex64', '--value', 'nan-infj', '--checksum'],
+  ['create', 'randint', '12,5', '--low', '-3', '--high', '100', '--dtype', 'int64', '--checksum'],
+  ['create', 'eye', '4,4', '--split', 'none', '--dtype', 'bool'],
+  ['create', 'arange', '7,2', '--counts', '7', '--dtype', 'uint16'],
+  ['chunk', '1000,30', '--split', '-1'],
+  ['resplit', 'randn:6,4,3', '--axis', '2', '--checksum'],
+  ['resplit', 'arange:5,3', '--axis', 'none', '--checksum'],
+  ['redistribute', 'linspace:9,2', '--target', '9', '--checksum'],
+  ['info', 'randn:50,3', '--stats', '--checksum'],
+  ['info', 'arange:8,2', '--split', 'none', '--stats'],
+];
+
+describe('-n 1 without MPI: the same output as under MPI', () => {
+  it('--json: identical to DND_SOLO=0 (in-process under MPI) and to --launcher mpiexec', () => {
+    for (const args of JOBS) {
+      const solo = dnd([...args, '-n', '1', '--json']);
+      const mpi = dnd([...args, '-n', '1', '--json'], { env: MPI });
+      const launched = dnd([...args, '-n', '1', '--launcher', 'mpiexec', '--json']);
+      for (const r of [solo, mpi, launched]) assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.deepEqual(stable(solo.stdout), stable(mpi.stdout), args.join(' '));
+      assert.deepEqual(stable(solo.stdout), stable(launched.stdout), args.join(' '));
+    }
+  });
+
+  it('the table (host column, layout, fingerprint) is the same but for the time line', () => {
+    for (const args of [JOBS[0], JOBS[2], JOBS[6], JOBS[7], JOBS[10]]) {
+      // times differ from run to run: every "N ms" / "N s" (and rates) is masked
+      const noTime = (s: string) => s.replace(/[\d.]+ (ms|µs|s|[KMGT]?B\/s)\b/g, 'T');
+      const solo = dnd([...args, '-n', '1']);
+      const mpi = dnd([...args, '-n', '1'], { env: MPI });
+      assert.equal(solo.code, 0, solo.stderr);
+      assert.equal(noTime(solo.stdout), noTime(mpi.stdout), args.join(' '));
+      assert.match(solo.stdout, /\S/);
+    }
+  });
+
+  it('a failing job: the same one line and exit 3 (fault on rank 0 at start and before the move)', () => {
+    for (const [args, at] of [[['create', 'ones', '4,2'], 'start'], [['resplit', 'randn:6,4', '--axis', '1'], 'op']] as const) {
+      const solo = dnd([...args, '-n', '1'], { env: faultEnv(`rank=0,at=${at},do=throw`) });
+      const mpi = dnd([...args, '-n', '1'], { env: { ...faultEnv(`rank=0,at=${at},do=throw`), ...MPI } });
+      assert.equal(solo.code, 3);
+      assert.equal(mpi.code, 3);
+      assert.equal(solo.stderr, mpi.stderr);
+      assert.match(solo.stderr, /rank 0/);
+      assert.equal(solo.stdout, '');
+    }
+  });
+
+  it('bad input is refused the same way before anything runs (exit 2)', () => {
+    for (const args of [['create', 'randn', '7,-1'], ['redistribute', 'randn:6,2', '--target', '5'], ['resplit', 'randn:6,2', '--axis', '2']]) {
+      const solo = dnd([...args, '-n', '1']);
+      const mpi = dnd([...args, '-n', '1'], { env: MPI });
+      assert.equal(solo.code, 2);
+      assert.deepEqual([solo.code, solo.stderr, solo.stdout], [mpi.code, mpi.stderr, mpi.stdout]);
+    }
+  });
+});
+
+/** The child processes of pid (Linux: /proc/PID/task/TID/children). */
+function children(pid: number): number[] {
+  const out: number[] = [];
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    for (const c of readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(/\s+/).filter(Boolean)) out.push(Number(c));
+  }
+  return out;
+}
+
+/** Starts dnd with the job paused at `at` on rank 0; the children of the process that runs the job, while it waits. */
+async function childrenWhilePaused(args: string[], at: string, env: Record<string, string>): Promise<number[]> {
+  const dir = tempDir();
+  const pidfile = join(dir, 'pid');
+  const child = spawn(process.execPath, [BIN, ...args, '-n', '1'], { env: { ...process.env, ...faultEnv(`rank=0,at=${at},do=sleep:4,pidfile=${pidfile}`), ...env }, stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 200 && !existsSync(`${pidfile}.0`); i++) await sleep(50);
+    await sleep(200);
+    const pid = Number(readFileSync(`${pidfile}.0`, 'utf8'));
+    assert.equal(pid, child.pid, 'the job runs in the dnd process itself');
+    return children(pid);
+  } finally {
+    await new Promise((resolve) => child.on('close', resolve));
+  }
+}
+
+describe('-n 1 without MPI: MPI does not start', () => {
+  it('create -n 1: no MPI helper daemon under dnd; with DND_SOLO=0 there is one', async () => {
+    assert.deepEqual(await childrenWhilePaused(['create', 'ones', '4,2'], 'start', {}), []);
+    assert.ok((await childrenWhilePaused(['create', 'ones', '4,2'], 'start', MPI)).length > 0, 'MPI_Init as a singleton starts a daemon');
+  });
+
+  it('a job that writes a file still runs under MPI (HDF5 MPI-IO), and its file is right', async () => {
+    const dir = tempDir();
+    const kids = await childrenWhilePaused(['create', 'ones', '4,2', '--out', join(dir, 'o.h5')], 'write', {});
+    assert.ok(kids.length > 0);
+    assert.ok(existsSync(join(dir, 'o.h5')));
+  });
+});
