@@ -15,7 +15,8 @@
 # a tmpfs of its own on /tmp) and its own sshd, and Open MPI starts its daemons through
 # ssh, with a key, a client config and known_hosts generated in $DIR/ssh (nothing in
 # ~/.ssh is read or written). DND_CLUSTER_DIR must then be outside /tmp, and so must
-# anything the hosts share (inputs, outputs).
+# anything the hosts share (inputs, outputs), except this checkout and the paths in
+# DND_CLUSTER_SHARED (colon-separated), which stay visible on every host.
 # Needs root. scripts/cluster-down.sh removes everything again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -76,7 +77,23 @@ for i in $(seq 1 "$n"); do
   if [ "$ssh_mode" = 1 ]; then
     # a /tmp of its own: a tmpfs in the host's own mount namespace
     touch "$dir/mnt/$h"
-    unshare --mount="$dir/mnt/$h" --propagation private mount -t tmpfs -o mode=1777,size=1g "$ns-tmp" /tmp
+    # What the hosts share although it lies under /tmp (the checkout dnd runs from, when it
+    # was cloned there, as CI does; DND_CLUSTER_SHARED adds paths, colon-separated): bound
+    # aside before the tmpfs covers /tmp, then moved back onto the same path inside it.
+    shared=()
+    for p in "$(cd "$here/.." && pwd)" ${DND_CLUSTER_SHARED:+${DND_CLUSTER_SHARED//:/ }}; do
+      case "$(realpath -m "$p")/" in /tmp/*) shared+=("$(realpath -m "$p")") ;; esac
+    done
+    mkdir -p "$dir/keep/$h"
+    unshare --mount="$dir/mnt/$h" --propagation private bash -c '
+      set -euo pipefail
+      keep=$1 fsname=$2; shift 2
+      i=0
+      for p in "$@"; do mkdir -p "$keep/$i"; mount --bind "$p" "$keep/$i"; i=$((i + 1)); done
+      mount -t tmpfs -o mode=1777,size=1g "$fsname" /tmp
+      i=0
+      for p in "$@"; do mkdir -p "$p"; mount --move "$keep/$i" "$p"; i=$((i + 1)); done
+    ' _ "$dir/keep/$h" "$ns-tmp" "${shared[@]}"
     ssh-keygen -q -t ed25519 -N '' -C "$h" -f "$dir/ssh/host-$h"
     cat > "$dir/ssh/sshd-$h.conf" <<SSHD
 ListenAddress $net.$i

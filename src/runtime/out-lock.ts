@@ -78,6 +78,26 @@ function isStale(path: string, owner: Owner | null): boolean {
 }
 
 /**
+ * Creates `path` holding `text`, failing with EEXIST if it exists, in one step: written
+ * beside it and hard-linked into place, so that a second writer never reads a lock file
+ * that exists but is still empty (it would not know whom to name). Where hard links are
+ * not supported, an exclusive create and a write.
+ */
+function createWithContent(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
+  writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
+  try {
+    linkSync(tmp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    writeFileSync(path, text, { flag: 'wx', mode: 0o644 });
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+/**
  * Takes the lock of `target`, or fails (exit 3) naming who holds it. A job started by an
  * outside launcher runs this on every rank with the same token: the lock is the job's.
  */
@@ -85,7 +105,7 @@ export function acquireLock(path: string, token: string, target: string): LockHa
   const me: Owner = { host: hostname(), pid: process.pid, started: processStart(process.pid) ?? '', token, since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx', mode: 0o644 });
+      createWithContent(path, `${JSON.stringify(me)}\n`);
       hold(path);
       return { path };
     } catch (e) {

@@ -18,19 +18,11 @@ import type { DoctorReport } from '../../src/runtime/doctor.js';
 import { cannotMakeHosts, clusterDir, clusterDown, clusterUp, ended, pidsOn } from '../helpers/cluster.js';
 import { py } from '../helpers/files.js';
 import { BIN, dnd, faultEnv } from '../helpers/run.js';
+import { background } from '../helpers/procs.js';
 
 const skip = cannotMakeHosts();
 if (skip) process.stderr.write(`[hosts tests] skipped: ${skip}\n`);
 
-function background(args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
 
 describe('across hosts of a simulated cluster', { skip }, () => {
   const { dir, settings } = clusterDir('dnd-hosts-test-');

@@ -126,9 +126,11 @@ describe('DND_TIMING: where a launch spends its time', () => {
         ['process start dist/rank/rank.js', 'node ready', 'program loaded', 'job code loaded', 'MPI up', 'job done', 'MPI finalized', 'result sent'],
       );
       for (let i = 1; i < mine.length; i++) assert.ok(mine[i].ms >= mine[i - 1].ms, `${mine[i].step} after ${mine[i - 1].step}`);
-      // a rank starts after mpiexec was spawned and sends before the launcher receives
+      // a rank starts after mpiexec was spawned, and its result is written after 'MPI
+      // finalized' and before the launcher receives it ('result sent' is stamped after the
+      // write returns, which may be after the launcher has read it)
       assert.ok(mine[0].ms >= cli[3].ms - 1);
-      assert.ok(mine[mine.length - 1].ms <= cli[4].ms + 1);
+      assert.ok(mine[mine.length - 2].ms <= cli[4].ms + 1);
     }
   });
 

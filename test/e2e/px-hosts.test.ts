@@ -6,13 +6,12 @@
  * in ssh mode (each host with its own /tmp and sshd) is in hosts.test.ts.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cannotMakeHosts, clusterDir, clusterUp, jobProcessesOn } from '../helpers/cluster.js';
-import { jobTag, TAG_VAR } from '../helpers/procs.js';
+import { background, jobTag, TAG_VAR } from '../helpers/procs.js';
 import { hasTmux, Terminal } from '../helpers/terminal.js';
 import { BIN, faultEnv } from '../helpers/run.js';
 
@@ -22,17 +21,6 @@ if (skip) process.stderr.write(`[px-hosts tests] skipped: ${skip}\n`);
 type Env = Record<string, string | undefined>;
 
 /** dnd px in the background with its input on a pipe. */
-function pxSession(args: string[], env: Env) {
-  const merged: Env = { ...process.env, NO_COLOR: '1', ...env };
-  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
-  const child = spawn(process.execPath, [BIN, 'px', ...args], { env: merged as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
 
 /** Connects, sends `line`, and resolves with what came back before the launcher closed the connection. */
 function probe(host: string, port: number, line: string): Promise<{ data: string; error: string | null }> {
@@ -147,7 +135,7 @@ describe('dnd px with ranks on two hosts', { skip }, () => {
     const port = await freePort(bridge());
     const pidfile = `${dir}/px0`;
     // rank 0 waits at the start, so the strangers come first
-    const { child, done } = pxSession(['-n', '2', '--host', 'h1:1,h2:1', '--history', `${dir}/hist2`], { ...env, DND_PX_ADDRESS: `${bridge()}:${port}`, ...faultEnv(`rank=0,at=start,do=sleep:3,pidfile=${pidfile}`) });
+    const { child, done } = background(['px', '-n', '2', '--host', 'h1:1,h2:1', '--history', `${dir}/hist2`], { ...env, DND_PX_ADDRESS: `${bridge()}:${port}`, ...faultEnv(`rank=0,at=start,do=sleep:3,pidfile=${pidfile}`) }, { stdin: 'pipe' });
     for (let i = 0; !existsSync(`${pidfile}.0`); i++) {
       assert.ok(i < 600, 'rank 0 started');
       await sleep(50);
@@ -156,7 +144,7 @@ describe('dnd px with ranks on two hosts', { skip }, () => {
     assert.equal(wrong.data, '', 'nothing is said to a wrong secret');
     const garbage = await probe(bridge(), port, 'GET / HTTP/1.0');
     assert.equal(garbage.data, '');
-    child.stdin.end('comm.host()\n');
+    child.stdin?.end('comm.host()\n');
     const r = await done;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[0\/2\] 'h1'\n\[1\/2\] 'h2'/);
@@ -170,7 +158,7 @@ describe('dnd px with ranks on two hosts', { skip }, () => {
   it('rank 0 unable to reach the launcher: one line, exit 3, no hang, nothing left on any host', async () => {
     // loopback as seen from h1 is h1's own: nothing listens there
     const t0 = Date.now();
-    const { child, done } = pxSession(['-n', '2', '--host', 'h1:1,h2:1', '--history', `${dir}/hist3`], { ...env, DND_PX_ADDRESS: '127.0.0.1' });
+    const { child, done } = background(['px', '-n', '2', '--host', 'h1:1,h2:1', '--history', `${dir}/hist3`], { ...env, DND_PX_ADDRESS: '127.0.0.1' }, { stdin: 'pipe' });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
     const r = await done; // stdin stays open: the session must end by itself
     clearTimeout(timer);
@@ -182,10 +170,10 @@ describe('dnd px with ranks on two hosts', { skip }, () => {
   });
 
   it('an address this machine does not have is exit 2 before anything starts', async () => {
-    const r = await pxSession(['-n', '2', '--host', 'h1:1,h2:1', '--address', '192.0.2.250:7000'], env).done;
+    const r = await background(['px', '-n', '2', '--host', 'h1:1,h2:1', '--address', '192.0.2.250:7000'], env, { stdin: 'pipe' }).done;
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^dnd: --address '192\.0\.2\.250:7000': dnd px cannot listen there \(not an address of this machine\)/);
-    const bad = await pxSession(['-n', '2', '--address', 'x:99999'], env).done;
+    const bad = await background(['px', '-n', '2', '--address', 'x:99999'], env, { stdin: 'pipe' }).done;
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /port '99999' is not 0\.\.65535/);
   });

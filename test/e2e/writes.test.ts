@@ -26,17 +26,9 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PYTHON, py, tempDir } from '../helpers/files.js';
 import { BIN, dnd, dndJson, faultEnv } from '../helpers/run.js';
+import { background } from '../helpers/procs.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 
-function background(args: string[], env: Record<string, string> = {}, cwd?: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
 
 async function waitFor(path: string, timeoutS = 30): Promise<void> {
   const t0 = Date.now();

@@ -59,10 +59,15 @@ export interface Finished {
  * Runs dnd in the background with a tag of its own; resolves with its exit status, output
  * and duration. `stdin: 'pipe'` keeps its input open for px sessions.
  */
-export function background(args: string[], env: Record<string, string> = {}, opts: { stdin?: 'pipe' | 'ignore'; cwd?: string } = {}) {
+export function background(args: string[], env: Record<string, string | undefined> = {}, opts: { stdin?: 'pipe' | 'ignore'; cwd?: string } = {}) {
   const t0 = performance.now();
-  const { tag, env: tagEnv } = jobTag();
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env, ...tagEnv }, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'], cwd: opts.cwd });
+  // the caller's tag, if it gave one, so that its own leftover checks find these processes
+  const given = env[TAG_VAR];
+  const { tag, env: tagEnv } = given ? { tag: given, env: {} } : jobTag();
+  // a variable given as undefined is taken away from the inherited environment
+  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env, ...tagEnv };
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  const child = spawn(process.execPath, [BIN, ...args], { env: merged as NodeJS.ProcessEnv, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'], cwd: opts.cwd });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
