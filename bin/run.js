@@ -31,4 +31,6 @@ try {
   if (plan.message && !(plan.code === 2 && rank > 0)) process.stderr.write(`dnd: ${plan.message}\n`);
   if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = plan.code;
+  // a failure on this rank alone (bad usage fails alike on every rank): end the others too
+  if (outerRank() && plan.code === 3) (await import('../dist/runtime/outer-abort.js')).abortOuterJob(3);
 }

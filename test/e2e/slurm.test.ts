@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { balancedLshapeMap } from '../../src/dnd/layout.js';
 import type { InfoReport } from '../../src/runtime/jobs/info.js';
@@ -115,6 +116,22 @@ describe('Slurm batch scripts, on a real Slurm', { skip }, () => {
     writeFileSync(direct, '#!/bin/bash\n#SBATCH --ntasks=2\nsrun dnd create randn 10,2\necho "srun exit $?"\n');
     const d = sbatch(direct, faultEnv('rank=1,at=op,do=throw'));
     assert.match(d.out, /srun exit 3/);
+  });
+
+  it('one task failing before MPI starts (its --out is locked by a live job) ends the whole step, not a hang', () => {
+    // the lock of another job that is alive: this test's own process
+    const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+    const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    writeFileSync(`${dir}/.held.h5.dnd-lock`, `${JSON.stringify({ host: hostname(), pid: process.pid, started, token: 'someone-else', since: new Date().toISOString() })}\n`);
+    // task 1 alone writes to the locked file (srun --multi-prog: a command per task)
+    writeFileSync(`${dir}/multi.conf`, `0 dnd create randn 10 --out ${dir}/free.h5\n1 dnd create randn 10 --out ${dir}/held.h5\n`);
+    const script = `${dir}/multi.sbatch`;
+    writeFileSync(script, `#!/bin/bash\n#SBATCH --ntasks=2\nsrun --multi-prog ${dir}/multi.conf\necho "srun exit $?"\n`);
+    const r = sbatch(script, {});
+    assert.equal(r.code, 0, `the batch script ended (a hang would time out): ${r.sbatch}`);
+    assert.match(r.out, /srun exit [1-9]/);
+    assert.match(r.err, /held\.h5 is being written by dnd on \S+, pid \d+/);
+    assert.ok(!existsSync(`${dir}/free.h5`), 'nothing written by the rank that was fine');
   });
 
   it('srun without MPI support is caught before MPI starts, with the --mpi option to try', () => {
