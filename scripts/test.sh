@@ -26,23 +26,22 @@ fi
 # time a watchdog or a kill, or depend on the memory left free. Everything else runs two
 # files at a time: most of a test's time is spent waiting for processes to start and end,
 # and two at a time took the rest from ~470 s to ~330 s here.
-alone='failures hosts lifeline memory px px-hosts slurm slurm-nodes'
+# The MPICH group (test/mpich) runs a second binding built against MPICH (build-mpich/:
+# the tests build it, a no-op when up to date, and select it with DND_NATIVE_DIR); Open
+# MPI in build/Release stays the default. It drives a terminal and kills ranks: alone too.
+alone='e2e/failures e2e/hosts e2e/lifeline e2e/memory e2e/px e2e/px-hosts e2e/slurm e2e/slurm-nodes mpich/core mpich/failures'
 together=()
-for f in test/unit/*.test.ts test/e2e/*.test.ts; do
-  name=$(basename "$f" .test.ts)
-  case " $alone " in *" $name "*) [ "${f#test/unit}" = "$f" ] && continue ;; esac
+for f in test/unit/*.test.ts test/e2e/*.test.ts test/mpich/*.test.ts; do
+  name=${f#test/}
+  name=${name%.test.ts}
+  case " $alone " in *" $name "*) continue ;; esac
   together+=("$f")
 done
-say "unit and end-to-end tests, two files at a time (node --test)"
+say "unit, end-to-end and MPICH tests, two files at a time (node --test)"
 node --import tsx --test --test-concurrency=2 "${together[@]}"
 
-say "end-to-end tests that need the machine alone, one at a time"
-node --import tsx --test --test-concurrency=1 $(for n in $alone; do echo "test/e2e/$n.test.ts"; done)
-
-say "MPICH: a second binding built against MPICH (build-mpich/), core set under Hydra"
-# the tests build it (scripts/build.sh --native-dir build-mpich, a no-op when up to date)
-# and select it with DND_NATIVE_DIR; Open MPI in build/Release stays the default
-node --import tsx --test --test-concurrency=1 test/mpich/*.test.ts
+say "tests that need the machine alone, one at a time"
+node --import tsx --test --test-concurrency=1 $(for n in $alone; do echo "test/$n.test.ts"; done)
 
 if [ "${DND_SKIP_BIG:-0}" = "1" ]; then
   say "big group skipped (DND_SKIP_BIG=1)"
