@@ -3,13 +3,17 @@
 #   bash scripts/setup.sh          MPI + parallel HDF5 + npm packages + build
 #   bash scripts/setup.sh --test   and what the tests need too (h5dump, h5py, Slurm + munge,
 #                                  iproute2 + util-linux + openssh for the simulated cluster)
+#   bash scripts/setup.sh --bench  the tests' packages and the benchmark's Python peer
+#                                  (Debian's mpi4py and MPI build of h5py: bench/py/peer.py)
 # System packages come from apt only when missing and only when we are root: a cluster
 # user with `module load openmpi hdf5` already has them and is never sent through apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
+want_bench=0
 [ "${1:-}" = "--test" ] && want_test=1
+[ "${1:-}" = "--bench" ] && want_test=1 && want_bench=1
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -45,6 +49,10 @@ if [ $want_test = 1 ]; then
   need mpich command -v mpiexec.mpich
   need libmpich-dev command -v mpicc.mpich
   need libhdf5-mpich-dev pkg-config --exists hdf5-mpich
+fi
+if [ $want_bench = 1 ]; then
+  need python3-mpi4py /usr/bin/python3 -c 'import mpi4py'
+  need python3-h5py-mpi sh -c 'ls /usr/lib/python3/dist-packages/h5py/_debian_h5py_mpi'
 fi
 
 # Debian switches the unsuffixed names (mpicc, mpiexec, h5pcc) between installed MPIs with
