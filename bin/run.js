@@ -32,5 +32,6 @@ try {
   if (process.env.DND_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = plan.code;
   // a failure on this rank alone (bad usage fails alike on every rank): end the others too
-  if (outerRank() && plan.code === 3) (await import('../dist/runtime/outer-abort.js')).abortOuterJob(3);
+  // (a world of one has nobody to end, and MPI_Abort would add its banner to the one line)
+  if ((outerRank()?.size ?? 1) > 1 && plan.code === 3) (await import('../dist/runtime/outer-abort.js')).abortOuterJob(3);
 }
