@@ -13,6 +13,7 @@ import type { JobSpec } from '../runtime/job.js';
 import { discardOutput, finishOutput, type OutputPlan } from '../runtime/output.js';
 import { colorLevel, makeChalk } from './color.js';
 import { formatJson, roundTimings } from './json.js';
+import { writeStdout } from '../runtime/stdout.js';
 import { usageError } from '../dnd/errors.js';
 import { checkSlots, launcherForHosts, resolveHosts, type HostPlacement } from '../runtime/hosts.js';
 import { saveTrace, type TracePlan } from './trace-out.js';
@@ -57,7 +58,7 @@ export abstract class DndCommand extends Command {
    * (see json.ts); never coloured. Its shape is the schema in schemas/ for the command.
    */
   override logJson(json: unknown): void {
-    process.stdout.write(`${formatJson(roundTimings(json))}\n`);
+    writeStdout(`${formatJson(roundTimings(json))}\n`);
   }
 
   /** A token for this job's temporary files: random, or the outer launcher's job id. */

@@ -238,17 +238,13 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
 
 /**
  * Runs an in-process job with its writes to stdout sent to stderr instead (`run --json`:
- * stdout is for the one JSON object). Restored when the job ends, before the JSON is printed.
+ * stdout is for the one JSON object).
  */
 async function withStdoutTo<T>(where: 'stdout' | 'stderr' | undefined, job: () => Promise<T>): Promise<T> {
-  if (where !== 'stderr') return job();
-  const write = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  try {
-    return await job();
-  } finally {
-    process.stdout.write = write;
-  }
+  // not restored: what the script left running (a timer, a stream) may print after it
+  // returned; dnd's report goes out through stdout.ts's writeStdout
+  if (where === 'stderr') process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  return job();
 }
 
 /** Splits a stream into lines; a last line without its newline is delivered too. */

@@ -15,6 +15,9 @@ const dir = tempDir();
 const script = `${dir}/show.mjs`;
 // util.inspect colours numbers and strings whenever the console thinks it may
 writeFileSync(script, "console.log({ rank, n: 42, s: 'text' });\nprocess.stdout.write(`last of ${rank}`);\n");
+// output that comes after the script returned (a timer it left): still not on stdout
+const late = `${dir}/late.mjs`;
+writeFileSync(late, "setTimeout(() => console.log('printed late'), 200);\n");
 
 describe('dnd run: output and colour', () => {
   for (const n of [1, 2, 3]) {
@@ -45,6 +48,13 @@ describe('dnd run: output and colour', () => {
       assert.doesNotMatch(both.stderr, /Warning/);
     });
   }
+
+  it('-n 1 --json: what a script prints after it returned goes to stderr too', () => {
+    const r = dnd(['run', late, '-n', '1', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { nprocs: number }).nprocs, 1);
+    assert.match(r.stderr, /printed late/);
+  });
 
   it('NO_COLOR with FORCE_COLOR: no Node warning from the CLI itself either', () => {
     const r = dnd(['--version'], { env: { FORCE_COLOR: '3', NO_COLOR: '1' } });
