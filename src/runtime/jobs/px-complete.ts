@@ -6,8 +6,10 @@
  * Completing must never run code: a getter such as `a.lshapeMap` is a collective, and
  * calling it on rank 0 alone would leave it waiting for the others forever. So a chain
  * `a.b.c` is followed only through data properties; at a getter (or anything unknown)
- * there is nothing to offer. Listing property names calls nothing.
+ * there is nothing to offer. Listing property names calls nothing, except on a Proxy,
+ * whose traps are code: a Proxy is not looked into.
  */
+import { types } from 'node:util';
 import { Script, type Context } from 'node:vm';
 
 const KEYWORDS = ['await', 'async', 'break', 'case', 'catch', 'class', 'const', 'continue', 'delete', 'do', 'else', 'false', 'finally', 'for', 'function', 'if', 'in', 'instanceof', 'let', 'new', 'null', 'return', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'undefined', 'var', 'void', 'while', 'yield'];
@@ -17,7 +19,7 @@ const IDENT = /^[A-Za-z_$][\w$]*$/;
 function propertyNames(value: unknown): string[] {
   const names = new Set<string>();
   let o: unknown = value !== null && (typeof value === 'object' || typeof value === 'function') ? value : Object(value);
-  for (let depth = 0; o && depth < 20; depth++) {
+  for (let depth = 0; o && depth < 20 && !types.isProxy(o); depth++) {
     for (const n of Object.getOwnPropertyNames(o)) if (IDENT.test(n) && n !== 'constructor' && !n.startsWith('__')) names.add(n);
     o = Object.getPrototypeOf(o);
   }
@@ -28,6 +30,7 @@ function propertyNames(value: unknown): string[] {
 function dataProperty(o: unknown, name: string): { value: unknown } | null {
   let at: unknown = o !== null && (typeof o === 'object' || typeof o === 'function') ? o : Object(o);
   for (let depth = 0; at && depth < 50; depth++) {
+    if (types.isProxy(at)) return null;
     const d = Object.getOwnPropertyDescriptor(at, name);
     if (d) return 'value' in d ? { value: d.value } : null;
     at = Object.getPrototypeOf(at);
