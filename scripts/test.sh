@@ -25,7 +25,7 @@ fi
 # of each at a time: slurm-up.sh restarts the daemons), drive a terminal with timed keys,
 # time a watchdog or a kill, or depend on the memory left free. Everything else runs two
 # files at a time: most of a test's time is spent waiting for processes to start and end,
-# and so the unit and end-to-end files took 330 s + 281 s (alone) here, against 767 s one at a time.
+# and so these files (MPICH group included) took 330 s + 281 s alone here, against 839 s one at a time.
 # The MPICH group (test/mpich) runs a second binding built against MPICH (build-mpich/:
 # the tests build it, a no-op when up to date, and select it with DND_NATIVE_DIR); Open
 # MPI in build/Release stays the default. It drives a terminal and kills ranks: alone too.
