@@ -87,6 +87,8 @@ export interface JobEnvelope {
   color: boolean;
   /** rank 0 announces phases for the launcher's progress line */
   progress?: boolean;
+  /** HDF5 transfers and the random fill in pieces of this many bytes per rank (progress.ts) */
+  pieceBytes?: number;
   /** started by dnd's launcher: watch the link to it and end the job when it is gone (link.ts) */
   link?: boolean;
   /** user scripts: report waits in MPI longer than this many seconds (watchdog.ts) */

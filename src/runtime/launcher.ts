@@ -29,7 +29,7 @@ import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
 import { srunMpiPlugin } from './slurm.js';
 import { checkSlots } from './slots.js';
 import { guardInProcessOutput } from './interrupt.js';
-import { ProgressLine, setProgressSink, watchJobWork, type ProgressEvent } from './progress.js';
+import { pieceSizeFor, ProgressLine, setProgressSink, watchJobWork, type ProgressEvent } from './progress.js';
 import { describeDeadlock, type WaitRecord } from './deadlock.js';
 import { explainMpiexecFailure } from './mpi-errors.js';
 import { usageError } from '../dnd/errors.js';
@@ -222,7 +222,7 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   const unguard = guardInProcessOutput(envelope.job); // no temporary file left on a signal
   const line = envelope.progress ? new ProgressLine(process.stderr) : null;
   if (line) setProgressSink((e) => line.update(e));
-  watchJobWork(Boolean(envelope.progress), 0);
+  watchJobWork(envelope.pieceBytes ?? 0, Boolean(envelope.progress), 0);
   try {
     // loaded here, not at the top: a launcher that starts ranks needs none of the job code
     const { runRank } = await import('./lifecycle.js');
@@ -231,7 +231,7 @@ export async function runInProcess<T>(envelope: JobEnvelope): Promise<T> {
   } finally {
     line?.stop();
     setProgressSink(null);
-    watchJobWork(false, 0, {});
+    watchJobWork(0, false, 0);
     unguard();
   }
 }
@@ -280,6 +280,8 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const envelope = makeEnvelope(job, opts.nprocs, opts.color);
   // a progress line only for a person watching: stderr is a terminal, not an interactive session
   envelope.progress = Boolean(process.stderr.isTTY) && !opts.interactive;
+  const piece = pieceSizeFor(envelope.progress, env);
+  if (piece) envelope.pieceBytes = piece;
   if (opts.trace) envelope.trace = true;
   const t0 = performance.now();
   if (decision.launcher === 'none') {

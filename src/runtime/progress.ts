@@ -45,13 +45,18 @@ export function setProgressSink(f: ((e: ProgressEvent) => void) | null, now?: ()
 }
 
 /**
- * Pieces on every rank (the same size everywhere: transfers in pieces are collective),
- * reported on rank 0. `DND_PIECE_BYTES` sets the size even with nobody watching (tests,
- * tuning); otherwise pieces only when progress is shown.
+ * The piece size of a job, decided once on the launcher and sent to every rank in the job
+ * envelope: transfers in pieces are collective, so every rank must cut alike, and an
+ * environment variable may not reach ranks on other hosts. `DND_PIECE_BYTES` sets it even
+ * with nobody watching (tests, tuning); otherwise pieces only when progress is shown.
  */
-export function watchJobWork(progress: boolean, rank: number, env: NodeJS.ProcessEnv = process.env): void {
+export function pieceSizeFor(progress: boolean, env: NodeJS.ProcessEnv = process.env): number {
   const forced = Number(env.DND_PIECE_BYTES);
-  const piece = Number.isInteger(forced) && forced > 0 ? forced : progress ? WATCHED_PIECE_BYTES : 0;
+  return Number.isInteger(forced) && forced > 0 ? forced : progress ? WATCHED_PIECE_BYTES : 0;
+}
+
+/** Pieces of `piece` bytes on this rank (0: one call per transfer), reported on rank 0 when shown. */
+export function watchJobWork(piece: number, progress: boolean, rank: number): void {
   if (!piece) return watchWork(null);
   let last = 0;
   const report =

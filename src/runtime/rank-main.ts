@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     if (envelope.progress && rank === 0) {
       setProgressSink((e) => process.stdout.write(formatRecord(token, 'progress', e)));
     }
-    watchJobWork(Boolean(envelope.progress), rank);
+    watchJobWork(envelope.pieceBytes ?? 0, Boolean(envelope.progress), rank);
     const result = await runRank(envelope, reporting);
     if (result !== null && result !== undefined) {
       process.stdout.write(formatRecord(token, 'result', result));
