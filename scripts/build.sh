@@ -60,6 +60,8 @@ if [ ! -f $stamp ] || [ -n "$(find src bin scripts package.json tsconfig.json ts
   rm -rf dist.old
   say "rank program bundle (dist/rank)"
   node scripts/bundle-rank.mjs
+  say "data commands bundled (dist/commands)"
+  node scripts/bundle-commands.mjs
   say "oclif manifest and man pages"
   node scripts/gen-manifest.mjs
   node scripts/gen-man.mjs

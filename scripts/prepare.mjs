@@ -30,6 +30,7 @@ run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig
 rmSync(`${root}dist`, { recursive: true, force: true });
 renameSync(`${root}dist.new`, `${root}dist`);
 run(process.execPath, ['scripts/bundle-rank.mjs']);
+run(process.execPath, ['scripts/bundle-commands.mjs']);
 run(process.execPath, ['scripts/gen-manifest.mjs']);
 run(process.execPath, ['scripts/gen-man.mjs']);
 writeFileSync(stamp, '');

@@ -6,6 +6,8 @@
  *   before any data moves; the CLI exits 2.
  * - `job`: something failed while ranks were working (MPI, HDF5, a rank died); exit 3.
  */
+import { brand } from './brand.js';
+
 export type DndErrorTag = 'usage' | 'job';
 
 export class DndError extends Error {
@@ -16,6 +18,7 @@ export class DndError extends Error {
     this.tag = tag;
   }
 }
+brand(DndError, 'dnd.DndError');
 
 /** Bad input: says what was wrong and what is allowed. */
 export function usageError(message: string): DndError {

@@ -167,8 +167,15 @@ MPI_Datatype ElementType(napi_typedarray_type t, size_t* elsize) {
 
 static Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int init = 0, provided = 0;
+  int init = 0, fin = 0, provided = 0;
   MPI_Initialized(&init);
+  MPI_Finalized(&fin);
+  if (fin) {
+    // said here, not only by the caller's own flag: every copy of dnd's modules in this
+    // process (a bundled command and dist/, see src/dnd/brand.ts) shares this one MPI
+    Napi::Error::New(env, "MPI was already finalized in this process").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   if (!init) {
     // FUNNELED is enough: only the main JS thread calls MPI.
     if (!CheckMpi(env, MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread"))

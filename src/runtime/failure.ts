@@ -3,6 +3,7 @@
  * message the user reads. Used by the rank program and by outer-launched ranks.
  */
 import type { RankFailure } from './job.js';
+import { brand } from '../dnd/brand.js';
 
 export function failureOf(e: unknown, rank: number, host?: string): RankFailure {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -27,6 +28,7 @@ export class JobError extends Error {
     this.reported = reported;
   }
 }
+brand(JobError, 'dnd.JobError');
 
 /** The job was interrupted by a signal: exit 128 + its number (130 for SIGINT, 143 SIGTERM, 129 SIGHUP). */
 export class InterruptedError extends Error {
@@ -37,3 +39,4 @@ export class InterruptedError extends Error {
     this.signal = signal;
   }
 }
+brand(InterruptedError, 'dnd.InterruptedError');

@@ -35,9 +35,11 @@ import { explainMpiexecFailure } from './mpi-errors.js';
 import { usageError } from '../dnd/errors.js';
 import { stamp } from './timing.js';
 
-export const RANK_SCRIPT = fileURLToPath(new URL('./rank.js', import.meta.url));
+// from the package root: this module also runs bundled into a command (dist/commands/,
+// scripts/bundle-commands.mjs), always two levels below the root
+export const RANK_SCRIPT = fileURLToPath(new URL('../../dist/runtime/rank.js', import.meta.url));
 /** The same program bundled into one file by the build (scripts/bundle-rank.mjs). */
-export const RANK_BUNDLE = fileURLToPath(new URL('../rank/rank.js', import.meta.url));
+export const RANK_BUNDLE = fileURLToPath(new URL('../../dist/rank/rank.js', import.meta.url));
 
 /**
  * The program the ranks run: the bundle, which starts faster (one file instead of ~60
@@ -194,24 +196,23 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 
 /**
  * Whether a one-rank job can run without MPI (a world of one in JS, dnd/solo.ts): it
- * touches no file (HDF5's MPI-IO driver needs MPI), is not doctor's MPI check (hello),
- * runs no user script (a script may call anything of MPI) and records no trace (whose
- * phases include MPI_Init). Its output is the same (test/e2e/solo.test.ts); what it
- * saves is MPI's start and end as a singleton, ~140 ms here (bench/RESULTS.md).
- * DND_SOLO=0 runs such jobs under MPI as before.
+ * writes no file (parallel HDF5 writes, with their durable flush, go through MPI-IO;
+ * reads of a world of one use HDF5's POSIX driver instead, dnd/io.ts), is not doctor's
+ * MPI check (hello), runs no user script (a script may call anything of MPI) and records
+ * no trace (whose phases include MPI_Init). Its output is the same
+ * (test/e2e/solo.test.ts); what it saves is MPI's start and end as a singleton, ~140 ms
+ * here (bench/RESULTS.md). DND_SOLO=0 runs such jobs under MPI as before.
  */
 export function soloEligible(job: JobSpec, trace: boolean, env: Env = process.env): boolean {
   if (trace || env.DND_SOLO === '0') return false;
   switch (job.op) {
     case 'chunk':
+    case 'info':
       return true;
     case 'create':
-      return !job.out;
-    case 'info':
-      return job.source.type === 'generator';
     case 'resplit':
     case 'redistribute':
-      return job.source.type === 'generator' && !job.out;
+      return !job.out;
     default:
       return false;
   }

@@ -13,15 +13,18 @@ import { fileURLToPath } from 'node:url';
 
 const on = Boolean(process.env.DND_TIMING);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-let first = true;
+/** set once this process wrote its first line: a registered symbol, shared by every copy of
+ * this module (a bundled command holds its own, bin/run.js imports dist's) */
+const STARTED = Symbol.for('dnd.timing.started');
 
 /** One step of this process, e.g. stamp('rank', 'MPI up'). */
 export function stamp(role: 'cli' | 'rank', step: string): void {
   if (!on) return;
   const line = (ms: number, what: string) => `dnd-timing ${process.pid} ${role} ${ms.toFixed(3)} ${what}\n`;
   let text = '';
-  if (first) {
-    first = false;
+  const g = globalThis as Record<symbol, boolean | undefined>;
+  if (!g[STARTED]) {
+    g[STARTED] = true;
     text += line(performance.timeOrigin, `process start ${relative(root, process.argv[1] ?? '')}`);
   }
   text += line(performance.timeOrigin + performance.now(), step);

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fromWire } from '../../src/dnd/wire.js';
@@ -155,5 +155,40 @@ describe('DND_TIMING: where a launch spends its time', () => {
     assert.match(r.stdout, /ranks 2 rows 3,3/);
     const starts = steps(r.stderr).filter((s) => s.role === 'rank' && s.step.startsWith('process start'));
     assert.deepEqual(starts.map((s) => s.step), ['process start dist/runtime/rank.js', 'process start dist/runtime/rank.js']);
+  });
+});
+
+describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
+  const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
+
+  it('each is one file: no module of dist/ imported but the user-script jobs', () => {
+    for (const c of COMMANDS) {
+      const text = readFileSync(`${ROOT}dist/commands/${c}.js`, 'utf8');
+      const relative = [...text.matchAll(/(?:from|import\()\s*["'](\.[^"']+)["']/g)].map((m) => m[1]);
+      assert.deepEqual([...new Set(relative)].filter((p) => !/^\.\.\/runtime\/(jobs\/run|jobs\/px|watchdog)\.js$/.test(p)), [], `${c}: ${relative.join(' ')}`);
+      assert.ok(!existsSync(`${ROOT}dist/commands/${c}.js.map`), `${c}: a stale source map of the unbundled file`);
+    }
+  });
+
+  it('their errors keep their exit codes and one-line messages: usage 2 before any job, a rank failure 3', () => {
+    const usage = dnd(['create', 'randn', '7,4,3', '--split', '5', '-n', '2']);
+    assert.equal(usage.code, 2);
+    assert.equal(usage.stderr, 'dnd: axis 5 is out of range for 3-D shape: expected -3..2 or none\n');
+    const missing = dnd(['resplit', join(tempDir(), 'none.h5'), '--axis', '1', '-n', '2']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^dnd: .*none\.h5: no such file\n$/);
+    const rank = dnd(['create', 'zeros', '8', '-n', '2'], { env: faultEnv('rank=1,at=op,do=throw') });
+    assert.equal(rank.code, 3, rank.stderr);
+    assert.match(rank.stderr, /^dnd: rank 1\b/m);
+  });
+
+  it('-n 1 in-process and -n 2 under mpiexec: the bundled command starts the bundled rank program', () => {
+    for (const n of ['1', '2']) {
+      const r = dnd(['create', 'arange', '10,3', '-n', n, '--checksum', '--json'], { env: { DND_TIMING: '1' } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).nprocs, Number(n));
+      const starts = steps(r.stderr).filter((s) => s.role === 'rank' && s.step.startsWith('process start'));
+      assert.deepEqual(starts.map((s) => s.step), n === '1' ? [] : ['process start dist/rank/rank.js', 'process start dist/rank/rank.js']);
+    }
   });
 });
