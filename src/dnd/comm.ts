@@ -25,9 +25,12 @@ export class Comm {
   readonly size: number;
   /** the native binding; exposed for the library's own data movers (resplit, io) */
   readonly native: NativeBinding;
+  /** a world of one without MPI (solo.ts): files are then opened without MPI-IO (io.ts) */
+  readonly solo: boolean;
 
-  private constructor(native: NativeBinding) {
+  private constructor(native: NativeBinding, solo = false) {
     this.native = native;
+    this.solo = solo;
     this.rank = native.rank();
     this.size = native.size();
   }
@@ -75,7 +78,7 @@ export class Comm {
    */
   static solo(): Comm {
     if (Comm.worldComm) throw usageError('MPI was already started in this process: a world of one without MPI cannot follow it');
-    Comm.worldComm = new Comm(soloBinding(loadNative()));
+    Comm.worldComm = new Comm(soloBinding(loadNative()), true);
     return Comm.worldComm;
   }
 

@@ -104,7 +104,10 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   // collective call must not enter another one (the others are still in the first:
   // that is a deadlock). A failure here is fatal for the job; the caller aborts it.
   let t0 = recorder.on ? recorder.now() : -1;
-  const fid = native.h5Open(mpioName(file), 'r', true);
+  // a world of one without MPI (a one-rank job, runtime/launcher.ts) reads through HDF5's
+  // POSIX driver: the same bytes, without MPI-IO, which needs MPI_Init
+  const parallel = !comm.solo;
+  const fid = parallel ? native.h5Open(mpioName(file), 'r', true) : native.h5Open(file, 'r', false);
   if (t0 >= 0) recorder.collective('H5Fopen', t0, { bytes: 0, pattern: 'io' });
   const info = native.h5Describe(fid, dataset);
   if (!info) throw new DndError('job', `${file} has no dataset ${dataset}`);
@@ -125,7 +128,7 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   else if (numel(info.shape) > 0) {
     // the largest block is rank 0's (chunk() gives the extra rows to the first ranks)
     const largest = numel(chunk(info.shape, split, 0, comm.size).lshape) * itemsize(dtype);
-    inPieces(larray, ch.lshape, ch.slices.map((s) => s[0]), largest, (part, start, count) => native.h5Read(fid, info.path, part, dtype, start, count, info.allocated === 'all'));
+    inPieces(larray, ch.lshape, ch.slices.map((s) => s[0]), largest, (part, start, count) => native.h5Read(fid, info.path, part, dtype, start, count, parallel && info.allocated === 'all'));
   }
   if (t0 >= 0) recorder.collective('H5Dread', t0, { bytes: 0, recv_bytes: larray.byteLength, pattern: 'io' });
   if (info.allocated !== 'none') bytesRead += larray.byteLength;

@@ -1,17 +1,18 @@
 /**
- * One-rank jobs that touch no file run without MPI (src/dnd/solo.ts, chosen in
+ * One-rank jobs that write no file run without MPI (src/dnd/solo.ts, chosen in
  * src/runtime/launcher.ts): the output must be the one MPI gives, the same --json, the
  * same table (host column included), the same failures; and MPI must really not start
- * (as a singleton, Open MPI's MPI_Init forks its helper daemon: a child of dnd).
+ * (as a singleton, Open MPI's MPI_Init forks its helper daemon: a child of dnd). Files
+ * are read through HDF5's POSIX driver then (src/dnd/io.ts), with the same values.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, dnd, faultEnv } from '../helpers/run.js';
-import { tempDir } from '../helpers/files.js';
+import { py, tempDir } from '../helpers/files.js';
 
 const MPI = { DND_SOLO: '0' };
 
@@ -82,6 +83,53 @@ describe('-n 1 without MPI: the same output as under MPI', () => {
   });
 });
 
+describe('-n 1 reads of HDF5 files without MPI (HDF5\'s POSIX driver): the same output as MPI-IO', () => {
+  const dir = tempDir();
+  // a name MPI-IO would take for a driver prefix (a:b) and with a space: opened as it is
+  const file = join(dir, 'solo reads:a.h5');
+  py('make_solo_reads.py', [file]);
+  const READS: string[][] = [
+    ['info', `${file}:/f32`, '--stats', '--checksum'],
+    ['info', `${file}:/f32`],
+    ['info', `${file}:/c64`, '--checksum', '--split', '1'],
+    ['info', `${file}:/i64`, '--checksum', '--split', 'none'],
+    ['info', `${file}:/empty`, '--stats', '--checksum'],
+    ['info', `${file}:/never`, '--stats', '--checksum'],
+    ['info', `${file}:/partial`, '--stats', '--checksum'],
+    ['info', `${file}:/g/x`, '--checksum'],
+    ['resplit', `${file}:/c64`, '--axis', '1', '--checksum'],
+    ['resplit', `${file}:/partial`, '--axis', 'none', '--checksum'],
+    ['redistribute', `${file}:/f32`, '--target', '6', '--checksum'],
+  ];
+
+  it('--json identical to DND_SOLO=0 and to --launcher mpiexec; the values are the file\'s', () => {
+    for (const args of READS) {
+      const solo = dnd([...args, '-n', '1', '--json']);
+      const mpi = dnd([...args, '-n', '1', '--json'], { env: MPI });
+      const launched = dnd([...args, '-n', '1', '--launcher', 'mpiexec', '--json']);
+      for (const r of [solo, mpi, launched]) assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.deepEqual(stable(solo.stdout), stable(mpi.stdout), args.join(' '));
+      assert.deepEqual(stable(solo.stdout), stable(launched.stdout), args.join(' '));
+    }
+    // against the values themselves, not only against the MPI run: the fill value of the
+    // never-written dataset and of the missing chunks, non-finite values counted
+    const never = JSON.parse(dnd(['info', `${file}:/never`, '-n', '1', '--stats', '--json']).stdout) as { stats: { min: number; max: number } };
+    assert.deepEqual([never.stats.min, never.stats.max], [1.5, 1.5]);
+    const partial = JSON.parse(dnd(['info', `${file}:/partial`, '-n', '1', '--stats', '--json']).stdout) as { stats: { min: number; max: number } };
+    assert.deepEqual([partial.stats.min, partial.stats.max], [-2, 9]);
+  });
+
+  it('a missing dataset, or a file that is not HDF5: the same refusal', () => {
+    writeFileSync(join(dir, 'not.h5'), 'plain text, not HDF5\n');
+    for (const args of [['info', `${file}:/nope`], ['resplit', `${join(dir, 'not.h5')}:/x`, '--axis', '1']]) {
+      const solo = dnd([...args, '-n', '1']);
+      const mpi = dnd([...args, '-n', '1'], { env: MPI });
+      assert.notEqual(solo.code, 0);
+      assert.deepEqual([solo.code, solo.stderr, solo.stdout], [mpi.code, mpi.stderr, mpi.stdout]);
+    }
+  });
+});
+
 /** The child processes of pid (Linux: /proc/PID/task/TID/children). */
 function children(pid: number): number[] {
   const out: number[] = [];
@@ -111,6 +159,13 @@ describe('-n 1 without MPI: MPI does not start', () => {
   it('create -n 1: no MPI helper daemon under dnd; with DND_SOLO=0 there is one', async () => {
     assert.deepEqual(await childrenWhilePaused(['create', 'ones', '4,2'], 'start', {}), []);
     assert.ok((await childrenWhilePaused(['create', 'ones', '4,2'], 'start', MPI)).length > 0, 'MPI_Init as a singleton starts a daemon');
+  });
+
+  it('resplit of a file -n 1, paused after the read: no MPI helper daemon either (HDF5\'s POSIX driver)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'r.h5');
+    py('make_solo_reads.py', [file]);
+    assert.deepEqual(await childrenWhilePaused(['resplit', `${file}:/f32`, '--axis', '1', '--checksum'], 'op', {}), []);
   });
 
   it('a job that writes a file still runs under MPI (HDF5 MPI-IO), and its file is right', async () => {
