@@ -1,9 +1,15 @@
 // Launch figure: `dnd create randn 7,4,3 --split 0 -n N` end to end, against its floor:
 // CLI start alone (`dnd --version`) plus a bare MPI hello in C with the same N. Then the
 // same command with DND_TIMING (src/runtime/timing.ts) to say where each millisecond goes:
-// the steps of the launcher and of the slowest rank, medians over the runs.
+// the steps of the launcher and of the slowest rank, medians over the runs. Beside them, the
+// least a job of Node ranks can take: `mpiexec -n N node` of a program that only loads dnd's
+// binding and does MPI_Init, a barrier and MPI_Finalize (Node's own start, N times on the
+// cores there are, which no C rank pays).
 import { spawnSync } from 'node:child_process';
-import { BIN, compileC, measure, median, mpiEnv, timeProcess } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import { BIN, ROOT, compileC, measure, median, mpiEnv, timeProcess } from './lib.mjs';
+
+const BINDING = `${ROOT}${process.env.DND_NATIVE_DIR ?? 'build/Release'}/mpi_napi.node`;
 
 // the critical path of a launch, each segment ending at a step: [name, role, step]; a rank
 // step is taken at its slowest rank (the job waits for the last one)
@@ -66,13 +72,18 @@ export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
     const dnd = measure(runs, () => timeProcess(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
     const mpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), hello]).seconds);
     const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), process.execPath, '-e', '0']).seconds);
+    const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), process.execPath, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`]).seconds) : null;
     const floor = cli.median + mpi.median;
     rows.push({
       figure: `launch create randn 7,4,3 -n ${n}`,
       unit: 's',
       dnd,
       floor: { what: 'dnd --version + mpiexec C hello', median: floor, parts: { cli: cli.median, mpi_hello: mpi.median } },
-      also: { 'mpiexec node -e 0': nodeMpi.median, 'node -e 0': nodeStart.median },
+      also: {
+        'mpiexec node -e 0': nodeMpi.median,
+        'node -e 0': nodeStart.median,
+        ...(nodeHello ? { 'mpiexec node MPI hello': nodeHello.median, least_ratio: (cli.median + nodeHello.median) / floor } : {}),
+      },
       breakdown_ms: launchBreakdown(n, runs),
       ratio: dnd.median / floor,
       goal: '<= 1.3x',

@@ -7,12 +7,13 @@
 // imports dnd's library from dist/, and a second copy of the library would be a second MPI
 // world —, doctor and the trace commands (rarely on a path where start-up counts).
 // A bundled command holds its own copies of dnd's error classes; bin/run.js recognises them
-// anyway (src/dnd/brand.ts). Packages (node_modules) stay outside, and so do the user
-// scripts' jobs and their watchdog, as in scripts/bundle-rank.mjs. The bundle sits where
+// anyway (src/dnd/brand.ts). Packages and the user scripts' jobs stay outside
+// (scripts/bundle-options.mjs). The bundle sits where
 // the command was, two levels below the package root, so paths built from
 // import.meta.url (the binding's, src/native/index.ts) still resolve. Run by
 // scripts/build.sh and scripts/prepare.mjs after tsc, before the manifest is written.
 import { renameSync, rmSync } from 'node:fs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const BUNDLED_COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 
@@ -20,25 +21,7 @@ const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
 const stage = `${root}dist/.commands-bundle`;
 rmSync(stage, { recursive: true, force: true });
-await build({
-  entryPoints: Object.fromEntries(BUNDLED_COMMANDS.map((c) => [c, `${root}dist/commands/${c}.js`])),
-  outdir: stage,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  plugins: [
-    {
-      name: 'user-script-jobs-outside',
-      setup(b) {
-        // from dist/runtime/*.js these are ./jobs/run.js …; the bundle lives in dist/commands/
-        b.onResolve({ filter: /^\.\/(jobs\/run|jobs\/px|watchdog)\.js$/ }, (a) => ({ path: `../runtime/${a.path.slice(2)}`, external: true }));
-      },
-    },
-  ],
-  logLevel: 'warning',
-});
+await build(bundleOptions(Object.fromEntries(BUNDLED_COMMANDS.map((c) => [c, `${root}dist/commands/${c}.js`])), stage));
 for (const c of BUNDLED_COMMANDS) {
   renameSync(`${stage}/${c}.js`, `${root}dist/commands/${c}.js`);
   rmSync(`${root}dist/commands/${c}.js.map`, { force: true }); // tsc's map describes the old file

@@ -13,25 +13,9 @@
 // dist/<dir>/ module, so `new URL('../../', import.meta.url)` (src/native/index.ts) still
 // finds the root. Run by scripts/build.sh and scripts/prepare.mjs after tsc.
 import { rmSync } from 'node:fs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
 rmSync(`${root}dist/rank`, { recursive: true, force: true });
-await build({
-  entryPoints: { rank: `${root}dist/runtime/rank.js` },
-  outdir: `${root}dist/rank`,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  plugins: [
-    {
-      name: 'user-script-jobs-outside',
-      setup(b) {
-        b.onResolve({ filter: /^\.\/(jobs\/run|jobs\/px|watchdog)\.js$/ }, (a) => ({ path: `../runtime/${a.path.slice(2)}`, external: true }));
-      },
-    },
-  ],
-  logLevel: 'warning',
-});
+await build(bundleOptions({ rank: `${root}dist/runtime/rank.js` }, `${root}dist/rank`));

@@ -22,6 +22,16 @@ function stable(json: string): unknown {
   return JSON.parse(json, (k, x: unknown) => (varying.has(k) ? undefined : x));
 }
 
+/** -n 1 --json without MPI, in-process under MPI (DND_SOLO=0) and under mpiexec: the same report. */
+function sameJsonAsMpi(args: string[]): void {
+  const solo = dnd([...args, '-n', '1', '--json']);
+  const mpi = dnd([...args, '-n', '1', '--json'], { env: MPI });
+  const launched = dnd([...args, '-n', '1', '--launcher', 'mpiexec', '--json']);
+  for (const r of [solo, mpi, launched]) assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  assert.deepEqual(stable(solo.stdout), stable(mpi.stdout), args.join(' '));
+  assert.deepEqual(stable(solo.stdout), stable(launched.stdout), args.join(' '));
+}
+
 const JOBS: string[][] = [
   ['create', 'randn', '7,4,3', '--checksum'],
   ['create', 'rand', '3,0,2', '--split', '1', '--dtype', 'float64'],
@@ -39,14 +49,7 @@ const JOBS: string[][] = [
 
 describe('-n 1 without MPI: the same output as under MPI', () => {
   it('--json: identical to DND_SOLO=0 (in-process under MPI) and to --launcher mpiexec', () => {
-    for (const args of JOBS) {
-      const solo = dnd([...args, '-n', '1', '--json']);
-      const mpi = dnd([...args, '-n', '1', '--json'], { env: MPI });
-      const launched = dnd([...args, '-n', '1', '--launcher', 'mpiexec', '--json']);
-      for (const r of [solo, mpi, launched]) assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-      assert.deepEqual(stable(solo.stdout), stable(mpi.stdout), args.join(' '));
-      assert.deepEqual(stable(solo.stdout), stable(launched.stdout), args.join(' '));
-    }
+    for (const args of JOBS) sameJsonAsMpi(args);
   });
 
   it('the table (host column, layout, fingerprint) is the same but for the time line', () => {
@@ -103,14 +106,7 @@ describe('-n 1 reads of HDF5 files without MPI (HDF5\'s POSIX driver): the same 
   ];
 
   it('--json identical to DND_SOLO=0 and to --launcher mpiexec; the values are the file\'s', () => {
-    for (const args of READS) {
-      const solo = dnd([...args, '-n', '1', '--json']);
-      const mpi = dnd([...args, '-n', '1', '--json'], { env: MPI });
-      const launched = dnd([...args, '-n', '1', '--launcher', 'mpiexec', '--json']);
-      for (const r of [solo, mpi, launched]) assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-      assert.deepEqual(stable(solo.stdout), stable(mpi.stdout), args.join(' '));
-      assert.deepEqual(stable(solo.stdout), stable(launched.stdout), args.join(' '));
-    }
+    for (const args of READS) sameJsonAsMpi(args);
     // against the values themselves, not only against the MPI run: the fill value of the
     // never-written dataset and of the missing chunks, non-finite values counted
     const never = JSON.parse(dnd(['info', `${file}:/never`, '-n', '1', '--stats', '--json']).stdout) as { stats: { min: number; max: number } };
