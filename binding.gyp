@@ -35,6 +35,7 @@
         "src/native/errors.cc",
         "src/native/hdf5.cc",
         "src/native/hdf5-tree.cc",
+        "src/native/hdf5-map.cc",
         "src/native/interrupt.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags)"],

@@ -12,6 +12,7 @@ import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
 import { pieceBytes, pieceCount, rowRuns, workDone } from './pieces.js';
 import { recorder } from './trace.js';
+import { mapLoad } from './io-map.js';
 
 export type DatasetInfo = H5DatasetInfo;
 
@@ -91,6 +92,12 @@ export interface LoadOptions {
   /** read as this dtype (HDF5 converts while reading, as h5py's `astype`); default: the stored one */
   dtype?: Dtype;
   comm?: Comm;
+  /**
+   * The caller only reads the values: each block may then be a private mapping of the file
+   * (io-map.ts), which costs no fresh memory and no copy. Writes to it stay in this
+   * process; changes another program makes to the file in place afterwards may show.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -99,6 +106,14 @@ export interface LoadOptions {
  */
 export function load(file: string, dataset: string, opts: LoadOptions = {}): DNDarray {
   const comm = opts.comm ?? Comm.world();
+  if (opts.readOnly) {
+    const mapped = mapLoad(file, dataset, opts, comm);
+    if (mapped) {
+      bytesRead += mapped.lnbytes;
+      workDone(mapped.lnbytes, mapped.lnbytes);
+      return mapped;
+    }
+  }
   const native = loadH5();
   // No try/finally: closing is collective, and a rank that failed in the middle of a
   // collective call must not enter another one (the others are still in the first:

@@ -26,6 +26,10 @@ Napi::Object DescribeDataset(const Napi::Env& env, hid_t ds, const std::string& 
 // The attributes of an open object, in name order: name (bytes), type, shape, value.
 Napi::Array DescribeAttributes(const Napi::Env& env, hid_t obj);
 
+// Memory type of a dnd dtype name; caller closes it. -1 when unknown.
+hid_t MemType(const std::string& d);
+
 void InitHdf5Tree(Napi::Env env, Napi::Object exports);
+void InitHdf5Map(Napi::Env env, Napi::Object exports);
 
 }  // namespace mpinapi

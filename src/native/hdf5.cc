@@ -634,6 +634,7 @@ void InitHdf5(Napi::Env env, Napi::Object exports) {
   exports.Set("h5Links", Napi::Function::New(env, H5Links));
   exports.Set("h5Describe", Napi::Function::New(env, H5Describe));
   InitHdf5Tree(env, exports);
+  InitHdf5Map(env, exports);
   exports.Set("h5Kind", Napi::Function::New(env, H5Kind));
   exports.Set("h5Create", Napi::Function::New(env, H5Create));
   exports.Set("h5Delete", Napi::Function::New(env, H5Delete));

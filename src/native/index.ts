@@ -99,6 +99,8 @@ export interface H5Binding {
   h5Write(fid: bigint, path: string, array: Bytes, dtype: string, start: number[], count: number[], collective: boolean): void;
   /** fills array with the dataset's fill value (zeros if it has none); local, no I/O */
   h5Fill(fid: bigint, path: string, array: Bytes, dtype: string): void;
+  /** a private mapping of bytes [start, start + length) of a contiguous dataset stored as dtype's memory type, or null (src/native/hdf5-map.cc) */
+  h5MapContiguous(fid: bigint, path: string, dtype: string, byteStart: number, byteLength: number): ArrayBuffer | null;
   /** while armed, SIGINT/SIGTERM/SIGHUP remove `paths`, print the signal's line, exit 128+N */
   armInterruptCleanup(paths: string[], onSigint: string, onSigterm: string, onSighup: string): void;
   disarmInterruptCleanup(): void;

@@ -48,7 +48,7 @@ export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   }
   phase(job.source.type === 'file' ? 'reading HDF5' : 'building blocks', 0);
   const t0 = comm.wtime();
-  const x = openSource(job.source, job.split, comm, job.source.type === 'generator' ? (job.source.create.counts ?? null) : null);
+  const x = openSource(job.source, job.split, comm, job.source.type === 'generator' ? (job.source.create.counts ?? null) : null, true);
   const loadSeconds = comm.wtime() - t0;
   if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();

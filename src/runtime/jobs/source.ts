@@ -7,8 +7,12 @@ import type { SourceSpec } from '../job.js';
 import { buildArray } from './create.js';
 import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
-/** Collective. `counts`: an unbalanced starting layout on purpose (generators and files). */
-export function openSource(source: SourceSpec, split: Split, comm: Comm, counts: number[] | null = null): DNDarray {
+/**
+ * Collective. `counts`: an unbalanced starting layout on purpose (generators and files).
+ * `readOnly`: the job only reads the values (info), so a file's blocks may be views of the
+ * file (dnd/io-map.ts).
+ */
+export function openSource(source: SourceSpec, split: Split, comm: Comm, counts: number[] | null = null, readOnly = false): DNDarray {
   if (source.type === 'generator') {
     phaseBegin('build');
     const built = buildArray({ ...source.create, split, counts }, comm);
@@ -16,7 +20,7 @@ export function openSource(source: SourceSpec, split: Split, comm: Comm, counts:
     return built;
   }
   phaseBegin('load');
-  const x = load(source.file, source.dataset, { split, comm });
+  const x = load(source.file, source.dataset, { split, comm, readOnly });
   phaseEnd();
   if (counts) x.redistributeInPlace(counts);
   return x;

@@ -1,0 +1,92 @@
+/**
+ * info --stats/--checksum of a contiguous dataset maps each rank's byte range of the file
+ * (src/dnd/io-map.ts, src/native/hdf5-map.cc) instead of reading it into a new block.
+ * The values must be the file's: the same report as the HDF5 read (DND_MAP=0), for every
+ * kind of dataset and rank count, ranks without rows included; datasets that cannot be
+ * mapped (a stored type HDF5 converts, chunked, compact, never written, empty, a rank whose
+ * range is not 8-byte aligned) are read, by every rank alike. The trace says which it was.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { py, tempDir } from '../helpers/files.js';
+import { dnd } from '../helpers/run.js';
+import { checkTrace } from '../helpers/trace-events.js';
+
+/** what differs from run to run: times and memory */
+function stable(json: string): unknown {
+  const varying = new Set(['timing', 'baseline_rss', 'peak_rss', 'peak_ratio', 'throughput_bytes_per_s']);
+  return JSON.parse(json, (k, x: unknown) => (varying.has(k) ? undefined : x));
+}
+
+describe('info maps contiguous datasets: the same report as reading them', () => {
+  const dir = tempDir();
+  const { cases, offsets, rows } = py<{ cases: Record<string, boolean>; offsets: Record<string, number | null>; rows: Record<string, [number, number]> }>('make_map_cases.py', [dir]);
+  const file = join(dir, 'cases.h5');
+
+  /** (--stats) --checksum --json mapped (the default) and read (DND_MAP=0); whether the ranks mapped, from the trace */
+  function both(source: string, n: number, extra: string[] = []): { mapped: boolean | null; hdf5Read: boolean } {
+    const trace = join(dir, `t-${Math.random().toString(36).slice(2)}.json`);
+    // --stats is for real dtypes only
+    const args = ['info', source, '-n', String(n), '--oversubscribe', ...(source.endsWith('/c64') ? [] : ['--stats']), '--checksum', ...extra, '--json'];
+    const m = dnd([...args, '--trace', trace]);
+    const r = dnd(args, { env: { DND_MAP: '0' } });
+    assert.equal(m.code, 0, `${args.join(' ')}: ${m.stderr}`);
+    assert.equal(r.code, 0, `${args.join(' ')} (read): ${r.stderr}`);
+    assert.deepEqual(stable(m.stdout), stable(r.stdout), `${args.join(' ')}: mapped and read differ`);
+    const events = checkTrace(JSON.parse(readFileSync(trace, 'utf8'))).events;
+    const spans = events.filter((e) => e.name === 'map file' && e.ph === 'X');
+    const hdf5Read = events.some((e) => e.name === 'H5Dread');
+    if (spans.length === 0) return { mapped: null, hdf5Read };
+    assert.equal(spans.length, n, `${args.join(' ')}: one mapping decision per rank`);
+    // every rank decided alike
+    assert.equal(new Set(spans.map((e) => e.args?.mapped)).size, 1, `${args.join(' ')}: ranks disagree on mapping`);
+    const mapped = spans[0].args?.mapped === true;
+    // a mapped load reads nothing through HDF5
+    if (mapped) assert.ok(!hdf5Read, `${args.join(' ')}: mapped, yet H5Dread in the trace`);
+    return { mapped, hdf5Read };
+  }
+
+  /** Whether every rank's range starts 8-byte aligned in the file (the mapping's condition). */
+  function aligned(name: string, n: number): boolean {
+    const [count0, rowBytes] = rows[name];
+    const base = offsets[name];
+    if (base === null) return false;
+    let start = 0;
+    for (let p = 0; p < n; p++) {
+      const count = Math.floor(count0 / n) + (p < count0 % n ? 1 : 0);
+      if (count > 0 && (base + start * rowBytes) % 8 !== 0) return false;
+      start += count;
+    }
+    return true;
+  }
+
+  it('every kind of dataset on 1, 2, 3 and 5 ranks (more ranks than rows too): identical; mapped exactly where it can be', () => {
+    let mappedRuns = 0;
+    for (const [name, mappable] of Object.entries(cases)) {
+      for (const n of [1, 2, 3, 5]) {
+        const { mapped, hdf5Read } = both(`${file}:/${name}`, n);
+        if (mapped) mappedRuns++;
+        // rows of 2 (bool) or 3 (u8) bytes: a rank's range is 8-byte aligned for some rank counts only
+        const want = mappable && aligned(name, n);
+        assert.equal(mapped, want, `${name} -n ${n}`);
+        // what is not mapped is read through HDF5 (but for what has no values stored)
+        if (!mapped && name !== 'never' && name !== 'empty') assert.ok(hdf5Read, `${name} -n ${n}: neither mapped nor read`);
+      }
+    }
+    assert.ok(mappedRuns >= 12, `only ${mappedRuns} runs mapped`); // f32, c64 and i64 at every rank count
+  });
+
+  it('split none maps the whole dataset on every rank; a split along another axis is read', () => {
+    assert.equal(both(`${file}:/f32`, 3, ['--split', 'none']).mapped, true);
+    const along1 = both(`${file}:/f32`, 2, ['--split', '1']);
+    assert.deepEqual([along1.mapped, along1.hdf5Read], [false, true]);
+  });
+
+  it('a file with a user block: the dataset offset counts it', () => {
+    assert.equal(both(`${join(dir, 'userblock.h5')}:/x`, 2).mapped, true);
+    const r = JSON.parse(dnd(['info', `${join(dir, 'userblock.h5')}:/x`, '-n', '2', '--stats', '--json']).stdout) as { stats: { sum: number; max: number } };
+    assert.deepEqual([r.stats.sum, r.stats.max], [1170, 58.5]); // 1.5 * (0 + … + 39)
+  });
+});
