@@ -106,7 +106,7 @@ function mainPage(ids) {
     '.TP\nOMPI_MCA_*\nYour own Open MPI settings always win. For local jobs dnd defaults OMPI_MCA_pml=ob1 (faster start-up on one node) and OMPI_MCA_io=romio321 (faster collective HDF5 I/O).',
     '.TP\nDND_DEBUG\nShow stack traces and the launcher\'s raw output on failure.',
     '.TP\nDND_SOLO\nOne\\-rank jobs that write no file run without MPI (a world of one, same output, no MPI start\\-up; files are read through the HDF5 POSIX driver); DND_SOLO=0 runs them under MPI.',
-    '.TP\nDND_MAP\ninfo \\-\\-stats/\\-\\-checksum maps the byte range of a contiguous dataset on each rank instead of reading it (same values, no copy); DND_MAP=0 reads it.',
+    '.TP\nDND_MAP\ninfo \\-\\-stats/\\-\\-checksum, resplit and redistribute map the byte range of a contiguous dataset on each rank instead of reading it (same values, no copy); DND_MAP=0 reads it.',
     '.TP\nDND_TIMING\nWrite one line per launch step (dnd\\-timing PID ROLE EPOCH_MS STEP) on stderr, from the launcher and every rank: where the start\\-up time goes.',
     '.SH EXIT STATUS',
     exitStatus(),

@@ -1,5 +1,6 @@
 /**
- * Loading a block that will only be read (info --stats/--checksum) as a view of the file
+ * Loading a block that will only be read (info --stats/--checksum; the source of a resplit
+ * or redistribute, which is sent and released) as a view of the file
  * itself: each rank maps its byte range of a contiguous dataset (src/native/hdf5-map.cc)
  * instead of reading it into a new block. A new block costs its first touch, which on our
  * machines is most of a load from the page cache (bench/RESULTS.md: 0.27 of 0.39 s for

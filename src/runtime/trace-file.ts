@@ -121,7 +121,10 @@ export function buildTraceFile(t: TracedResult, command: string, launcher: Launc
       const start = Math.max(0, ns(base + e.ts));
       const ev: TraceEvent = { name: e.name, ph: e.ph === 'i' ? 'X' : e.ph, pid: tr.pid, tid: 0, ts: start / 1000 };
       if (e.cat) ev.cat = e.cat;
-      if (e.ph === 'X') ev.dur = Math.max(0, ns(base + e.ts + (e.dur ?? 0)) - start) / 1000;
+      // the end as its own time first (ts + dur gives back exactly the end the recorder
+      // measured, which is often the next event's start), then shifted like every start: a
+      // span ending where the next begins must not end a nanosecond after it in the file
+      if (e.ph === 'X') ev.dur = Math.max(0, ns(base + (e.ts + (e.dur ?? 0))) - start) / 1000;
       if (e.ph === 'b' || e.ph === 'e') ev.id = `0x${e.id?.toString(16)}`;
       if (e.args) ev.args = e.args;
       timed.push(ev);

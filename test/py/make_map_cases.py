@@ -27,6 +27,9 @@ with h5py.File(f"{out}/cases.h5", "w") as f:
     # uint8 of 3 columns: a rank's first row starts at an odd byte, off 8-byte alignment
     f["u8"] = (np.arange(21, dtype="u1") * 11).reshape(7, 3)
     cases["u8"] = True
+    # fewer rows than ranks: ranks without rows map nothing, the others their rows
+    f["tiny"] = np.arange(12, dtype="f4").reshape(3, 4) - 5.5
+    cases["tiny"] = True
     f["f64be"] = np.linspace(-1, 1, 60).reshape(20, 3).astype(">f8")
     cases["f64be"] = False
     f.create_dataset("chunked", data=x, chunks=(8, 6))

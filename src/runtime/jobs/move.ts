@@ -40,7 +40,8 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const baseline = rssBytes();
   planSteps(2 + (job.out ? 1 : 0));
   phase(job.source.type === 'file' ? 'reading HDF5' : 'building blocks', 0);
-  const x = openSource(job.source, job.split, comm, job.counts);
+  // the loaded block is only sent (and written out, fingerprinted) before the move releases it
+  const x = openSource(job.source, job.split, comm, job.counts, true);
   const beforeMap = x.lshapeMap;
   const beforeSplit = x.split;
   const before = {

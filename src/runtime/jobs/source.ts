@@ -9,8 +9,8 @@ import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
 
 /**
  * Collective. `counts`: an unbalanced starting layout on purpose (generators and files).
- * `readOnly`: the job only reads the values (info), so a file's blocks may be views of the
- * file (dnd/io-map.ts).
+ * `readOnly`: the job only reads the values (info; a move, which sends them), so a file's
+ * blocks may be views of the file (dnd/io-map.ts).
  */
 export function openSource(source: SourceSpec, split: Split, comm: Comm, counts: number[] | null = null, readOnly = false): DNDarray {
   if (source.type === 'generator') {
