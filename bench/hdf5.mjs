@@ -8,8 +8,9 @@
 // Reads twice: from the page cache (the file just written), and cold: before each rep the
 // file's pages are dropped (bench/c/dropcache.c: fdatasync + POSIX_FADV_DONTNEED on that
 // file only), for dnd and for the C floor alike. The C floor reads into memory it touched
-// before the first rep (the fastest way); dnd's read time includes pre-faulting its fresh
-// block. Every row gives the floor's spread too.
+// before the first rep (the fastest way). dnd's `info --checksum` maps each rank's range of
+// the contiguous dataset (src/dnd/io-map.ts); the row "read, DND_MAP=0" is its read path,
+// whose time includes pre-faulting its fresh block. Every row gives the floor's spread too.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
       const writes = [];
       const fast = [];
       const reads = [];
+      const readPath = [];
       const ddTimes = [];
       const create = (extra) => {
         rmSync(file, { force: true }); // a new file, as the C floor's H5F_ACC_TRUNC
@@ -69,6 +71,8 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
         writes.push(create([]));
         const r = JSON.parse(execFileSync(process.execPath, [BIN, 'info', file, '-n', String(n), '--checksum', '--json'], { env: mpiEnv(), encoding: 'utf8' }));
         reads.push(r.timing.op_s);
+        const rr = JSON.parse(execFileSync(process.execPath, [BIN, 'info', file, '-n', String(n), '--checksum', '--json'], { env: mpiEnv({ DND_MAP: '0' }), encoding: 'utf8' }));
+        readPath.push(rr.timing.op_s);
         ddTimes.push(ddFsync(join(dir, 'dd.bin'), bytes));
       }
       // cold reads: the file's pages dropped before each rep (the last write above is on disk after the drop's fdatasync)
@@ -82,10 +86,10 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
       }
       const c = cRun(reps);
       const cc = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(reps), 'cold'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
-      for (const [what, d, f] of [['write', fast, cWrites], ['read', reads, c.read], ['read cold', cold, cc.read_cold]]) {
-        const floorWhat = what === 'write' ? 'C parallel HDF5 collective write, one per process, new file, no fsync (dnd --no-fsync)' : what === 'read' ? 'C parallel HDF5 collective read into pre-touched memory' : 'C parallel HDF5 collective read, page cache dropped before each rep';
+      for (const [what, d, f] of [['write', fast, cWrites], ['read', reads, c.read], ['read path', readPath, c.read], ['read cold', cold, cc.read_cold]]) {
+        const floorWhat = what === 'write' ? 'C parallel HDF5 collective write, one per process, new file, no fsync (dnd --no-fsync)' : what !== 'read cold' ? 'C parallel HDF5 collective read into pre-touched memory' : 'C parallel HDF5 collective read, page cache dropped before each rep';
         out.push({
-          figure: `hdf5 ${what} ${(bytes / 2 ** 20).toFixed(0)} MiB -n ${n}`,
+          figure: what === 'read path' ? `hdf5 read ${(bytes / 2 ** 20).toFixed(0)} MiB -n ${n} (DND_MAP=0: read, not mapped)` : `hdf5 ${what} ${(bytes / 2 ** 20).toFixed(0)} MiB -n ${n}`,
           unit: 's',
           dnd: { ...spread(d), gbps: bytes / median(d) / 1e9 },
           floor: { what: floorWhat, ...spread(f), ...(what === 'write' ? { reps_in_one_process: median(c.write) } : {}) },
