@@ -19,7 +19,7 @@ import type { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
 import { itemsize, parseDtype, typedView, type Dtype } from './dtypes.js';
 import { chunk, normalizeSplit, numel, type Split } from './layout.js';
-import { datasetDtype } from './io.js';
+import { datasetDtype } from './dataset-checks.js';
 import { spanBegin, spanEnd } from './trace.js';
 
 /** the most ranks that map (each opens the file serially) */

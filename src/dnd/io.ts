@@ -6,13 +6,16 @@
 import { loadH5, type H5DatasetInfo } from '../native/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
-import { isComplex, isDtype, itemsize, parseDtype, type Dtype, type TypedArray } from './dtypes.js';
+import { isComplex, itemsize, parseDtype, type Dtype, type TypedArray } from './dtypes.js';
 import { DndError, usageError } from './errors.js';
 import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
 import { pieceBytes, pieceCount, rowRuns, workDone } from './pieces.js';
 import { recorder } from './trace.js';
 import { mapLoad } from './io-map.js';
+import { datasetDtype } from './dataset-checks.js';
+
+export { checkReadable, datasetDtype } from './dataset-checks.js';
 
 export type DatasetInfo = H5DatasetInfo;
 
@@ -41,27 +44,6 @@ export function resolveDataset(file: string, dataset: string | null, all: Datase
   if (all.length === 1) return all[0];
   if (all.length === 0) throw usageError(`${file} holds no dataset`);
   throw usageError(`${file} holds ${all.length} datasets: name one as ${file}:/path (${all.map((d) => d.path).join(', ')})`);
-}
-
-/** Checks that dnd can hold the dataset's stored type. */
-export function datasetDtype(info: DatasetInfo, file: string): Dtype {
-  if (info.dtype === null || !isDtype(info.dtype)) {
-    throw usageError(`${file}:${info.path} stores ${info.storedType} values, which dnd cannot load: supported are float32/64, int8/16/32/64, uint8/16/32, bool and complex64/128 (h5py's compound of r and i)`);
-  }
-  if (info.scalar) throw usageError(`${file}:${info.path} is a scalar dataset: there is no axis to distribute`);
-  checkReadable(info, file);
-  return info.dtype;
-}
-
-/** Storage dnd cannot read in parallel: refused before any rank opens the file. */
-export function checkReadable(info: DatasetInfo, file: string): void {
-  const where = `${file}:${info.path}`;
-  if (info.unavailableFilters.length > 0) {
-    const names = info.unavailableFilters.join(', ');
-    throw usageError(`${where} is compressed with ${names}, a filter this HDF5 library does not have: rewrite it with gzip or no compression (h5repack -f GZIP=4), or put the filter plugin on HDF5_PLUGIN_PATH`);
-  }
-  if (info.layout === 'virtual') throw usageError(`${where} is a virtual dataset (its values live in other files): dnd reads only datasets stored in the file itself; copy it to a real one (h5repack -l CONTI)`);
-  if (info.externalFiles > 0) throw usageError(`${where} keeps its values in ${info.externalFiles} external file(s), which parallel HDF5 cannot read: copy it into the file (h5repack -l CONTI)`);
 }
 
 /**
