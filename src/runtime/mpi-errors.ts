@@ -61,6 +61,9 @@ export function explainMpiexecFailure(stderr: string, env: Env): MpiexecFailure 
     const message = bad ?? `Open MPI has no ${component[1]} component "${component[2]}" (set by OMPI_MCA_${component[1]} or an MCA parameter file)`;
     return { message, hint: message };
   }
+  // the same bad setting, when the box that names the component lost the race to the one
+  // that only says MPI_Init failed (which of them Open MPI prints first varies from run to run)
+  if (bad && /MPI_INIT failed|mca_\w+_base_open\(\) failed|mca_\w+_base_select failed/.test(stderr)) return { message: bad, hint: bad };
   const kept: string[] = [];
   for (const line of stderr.split('\n')) {
     if (NOISE.test(line)) {
