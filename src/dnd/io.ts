@@ -77,7 +77,9 @@ export interface LoadOptions {
   /**
    * The caller only reads the values: each block may then be a private mapping of the file
    * (io-map.ts), which costs no fresh memory and no copy. Writes to it stay in this
-   * process; changes another program makes to the file in place afterwards may show.
+   * process. While the array lives, the mapping keeps HDF5's shared file lock: h5py and
+   * other locking HDF5 writers cannot open the file for writing meanwhile; a writer that
+   * does not lock (HDF5_USE_FILE_LOCKING=FALSE) and changes the file in place may show.
    */
   readOnly?: boolean;
 }

@@ -8,11 +8,13 @@
  * resplit and redistribute of a file send from the mapping: the same output file.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { py, tempDir } from '../helpers/files.js';
-import { dnd } from '../helpers/run.js';
+import { dnd, faultEnv } from '../helpers/run.js';
+import { background } from '../helpers/procs.js';
 import { checkTrace } from '../helpers/trace-events.js';
 
 /** what differs from run to run: times and memory */
@@ -110,5 +112,38 @@ describe('info maps contiguous datasets: the same report as reading them', () =>
     assert.equal(both(`${join(dir, 'userblock.h5')}:/x`, 2).mapped, true);
     const r = JSON.parse(dnd(['info', `${join(dir, 'userblock.h5')}:/x`, '-n', '2', '--stats', '--json']).stdout) as { stats: { sum: number; max: number } };
     assert.deepEqual([r.stats.sum, r.stats.max], [1170, 58.5]); // 1.5 * (0 + … + 39)
+  });
+
+  it('odd file names (a colon and a space, a 255-byte name) map too, with the same report', () => {
+    for (const name of ['odd name:a.h5', `${'n'.repeat(252)}.h5`]) {
+      const odd = join(dir, name);
+      copyFileSync(file, odd);
+      assert.equal(both(`${odd}:/f32`, 2).mapped, true, name);
+    }
+  });
+
+  it('another job replaces the file while a mapped resplit is paused after its load: the output is the file as it was loaded', async () => {
+    const src = join(dir, 'replaced.h5');
+    const made = dnd(['create', 'arange', '64,8', '--out', `${src}:/x`, '--checksum', '--json']);
+    assert.equal(made.code, 0, made.stderr);
+    const before = (JSON.parse(made.stdout) as { checksum: string }).checksum;
+    const out = join(dir, 'replaced-out.h5');
+    const trace = join(dir, 'replaced.json');
+    const pid = join(dir, 'paused');
+    // both ranks sleep at 'op': after the load (the mapping), before the exchange
+    const job = background(['resplit', `${src}:/x`, '--axis', '1', '-n', '2', '--checksum', '--out', `${out}:/x`, '--trace', trace, '--json'], faultEnv(`rank=all,at=op,do=sleep:3,pidfile=${pid}`));
+    for (let i = 0; i < 200 && !(existsSync(`${pid}.0`) && existsSync(`${pid}.1`)); i++) await sleep(50);
+    assert.ok(existsSync(`${pid}.1`), 'the job reached its pause');
+    const other = dnd(['create', 'ones', '64,8', '--out', `${src}:/x`, '--force']);
+    assert.equal(other.code, 0, other.stderr);
+    const r = await job.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { checksum: string }).checksum, before, 'the values loaded, not the new file');
+    const spans = checkTrace(JSON.parse(readFileSync(trace, 'utf8'))).events.filter((e) => e.name === 'map file' && e.ph === 'X');
+    assert.ok(spans.length === 2 && spans.every((e) => e.args?.mapped === true), 'the resplit sent from the mapping');
+    const written = dnd(['info', `${out}:/x`, '-n', '1', '--checksum', '--json']);
+    assert.equal((JSON.parse(written.stdout) as { checksum: string }).checksum, before, 'the output holds the values loaded');
+    const now = dnd(['info', `${src}:/x`, '-n', '1', '--checksum', '--json']);
+    assert.notEqual((JSON.parse(now.stdout) as { checksum: string }).checksum, before, 'the file was replaced meanwhile');
   });
 });
