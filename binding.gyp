@@ -36,6 +36,7 @@
         "src/native/hdf5.cc",
         "src/native/hdf5-tree.cc",
         "src/native/hdf5-map.cc",
+        "src/native/direct-write.cc",
         "src/native/interrupt.cc"
       ],
       "include_dirs": ["<!@(node scripts/native-flags.mjs cflags)"],

@@ -147,6 +147,21 @@ export interface SaveOptions {
 }
 
 /**
+ * Whether a save writes the values itself, around HDF5 and the page cache (O_DIRECT,
+ * src/native/direct-write.cc), when the dataset's storage allows it (contiguous, stored as
+ * memory holds it, split along the first axis or none). By default durable writes do:
+ * their bytes must reach the disk before the save returns anyway, and a buffered write
+ * first needs a fresh page-cache page for every 4 KiB, which on our VMs cost more than the
+ * disk itself (bench/RESULTS.md, "direct writes"). `--no-fsync` writes stay buffered, the
+ * fastest way to return where fresh memory is cheap. DND_DIRECT=on|off pins the choice.
+ */
+export function directWrites(durable: boolean, env: Record<string, string | undefined> = process.env): boolean {
+  if (env.DND_DIRECT === 'on') return true;
+  if (env.DND_DIRECT === 'off') return false;
+  return durable;
+}
+
+/**
  * Collective: every rank writes its own block into `file`:`dataset`. A failure is fatal
  * for the job (see load): the file is left as it is, and the caller aborts the job.
  */
@@ -164,7 +179,23 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
   if (t0 >= 0) recorder.collective('H5Dcreate', t0, { bytes: 0, pattern: 'io' });
   if (t0 >= 0) t0 = recorder.now();
   const written = x.gnumel === 0 || (x.split === null && x.rank !== 0) ? 0 : x.lnbytes;
-  if (x.gnumel === 0) {
+  // from global facts only (the dataset's offset is the same on every rank), so every
+  // rank takes the same branch: the HDF5 branch is collective
+  const rawOffset = x.gnumel > 0 && (x.split === 0 || x.split === null) && directWrites(opts.durable !== false) ? native.h5RawOffset(fid, dataset, x.dtype) : null;
+  let direct = 0;
+  if (rawOffset !== null) {
+    // each rank writes its own byte range of the values, around HDF5 (nothing collective)
+    if (x.split === 0 || x.rank === 0) {
+      const b = x.larray as ArrayBufferView;
+      if (b.buffer instanceof ArrayBuffer) x.comm.native.mapForRead(b.buffer, b.byteOffset, b.byteLength);
+      const rowBytes = numel(x.gshape.slice(1)) * itemsize(x.dtype);
+      const first = x.split === 0 ? x.offset : 0;
+      const start = x.lshape.map((_, i) => (i === 0 ? first : 0));
+      inPieces(x.larray, x.lshape, start, x.lnbytes, (part, pstart) => {
+        direct += native.directWrite(file, rawOffset + pstart[0] * rowBytes, part).direct;
+      });
+    }
+  } else if (x.gnumel === 0) {
     // nothing to write, and no storage to write it to (see load); every rank knows it
   } else if (x.split === null && x.rank !== 0) {
     // every rank holds the whole array: rank 0 writes it, the others take part empty,
@@ -184,7 +215,7 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
     const largest = pieceBytes() > 0 ? Math.max(...x.lshapeMap.map((l) => numel(l))) * itemsize(x.dtype) : 0;
     inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
   }
-  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io' });
+  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct } : {}) });
   if (opts.durable !== false) native.h5Flush(fid);
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);

@@ -28,8 +28,11 @@ Napi::Array DescribeAttributes(const Napi::Env& env, hid_t obj);
 
 // Memory type of a dnd dtype name; caller closes it. -1 when unknown.
 hid_t MemType(const std::string& d);
+// The file offset of a dataset's values stored as memory holds them, else HADDR_UNDEF.
+haddr_t RawOffset(hid_t ds, const std::string& dtype, hsize_t* storage);
 
 void InitHdf5Tree(Napi::Env env, Napi::Object exports);
 void InitHdf5Map(Napi::Env env, Napi::Object exports);
+void InitDirectWrite(Napi::Env env, Napi::Object exports);
 
 }  // namespace mpinapi

@@ -41,24 +41,6 @@ void Unmap(napi_env /*env*/, void* /*data*/, void* hint) {
   delete m;
 }
 
-// The dataset's file offset when its values are stored as they are in memory, else -1.
-haddr_t RawOffset(hid_t ds, const std::string& dtype, hsize_t* storage) {
-  haddr_t addr = HADDR_UNDEF;
-  hid_t dcpl = H5Dget_create_plist(ds);
-  bool contiguous = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_external_count(dcpl) == 0;
-  if (dcpl >= 0) H5Pclose(dcpl);
-  hid_t ftype = H5Dget_type(ds), mtype = MemType(dtype);
-  bool same = ftype >= 0 && mtype >= 0 && H5Tequal(ftype, mtype) > 0;
-  if (ftype >= 0) H5Tclose(ftype);
-  if (mtype >= 0) H5Tclose(mtype);
-  if (contiguous && same) {
-    addr = H5Dget_offset(ds);  // from the file's first byte (a user block included)
-    *storage = H5Dget_storage_size(ds);
-  }
-  H5Eclear2(H5E_DEFAULT);
-  return addr;
-}
-
 }  // namespace
 
 static Napi::Value H5MapContiguous(const Napi::CallbackInfo& info) {

@@ -104,6 +104,25 @@ hid_t MemType(const std::string& d) {
   return H5Tcopy(base);
 }
 
+// The dataset's file offset when its values are stored as they are in memory (contiguous,
+// in the file itself, the memory type of dtype byte for byte), else HADDR_UNDEF.
+haddr_t RawOffset(hid_t ds, const std::string& dtype, hsize_t* storage) {
+  haddr_t addr = HADDR_UNDEF;
+  hid_t dcpl = H5Dget_create_plist(ds);
+  bool contiguous = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CONTIGUOUS && H5Pget_external_count(dcpl) == 0;
+  if (dcpl >= 0) H5Pclose(dcpl);
+  hid_t ftype = H5Dget_type(ds), mtype = MemType(dtype);
+  bool same = ftype >= 0 && mtype >= 0 && H5Tequal(ftype, mtype) > 0;
+  if (ftype >= 0) H5Tclose(ftype);
+  if (mtype >= 0) H5Tclose(mtype);
+  if (contiguous && same) {
+    addr = H5Dget_offset(ds);  // from the file's first byte (a user block included)
+    *storage = H5Dget_storage_size(ds);
+  }
+  H5Eclear2(H5E_DEFAULT);
+  return addr;
+}
+
 const char* ClassName(H5T_class_t c) {
   switch (c) {
     case H5T_INTEGER: return "integer";
@@ -619,6 +638,24 @@ static Napi::Value H5Flush(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// h5RawOffset(fid, path, dtype) -> the file offset of the dataset's values when they are
+// allocated and stored as memory holds them (RawOffset), else null. For writes that go
+// around HDF5 (direct-write.cc); the same answer on every rank of a parallel file.
+static Napi::Value H5RawOffset(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[1].As<Napi::String>();
+  hid_t ds = H5Dopen2(ToId(info[0]), path.c_str(), H5P_DEFAULT);
+  if (ds < 0) {
+    ThrowH5(env, "cannot open dataset " + path);
+    return env.Undefined();
+  }
+  hsize_t storage = 0;
+  haddr_t addr = RawOffset(ds, info[2].As<Napi::String>(), &storage);
+  H5Dclose(ds);
+  if (addr == HADDR_UNDEF) return env.Null();
+  return Napi::Number::New(env, static_cast<double>(addr));
+}
+
 // h5Read(fid, path, array, dtype, start[], count[], collective)
 static Napi::Value H5Read(const Napi::CallbackInfo& info) { return Transfer(info, false); }
 // h5Write(fid, path, array, dtype, start[], count[], collective)
@@ -642,6 +679,8 @@ void InitHdf5(Napi::Env env, Napi::Object exports) {
   exports.Set("h5Fill", Napi::Function::New(env, H5Fill));
   exports.Set("h5Flush", Napi::Function::New(env, H5Flush));
   exports.Set("h5Write", Napi::Function::New(env, H5Write));
+  exports.Set("h5RawOffset", Napi::Function::New(env, H5RawOffset));
+  InitDirectWrite(env, exports);
 }
 
 }  // namespace mpinapi

@@ -101,6 +101,10 @@ export interface H5Binding {
   h5Fill(fid: bigint, path: string, array: Bytes, dtype: string): void;
   /** a private mapping of bytes [start, start + length) of a contiguous dataset stored as dtype's memory type, or null (src/native/hdf5-map.cc) */
   h5MapContiguous(fid: bigint, path: string, dtype: string, byteStart: number, byteLength: number): ArrayBuffer | null;
+  /** the file offset of a dataset's values allocated and stored as memory holds them, else null (direct-write.cc) */
+  h5RawOffset(fid: bigint, path: string, dtype: string): number | null;
+  /** writes the array's bytes at fileOffset of an existing file, whole pages with O_DIRECT (direct-write.cc) */
+  directWrite(path: string, fileOffset: number, array: Bytes): { direct: number; buffered: number };
   /** while armed, SIGINT/SIGTERM/SIGHUP remove `paths`, print the signal's line, exit 128+N */
   armInterruptCleanup(paths: string[], onSigint: string, onSigterm: string, onSighup: string): void;
   disarmInterruptCleanup(): void;

@@ -1,0 +1,118 @@
+/**
+ * Durable writes of contiguous datasets split along the first axis (or none) go around
+ * HDF5 and the page cache: each rank writes its own byte range, whole pages with O_DIRECT
+ * and the partial pages at its ends through the cache (src/native/direct-write.cc). The
+ * file must hold exactly what the buffered HDF5 write (DND_DIRECT=off) gives, whatever the
+ * rank boundaries (not page-aligned, ranks without rows, one rank holding all), dtypes and
+ * files (one that already holds other datasets, a file system without O_DIRECT); h5py
+ * reads it back. The trace says how many bytes went directly.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { py, tempDir } from '../helpers/files.js';
+import { dnd } from '../helpers/run.js';
+import { checkTrace } from '../helpers/trace-events.js';
+
+interface Digest {
+  shape: number[];
+  dtype: string;
+  sha256: string;
+}
+
+/** The bytes each rank wrote directly, from the trace's H5Dwrite events (null: not a direct write). */
+function directBytes(trace: string): number[] | null {
+  const events = checkTrace(JSON.parse(readFileSync(trace, 'utf8'))).events.filter((e) => e.name === 'H5Dwrite');
+  assert.ok(events.length > 0, 'no H5Dwrite in the trace');
+  if (events.every((e) => e.args?.direct === undefined)) return null;
+  return events.map((e) => Number(e.args?.direct));
+}
+
+describe('durable writes go to the disk directly, with the same file contents', () => {
+  const dir = tempDir();
+
+  /** create ... --out, durable (the default) and with DND_DIRECT=off: the digests, and the bytes written directly. */
+  function both(create: string[], n: number, dataset = '/data', extraEnv: Record<string, string> = {}, where = dir): { direct: number[] | null; digest: Digest; file: string } {
+    const tag = Math.random().toString(36).slice(2);
+    const a = join(where, `a-${tag}.h5`);
+    const b = join(where, `b-${tag}.h5`);
+    const trace = join(dir, `t-${tag}.json`);
+    const args = (file: string) => ['create', ...create, '-n', String(n), '--oversubscribe', '--out', `${file}:${dataset}`];
+    const r1 = dnd([...args(a), '--trace', trace], { env: extraEnv });
+    assert.equal(r1.code, 0, `${args(a).join(' ')}: ${r1.stderr}`);
+    const r2 = dnd(args(b), { env: { ...extraEnv, DND_DIRECT: 'off' } });
+    assert.equal(r2.code, 0, `${args(b).join(' ')} (DND_DIRECT=off): ${r2.stderr}`);
+    const da = py<Digest>('digest.py', [a, dataset]);
+    assert.deepEqual(da, py<Digest>('digest.py', [b, dataset]), `${create.join(' ')} -n ${n}: direct and HDF5 writes differ`);
+    return { direct: directBytes(trace), digest: da, file: a };
+  }
+
+  // rank boundaries nowhere near a page boundary: rows of 8 * 1000003 bytes, 4 KiB * k + odd
+  const cases: { create: string[]; ns: number[]; big: boolean }[] = [
+    { create: ['arange', '1000003', '--dtype', 'float64'], ns: [1, 2, 3, 4], big: true },
+    { create: ['randn', '1021,1031'], ns: [3], big: true },
+    { create: ['eye', '333,2049', '--dtype', 'complex64'], ns: [2, 4], big: true },
+    { create: ['randint', '2001,1999', '--dtype', 'int16', '--low', '-300', '--high', '300'], ns: [4], big: true },
+    { create: ['eye', '4097,1000', '--dtype', 'bool'], ns: [2], big: true },
+    // a rank holding all rows, ranks without any, one row per rank
+    { create: ['randn', '4096,300', '--counts', '0,4096,0'], ns: [3], big: true },
+    { create: ['randn', '4,700001', '--counts', '1,1,1,1'], ns: [4], big: true },
+    // small: no whole page to write directly, the ranges go through the cache
+    { create: ['arange', '7,5,3'], ns: [2, 4], big: false },
+  ];
+  for (const c of cases) {
+    for (const n of c.ns) {
+      it(`${c.create.join(' ')} -n ${n}`, () => {
+        const { direct, digest, file } = both(c.create, n);
+        assert.ok(direct !== null, 'a durable write of a contiguous dataset split along axis 0 goes around HDF5');
+        assert.equal(direct.length, n);
+        if (c.big) assert.ok(direct.some((d) => d > 0), `nothing went directly: ${direct.join(',')}`);
+        else assert.deepEqual(direct, direct.map(() => 0));
+        assert.deepEqual(digest.shape, c.create[1].split(',').map(Number));
+        // not only equal to HDF5's write: the values themselves
+        if (c.create[0] === 'arange') assert.equal(py<{ equals_arange: boolean }>('read_back.py', [file, '/data', 'arange']).equals_arange, true);
+      });
+    }
+  }
+
+  it('split none: rank 0 writes the whole array directly, the others nothing', () => {
+    const { direct } = both(['randn', '1500,1001', '--split', 'none'], 3);
+    assert.ok(direct !== null);
+    assert.ok(direct[0] > 0 && direct[1] === 0 && direct[2] === 0, `direct bytes per rank: ${direct.join(',')}`);
+  });
+
+  it('split along another axis is written by HDF5 (the ranges are not contiguous in the file)', () => {
+    const { direct } = both(['randn', '1000,1001', '--split', '1'], 3);
+    assert.equal(direct, null);
+  });
+
+  it('--no-fsync stays buffered through HDF5; DND_DIRECT=on writes it directly too', () => {
+    const file = join(dir, 'nofsync.h5');
+    const trace = join(dir, 'nofsync.json');
+    assert.equal(dnd(['create', 'randn', '2000,1000', '-n', '2', '--out', file, '--no-fsync', '--trace', trace]).code, 0);
+    assert.equal(directBytes(trace), null);
+    const { direct } = both(['randn', '2000,1000', '--no-fsync'], 2, '/data', { DND_DIRECT: 'on' });
+    assert.ok(direct !== null && direct.every((d) => d > 0));
+  });
+
+  it('a dataset added to a file that holds others: they survive, the new one is exact', () => {
+    const file = join(dir, 'shared.h5');
+    assert.equal(dnd(['create', 'arange', '10', '--out', `${file}:/keep`]).code, 0);
+    const keep = py<Digest>('digest.py', [file, '/keep']);
+    const trace = join(dir, 'shared.json');
+    const r = dnd(['create', 'arange', '3001,999', '--dtype', 'float64', '-n', '3', '--out', `${file}:/grp/new`, '--trace', trace]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(directBytes(trace)?.every((d) => d > 0));
+    assert.deepEqual(py<Digest>('digest.py', [file, '/keep']), keep);
+    assert.equal(py<{ equals_arange: boolean }>('read_back.py', [file, '/grp/new', 'arange']).equals_arange, true);
+  });
+
+  it('a file on tmpfs (O_DIRECT there since Linux 6.6; refused before, then buffered): the same file', () => {
+    const shm = mkdtempSync('/dev/shm/dnd-direct-');
+    after(() => rmSync(shm, { recursive: true, force: true }));
+    const { direct } = both(['arange', '1000003', '--dtype', 'float64'], 2, '/data', {}, shm);
+    // whether this kernel's tmpfs takes O_DIRECT or not, the values are the file's (both())
+    assert.ok(direct !== null && direct.length === 2);
+  });
+});
