@@ -107,7 +107,7 @@ function mainPage(ids) {
     '.TP\nDND_DEBUG\nShow stack traces and the launcher\'s raw output on failure.',
     '.TP\nDND_SOLO\nOne\\-rank jobs that write no file run without MPI (a world of one, same output, no MPI start\\-up; files are read through the HDF5 POSIX driver); DND_SOLO=0 runs them under MPI.',
     '.TP\nDND_MAP\ninfo \\-\\-stats/\\-\\-checksum, resplit and redistribute map the byte range of a contiguous dataset on each rank instead of reading it (same values, no copy); DND_MAP=0 reads it.',
-    '.TP\nDND_DIRECT\nDurable writes (the default) of a contiguous dataset split along its first axis or none go from each rank straight to the disk (O_DIRECT), around the page cache; \\-\\-no\\-fsync writes stay buffered. DND_DIRECT=on writes every such dataset directly, DND_DIRECT=off never.',
+    '.TP\nDND_DIRECT\nEach rank writes its range of a contiguous dataset (split along its first axis or none) itself: durable writes (the default) straight to the disk (O_DIRECT), \\-\\-no\\-fsync writes through the page cache until it proves slower than the disk. DND_DIRECT=on writes every such dataset directly, DND_DIRECT=off leaves all writes to HDF5.',
     '.TP\nDND_TIMING\nWrite one line per launch step (dnd\\-timing PID ROLE EPOCH_MS STEP) on stderr, from the launcher and every rank: where the start\\-up time goes.',
     '.SH EXIT STATUS',
     exitStatus(),

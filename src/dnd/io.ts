@@ -147,19 +147,29 @@ export interface SaveOptions {
 }
 
 /**
- * Whether a save writes the values itself, around HDF5 and the page cache (O_DIRECT,
- * src/native/direct-write.cc), when the dataset's storage allows it (contiguous, stored as
- * memory holds it, split along the first axis or none). By default durable writes do:
- * their bytes must reach the disk before the save returns anyway, and a buffered write
- * first needs a fresh page-cache page for every 4 KiB, which on our VMs cost more than the
- * disk itself (bench/RESULTS.md, "direct writes"). `--no-fsync` writes stay buffered, the
- * fastest way to return where fresh memory is cheap. DND_DIRECT=on|off pins the choice.
+ * How a save writes the values of a dataset whose storage allows writing around HDF5
+ * (contiguous, stored as memory holds it, split along the first axis or none): each rank
+ * writes its own byte range of the file itself (src/native/direct-write.cc), either
+ * around the page cache too (O_DIRECT) or through it.
+ * - 'direct': durable writes (the default). Their bytes must reach the disk before the save
+ *   returns anyway, and a buffered write first needs a fresh page-cache page for every
+ *   4 KiB, which on our VMs costs more than the disk (bench/RESULTS.md, "direct writes").
+ * - 'measure': `--no-fsync` writes. Each rank writes through the page cache, the fastest way
+ *   to return where fresh memory is cheap, in timed steps, and goes around it for the rest
+ *   as soon as a step is slower than the disk would be (SLOW_PAGES).
+ * - 'hdf5': DND_DIRECT=off, HDF5's own collective write, as before. DND_DIRECT=on makes
+ *   every write 'direct'.
  */
-export function directWrites(durable: boolean, env: Record<string, string | undefined> = process.env): boolean {
-  if (env.DND_DIRECT === 'on') return true;
-  if (env.DND_DIRECT === 'off') return false;
-  return durable;
+export type WritePolicy = 'direct' | 'measure' | 'hdf5';
+
+export function writePolicy(durable: boolean, env: Record<string, string | undefined> = process.env): WritePolicy {
+  if (env.DND_DIRECT === 'off') return 'hdf5';
+  if (env.DND_DIRECT === 'on' || durable) return 'direct';
+  return 'measure';
 }
+
+/** a buffered step slower than this (seconds per GiB: ~1 GB/s, a disk's own speed) makes the page cache the slower way to the file */
+export const SLOW_PAGES = 1.0;
 
 /**
  * Collective: every rank writes its own block into `file`:`dataset`. A failure is fatal
@@ -181,8 +191,10 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
   const written = x.gnumel === 0 || (x.split === null && x.rank !== 0) ? 0 : x.lnbytes;
   // from global facts only (the dataset's offset is the same on every rank), so every
   // rank takes the same branch: the HDF5 branch is collective
-  const rawOffset = x.gnumel > 0 && (x.split === 0 || x.split === null) && directWrites(opts.durable !== false) ? native.h5RawOffset(fid, dataset, x.dtype) : null;
+  const policy = writePolicy(opts.durable !== false);
+  const rawOffset = x.gnumel > 0 && (x.split === 0 || x.split === null) && policy !== 'hdf5' ? native.h5RawOffset(fid, dataset, x.dtype) : null;
   let direct = 0;
+  let measured = 0;
   if (rawOffset !== null) {
     // each rank writes its own byte range of the values, around HDF5 (nothing collective)
     if (x.split === 0 || x.rank === 0) {
@@ -191,8 +203,12 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
       const rowBytes = numel(x.gshape.slice(1)) * itemsize(x.dtype);
       const first = x.split === 0 ? x.offset : 0;
       const start = x.lshape.map((_, i) => (i === 0 ? first : 0));
+      // the ranks write at once and share the page cache's and the disk's speed alike
+      const writers = x.split === 0 ? x.comm.size : 1;
       inPieces(x.larray, x.lshape, start, x.lnbytes, (part, pstart) => {
-        direct += native.directWrite(file, rawOffset + pstart[0] * rowBytes, part).direct;
+        const r = native.directWrite(file, rawOffset + pstart[0] * rowBytes, part, policy === 'direct' ? 'direct' : 'measure', SLOW_PAGES * writers);
+        direct += r.direct;
+        measured = Math.max(measured, r.measured);
       });
     }
   } else if (x.gnumel === 0) {
@@ -215,7 +231,7 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
     const largest = pieceBytes() > 0 ? Math.max(...x.lshapeMap.map((l) => numel(l))) * itemsize(x.dtype) : 0;
     inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
   }
-  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct } : {}) });
+  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct, ...(policy === 'measure' ? { buffered_s_per_gib: measured } : {}) } : {}) });
   if (opts.durable !== false) native.h5Flush(fid);
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);

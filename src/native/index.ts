@@ -104,7 +104,7 @@ export interface H5Binding {
   /** the file offset of a dataset's values allocated and stored as memory holds them, else null (direct-write.cc) */
   h5RawOffset(fid: bigint, path: string, dtype: string): number | null;
   /** writes the array's bytes at fileOffset of an existing file, whole pages with O_DIRECT (direct-write.cc) */
-  directWrite(path: string, fileOffset: number, array: Bytes): { direct: number; buffered: number };
+  directWrite(path: string, fileOffset: number, array: Bytes, mode: 'buffered' | 'direct' | 'measure', slowSecondsPerGiB: number): { direct: number; buffered: number; measured: number };
   /** while armed, SIGINT/SIGTERM/SIGHUP remove `paths`, print the signal's line, exit 128+N */
   armInterruptCleanup(paths: string[], onSigint: string, onSigterm: string, onSighup: string): void;
   disarmInterruptCleanup(): void;

@@ -5,7 +5,8 @@
  * file must hold exactly what the buffered HDF5 write (DND_DIRECT=off) gives, whatever the
  * rank boundaries (not page-aligned, ranks without rows, one rank holding all), dtypes and
  * files (one that already holds other datasets, a file system without O_DIRECT); h5py
- * reads it back. The trace says how many bytes went directly.
+ * reads it back. The trace says how many bytes went directly. `--no-fsync` writes go
+ * through the page cache in timed steps and around it once a step is slower than the disk.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { py, tempDir } from '../helpers/files.js';
 import { dnd } from '../helpers/run.js';
+import { SLOW_PAGES } from '../../src/dnd/io.js';
 import { checkTrace } from '../helpers/trace-events.js';
 
 interface Digest {
@@ -29,12 +31,11 @@ function directBytes(trace: string): number[] | null {
   return events.map((e) => Number(e.args?.direct));
 }
 
-describe('durable writes go to the disk directly, with the same file contents', () => {
+describe('writes of contiguous datasets go around HDF5 (durable ones to the disk directly), with the same file contents', () => {
   const dir = tempDir();
 
   /** create ... --out, durable (the default) and with DND_DIRECT=off: the digests, and the bytes written directly. */
-  function both(create: string[], n: number, dataset = '/data', extraEnv: Record<string, string> = {}, where = dir): { direct: number[] | null; digest: Digest; file: string } {
-    const tag = Math.random().toString(36).slice(2);
+  function both(create: string[], n: number, dataset = '/data', extraEnv: Record<string, string> = {}, where = dir, tag = Math.random().toString(36).slice(2)): { direct: number[] | null; digest: Digest; file: string } {
     const a = join(where, `a-${tag}.h5`);
     const b = join(where, `b-${tag}.h5`);
     const trace = join(dir, `t-${tag}.json`);
@@ -87,13 +88,27 @@ describe('durable writes go to the disk directly, with the same file contents', 
     assert.equal(direct, null);
   });
 
-  it('--no-fsync stays buffered through HDF5; DND_DIRECT=on writes it directly too', () => {
-    const file = join(dir, 'nofsync.h5');
-    const trace = join(dir, 'nofsync.json');
-    assert.equal(dnd(['create', 'randn', '2000,1000', '-n', '2', '--out', file, '--no-fsync', '--trace', trace]).code, 0);
-    assert.equal(directBytes(trace), null);
+  it('--no-fsync measures: through the page cache while it is faster than the disk, around it from the first slower step', () => {
+    for (const n of [1, 3]) {
+      const tag = `nofsync-${n}`;
+      const { direct } = both(['randn', '3001,1000', '--no-fsync'], n, '/data', {}, dir, tag);
+      const events = checkTrace(JSON.parse(readFileSync(join(dir, `t-${tag}.json`), 'utf8'))).events.filter((e) => e.name === 'H5Dwrite');
+      assert.ok(direct !== null);
+      for (const e of events) {
+        const measured = Number(e.args?.buffered_s_per_gib);
+        assert.ok(measured > 0, `rank ${e.pid}: no step timed`);
+        // the rank went around the cache exactly when a step was slower than the disk's share
+        assert.equal(Number(e.args?.direct) > 0, measured > SLOW_PAGES * n, `rank ${e.pid}: direct ${e.args?.direct} after a step of ${measured} s/GiB`);
+      }
+    }
+  });
+
+  it('DND_DIRECT=on writes --no-fsync directly, DND_DIRECT=off through HDF5', () => {
     const { direct } = both(['randn', '2000,1000', '--no-fsync'], 2, '/data', { DND_DIRECT: 'on' });
     assert.ok(direct !== null && direct.every((d) => d > 0));
+    const trace = join(dir, 'off.json');
+    assert.equal(dnd(['create', 'randn', '2000,1000', '-n', '2', '--out', join(dir, 'off.h5'), '--trace', trace], { env: { DND_DIRECT: 'off' } }).code, 0);
+    assert.equal(directBytes(trace), null);
   });
 
   it('a dataset added to a file that holds others: they survive, the new one is exact', () => {
