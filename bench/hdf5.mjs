@@ -25,14 +25,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, mpiEnv, median, compileC, spread } from './lib.mjs';
+import { BIN, mpiEnv, median, compileC, settle, spread } from './lib.mjs';
 
 const SETTLE_MS = 2000;
 
 /** Removes a file and waits until memory freed with it is as idle memory is (see above). */
 function removeAndSettle(path) {
   rmSync(path, { force: true });
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
+  settle(SETTLE_MS);
 }
 
 /** Seconds for dd to write `bytes` of zeros to a new file (fsync'd or not, through the page cache or O_DIRECT): what the disk itself takes. */

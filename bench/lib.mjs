@@ -28,6 +28,16 @@ export function median(xs) {
 }
 
 /** Median, min, max and count of measurements already taken. */
+/**
+ * Waits until memory freed just before is as idle memory is. On our VMs memory freed a
+ * moment ago is still backed by the hypervisor and ~10x cheaper to touch than memory idle
+ * for a few seconds (bench/README.md, "HDF5 writes"): whatever ran right after a big
+ * free would win by that alone, so runs that allocate much start settled.
+ */
+export function settle(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export function spread(xs) {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length };
 }
