@@ -217,6 +217,19 @@ describe('hosts as real nodes: an sshd and a /tmp of their own (DND_CLUSTER_SSH=
     assert.deepEqual(digest(`${dir}/moved.h5`), ref, 'a resplit keeps the global array');
   });
 
+  it('a durable write across the hosts goes to the disk directly from both (O_DIRECT), identical to one node', () => {
+    // 8 MB: each rank's range holds whole pages that direct-write.cc writes with O_DIRECT
+    const one = `${dir}/direct-one.h5`;
+    const many = `${dir}/direct-many.h5`;
+    const trace = `${dir}/direct-many.json`;
+    json<ArrayReport>(['create', 'randn', '2001,1001', '-n', '2', '--seed', '4', '--launcher', 'mpiexec', '--out', one], { DND_DIRECT: 'off' });
+    json<ArrayReport>(['create', 'randn', '2001,1001', '-n', '2', '--seed', '4', '--out', many, '--trace', trace, ...two], env);
+    const writes = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { name: string; args?: { direct?: number } }[] }).traceEvents.filter((e) => e.name === 'H5Dwrite');
+    assert.equal(writes.length, 2);
+    assert.ok(writes.every((e) => (e.args?.direct ?? 0) > 0), `direct bytes: ${writes.map((e) => e.args?.direct).join(',')}`);
+    assert.deepEqual(digest(many), digest(one));
+  });
+
   it('px across the hosts, whose /tmp is not the launcher\'s', async () => {
     const child = spawn(process.execPath, [BIN, 'px', '-n', '2', ...two, '--history', `${dir}/hist`], { env: Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
