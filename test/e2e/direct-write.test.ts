@@ -108,7 +108,7 @@ describe('writes of contiguous datasets go around HDF5 (durable ones to the disk
     assert.equal(direct, null);
   });
 
-  it('--no-fsync measures: through the page cache while it is faster than the disk, around it from the first slower step', () => {
+  it('--no-fsync measures: through the page cache while it is faster than the disk, around it after a slower step', () => {
     for (const n of [1, 3]) {
       const tag = `nofsync-${n}`;
       const { direct } = both(['randn', '3001,1000', '--no-fsync'], n, '/data', {}, dir, tag);
@@ -117,8 +117,10 @@ describe('writes of contiguous datasets go around HDF5 (durable ones to the disk
       for (const e of events) {
         const measured = Number(e.args?.buffered_s_per_gib);
         assert.ok(measured > 0, `rank ${e.pid}: no step timed`);
-        // the rank went around the cache exactly when a step was slower than the disk's share
-        assert.equal(Number(e.args?.direct) > 0, measured > SLOW_PAGES * n, `rank ${e.pid}: direct ${e.args?.direct} after a step of ${measured} s/GiB`);
+        // a rank goes around the cache only after a step slower than the disk's share (a slow
+        // last step leaves nothing to write directly, so no converse)
+        assert.equal(typeof e.args?.direct, 'number');
+        if (Number(e.args?.direct) > 0) assert.ok(measured > SLOW_PAGES * n, `rank ${e.pid}: direct ${e.args?.direct} although every step took at most ${measured} s/GiB`);
       }
     }
   });
