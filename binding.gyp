@@ -16,6 +16,7 @@
         "src/native/module.cc",
         "src/native/errors.cc",
         "src/native/collectives.cc",
+        "src/native/quick-sockets.cc",
         "src/native/memory.cc",
         "src/native/philox.cc",
         "src/native/reduce.cc",

@@ -64,7 +64,7 @@ export function launchBreakdown(n, runs) {
 }
 
 export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
-  const hello = compileC('hello');
+  const hello = compileC('hello', [`${ROOT}src/native/quick-sockets.cc`]);
   const cli = measure(runs, () => timeProcess(process.execPath, [BIN, '--version']).seconds);
   const nodeStart = measure(runs, () => timeProcess(process.execPath, ['-e', '0']).seconds);
   const rows = [];

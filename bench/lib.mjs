@@ -55,7 +55,9 @@ export function compileC(name, extraFlags = []) {
   mkdirSync(`${ROOT}bench/bin`, { recursive: true });
   const src = `${ROOT}bench/c/${name}.c`;
   const out = `${ROOT}bench/bin/${name}`;
-  if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
+  // extra sources (files among the flags) count for staleness too
+  const inputs = [src, ...extraFlags.filter((f) => !f.startsWith('-') && existsSync(f))];
+  if (!existsSync(out) || inputs.some((f) => statSync(out).mtimeMs < statSync(f).mtimeMs)) {
     // flags after -O2 win (e.g. -O3 -march=native for the fill's floor)
     execFileSync('mpicc', ['-O2', '-o', out, src, ...extraFlags], { stdio: 'inherit' });
   }

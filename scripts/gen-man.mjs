@@ -108,6 +108,7 @@ function mainPage(ids) {
     '.TP\nDND_SOLO\nOne\\-rank jobs that write no file run without MPI (a world of one, same output, no MPI start\\-up; files are read through the HDF5 POSIX driver); DND_SOLO=0 runs them under MPI.',
     '.TP\nDND_MAP\ninfo \\-\\-stats/\\-\\-checksum, resplit and redistribute map the byte range of a contiguous dataset on each rank instead of reading it (same values, no copy); DND_MAP=0 reads it.',
     '.TP\nDND_DIRECT\nEach rank writes its range of a contiguous dataset (split along its first axis or none) itself: durable writes (the default) straight to the disk (O_DIRECT), \\-\\-no\\-fsync writes through the page cache until it proves slower than the disk. DND_DIRECT=on writes every such dataset directly, DND_DIRECT=off leaves all writes to HDF5.',
+    '.TP\nDND_NAGLE\nEvery rank sets TCP_NODELAY on the sockets MPI_Init opened (Open MPI\'s connection to its local daemon lacks it, and MPI_Finalize then waits 40 ms for a delayed acknowledgement); DND_NAGLE=1 leaves them as MPI made them.',
     '.TP\nDND_TIMING\nWrite one line per launch step (dnd\\-timing PID ROLE EPOCH_MS STEP) on stderr, from the launcher and every rank: where the start\\-up time goes.',
     '.SH EXIT STATUS',
     exitStatus(),

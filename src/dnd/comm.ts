@@ -63,7 +63,7 @@ export class Comm {
       native.init();
       if (t0 >= 0) {
         recorder.push({ ph: 'X', name: 'load binding', cat: 'phase', ts: tl, dur: t0 - tl });
-        recorder.push({ ph: 'X', name: 'MPI_Init', cat: 'phase', ts: t0, dur: recorder.now() - t0 });
+        recorder.push({ ph: 'X', name: 'MPI_Init', cat: 'phase', ts: t0, dur: recorder.now() - t0, args: { tcp_nodelay_sockets: native.quickSockets() } });
       }
       Comm.worldComm = new Comm(Comm.instrument ? Comm.instrument(native) : native);
       process.once('exit', (code) => Comm.endAtExit(code));

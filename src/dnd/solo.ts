@@ -61,6 +61,7 @@ export function soloBinding(real: NativeBinding): NativeBinding {
     ...real,
     init: () => 3, // MPI_THREAD_MULTIPLE: nothing runs concurrently with nobody
     finalize: () => undefined,
+    quickSockets: () => 0,
     abort: (code: number) => process.exit(code),
     rank: () => 0,
     size: () => 1,

@@ -8,9 +8,11 @@
 //   3. otherwise -> MPI_Alltoallw at MPI_BOTTOM with one derived type per peer that
 //      describes (absolute address, length) exactly, lengths built from 1 GiB pieces.
 #include <climits>
+#include <cstdlib>
 #include <vector>
 
 #include "common.h"
+#include "quick-sockets.h"
 
 namespace mpinapi {
 
@@ -165,6 +167,8 @@ MPI_Datatype ElementType(napi_typedarray_type t, size_t* elsize) {
 
 // ---- lifetime -----------------------------------------------------------------------
 
+static int quickSockets = 0;
+
 static Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int init = 0, fin = 0, provided = 0;
@@ -180,6 +184,9 @@ static Napi::Value Init(const Napi::CallbackInfo& info) {
     // FUNNELED is enough: only the main JS thread calls MPI.
     if (!CheckMpi(env, MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread"))
       return env.Undefined();
+    // MPI_Init opened the connection to the launcher's daemon: without this, MPI_Finalize
+    // waits 40 ms on it (quick-sockets.cc)
+    if (!getenv("DND_NAGLE")) quickSockets = dnd_send_small_writes_at_once();
   } else {
     MPI_Query_thread(&provided);
   }
@@ -187,6 +194,9 @@ static Napi::Value Init(const Napi::CallbackInfo& info) {
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   return Napi::Number::New(env, provided);
 }
+
+// How many sockets MPI_Init left that Init set TCP_NODELAY on (the trace records it).
+static Napi::Value QuickSockets(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), quickSockets); }
 
 static Napi::Value Finalize(const Napi::CallbackInfo& info) {
   int init = 0, fin = 0;
@@ -467,6 +477,7 @@ void InitCollectives(Napi::Env env, Napi::Object exports) {
   exports.Set("alltoallwBoxes", Napi::Function::New(env, AlltoallwBoxes));
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("finalize", Napi::Function::New(env, Finalize));
+  exports.Set("quickSockets", Napi::Function::New(env, QuickSockets));
   exports.Set("abort", Napi::Function::New(env, Abort));
   exports.Set("rank", Napi::Function::New(env, Rank));
   exports.Set("size", Napi::Function::New(env, Size));

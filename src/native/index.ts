@@ -20,6 +20,8 @@ export interface NativeBinding {
   /** MPI_Init_thread(FUNNELED) unless already initialised; returns the thread level provided */
   init(): number;
   finalize(): void;
+  /** how many TCP sockets init() set TCP_NODELAY on (0 with DND_NAGLE, or before init) */
+  quickSockets(): number;
   abort(code: number): never;
   rank(): number;
   size(): number;

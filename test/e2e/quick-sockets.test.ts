@@ -1,0 +1,46 @@
+/**
+ * Every rank sets TCP_NODELAY on the TCP sockets MPI_Init left it (src/native/quick-sockets.cc):
+ * Open MPI's connection to its local daemon lacks it, and MPI_Finalize then waits 40 ms for
+ * a delayed acknowledgement. The trace's MPI_Init span says on how many sockets; DND_NAGLE=1
+ * leaves them alone. Whether it saves the 40 ms is a benchmark's question (bench/launch.mjs),
+ * not a test's.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempDir } from '../helpers/files.js';
+import { dnd } from '../helpers/run.js';
+import { checkTrace } from '../helpers/trace-events.js';
+
+/** tcp_nodelay_sockets of each rank's MPI_Init span, by rank (the trace's pid). */
+function quickSockets(trace: string): number[] {
+  const events = checkTrace(JSON.parse(readFileSync(trace, 'utf8'))).events.filter((e) => e.name === 'MPI_Init');
+  return events.sort((a, b) => a.pid - b.pid).map((e) => e.args?.tcp_nodelay_sockets as number);
+}
+
+describe('TCP_NODELAY on the sockets MPI_Init opened', () => {
+  const dir = tempDir();
+
+  for (const n of [2, 3]) {
+    it(`is set on every rank's connection to its daemon at -n ${n}`, () => {
+      const trace = join(dir, `on-${n}.json`);
+      const r = dnd(['create', 'randn', '7,4,3', '-n', String(n), '--trace', trace]);
+      assert.equal(r.code, 0, r.stderr);
+      const counts = quickSockets(trace);
+      assert.equal(counts.length, n);
+      for (const c of counts) assert.ok(Number.isInteger(c) && c >= 1, `counts ${counts}`);
+    });
+  }
+
+  it('is left alone with DND_NAGLE=1, and the job is the same', () => {
+    const trace = join(dir, 'off.json');
+    const off = dnd(['create', 'arange', '10,3', '-n', '2', '--json', '--trace', trace], { env: { DND_NAGLE: '1' } });
+    assert.equal(off.code, 0, off.stderr);
+    assert.deepEqual(quickSockets(trace), [0, 0]);
+    const on = dnd(['create', 'arange', '10,3', '-n', '2', '--json']);
+    assert.equal(on.code, 0, on.stderr);
+    const strip = (s: string) => JSON.stringify({ ...JSON.parse(s), timing: undefined, seconds: undefined });
+    assert.equal(strip(on.stdout), strip(off.stdout));
+  });
+});
