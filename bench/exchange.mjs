@@ -1,4 +1,5 @@
-// resplit 0 -> 1 and redistribute (balanced -> rank 0 holds half) of float32 2-D arrays
+// resplit 0 -> 1 and redistribute (balanced -> rank 0 holds half; three quarters with 2
+// ranks, see redistributeTarget) of float32 2-D arrays
 // against the same exchanges in C (bench/c/exchange.c) on the same machine, same run.
 // Both repeat the exchange in one job (fresh receive block each time, slowest rank,
 // after a barrier): dnd through its library (bench/ranks/exchange.mjs), C with
@@ -9,6 +10,17 @@
 // --json` run (the CLI end to end).
 import { execFileSync } from 'node:child_process';
 import { BIN, ROOT, mpiEnv, median, compileC } from './lib.mjs';
+
+/**
+ * The redistribute target of these rows: rank 0 holds half the rows, the rest balanced
+ * (Heat's "half on rank 0"); with 2 ranks three quarters, since half of them there is the
+ * balanced layout the array starts from, where nothing would move. The C floor and the
+ * Python peer (bench/peer.mjs) move to the same target.
+ */
+export function redistributeTarget(rows, n) {
+  const first = n === 2 ? Math.floor((3 * rows) / 4) : Math.floor(rows / 2);
+  return [first, ...Array.from({ length: n - 1 }, (_, p) => Math.floor((rows - first) / (n - 1)) + (p < (rows - first) % (n - 1) ? 1 : 0))];
+}
 
 function shapeFor(bytes) {
   const cols = 4096;
@@ -25,9 +37,8 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
   for (const b of bytes) {
     const [r, c] = shapeFor(b);
     for (const n of sizes.filter((s) => s > 1)) {
-      const half = Math.floor(r / 2);
-      const rest = Array.from({ length: n - 1 }, (_, p) => Math.floor((r - half) / (n - 1)) + (p < (r - half) % (n - 1) ? 1 : 0));
-      const target = [half, ...rest].join(',');
+      const targetRows = redistributeTarget(r, n);
+      const target = targetRows.join(',');
       for (const op of ['resplit', 'redistribute']) {
         const args = op === 'resplit' ? ['resplit', `zeros:${r},${c}`, '--axis', '1', '-n', String(n)] : ['redistribute', `zeros:${r},${c}`, '--target', target, '-n', String(n)];
         const cli = dndRun(args);
@@ -36,7 +47,7 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
           execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target, 'traced'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
         );
         const times = lib.seconds;
-        const cOut = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, op, String(r), String(c), String(reps)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
+        const cOut = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, op, String(r), String(c), String(reps), ...(op === 'redistribute' ? [String(targetRows[0])] : [])], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
         const floors = Object.entries(cOut).map(([k, v]) => ({ k, m: median(v) }));
         const best = floors.reduce((a, f) => (f.m < a.m ? f : a));
         const moved = cli.moved.bytes;

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, measure, mpiEnv, median, timeProcess } from './lib.mjs';
+import { redistributeTarget } from './exchange.mjs';
 
 // Debian's packages are the system Python's; DND_BENCH_PYTHON names another (or a missing one, to see the skip)
 export const PYTHON = process.env.DND_BENCH_PYTHON || '/usr/bin/python3';
@@ -50,9 +51,7 @@ export function attachPeers(rows, { reps = 5, perRank = 1 << 25 } = {}) {
         const [op, mib, n] = [m[1], Number(m[2]), Number(m[3])];
         const cols = 4096;
         const r = Math.round((mib * 2 ** 20) / 4 / cols);
-        // the target of bench/exchange.mjs: half the rows on rank 0, the rest balanced
-        const half = Math.floor(r / 2);
-        const target = [half, ...Array.from({ length: n - 1 }, (_, p) => Math.floor((r - half) / (n - 1)) + (p < (r - half) % (n - 1) ? 1 : 0))].join(',');
+        const target = redistributeTarget(r, n).join(','); // bench/exchange.mjs's target
         what = op === 'resplit' ? 'mpi4py Alltoallv of packed numpy blocks' : 'mpi4py Alltoallv of numpy rows';
         peer = () => spread(py(n, [op, String(r), String(cols), String(reps), ...(op === 'redistribute' ? [target] : [])]).seconds);
       } else if ((m = /^hdf5 (write|read) (\d+) MiB -n (\d+)$/.exec(row.figure))) {
