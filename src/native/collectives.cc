@@ -181,12 +181,20 @@ static Napi::Value Init(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   if (!init) {
+    // the descriptors open before MPI_Init: the sockets after it that are not among them are MPI's
+    std::vector<int> before(256);
+    int had = dnd_list_fds(before.data(), static_cast<int>(before.size()));
+    if (had > static_cast<int>(before.size())) {
+      before.resize(static_cast<size_t>(had) + 64);
+      had = dnd_list_fds(before.data(), static_cast<int>(before.size()));
+    }
     // FUNNELED is enough: only the main JS thread calls MPI.
     if (!CheckMpi(env, MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread"))
       return env.Undefined();
     // MPI_Init opened the connection to the launcher's daemon: without this, MPI_Finalize
     // waits 40 ms on it (quick-sockets.cc)
-    if (!getenv("DND_NAGLE")) quickSockets = dnd_send_small_writes_at_once();
+    if (!getenv("DND_NAGLE") && had >= 0 && had <= static_cast<int>(before.size()))
+      quickSockets = dnd_send_small_writes_at_once(before.data(), had);
   } else {
     MPI_Query_thread(&provided);
   }

@@ -2,15 +2,17 @@
  * Every rank sets TCP_NODELAY on the TCP sockets MPI_Init left it (src/native/quick-sockets.cc):
  * Open MPI's connection to its local daemon lacks it, and MPI_Finalize then waits 40 ms for
  * a delayed acknowledgement. The trace's MPI_Init span says on how many sockets; DND_NAGLE=1
- * leaves them alone. Whether it saves the 40 ms is a benchmark's question (bench/launch.mjs),
+ * leaves them alone, and sockets the process held before MPI_Init (a user script's own) are
+ * not MPI's and are not touched. Whether it saves the 40 ms is a benchmark's question (bench/launch.mjs),
  * not a test's.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../helpers/files.js';
-import { dnd } from '../helpers/run.js';
+import { dnd, mpiEnv, ROOT } from '../helpers/run.js';
 import { checkTrace } from '../helpers/trace-events.js';
 
 /** tcp_nodelay_sockets of each rank's MPI_Init span, by rank (the trace's pid). */
@@ -32,6 +34,19 @@ describe('TCP_NODELAY on the sockets MPI_Init opened', () => {
       for (const c of counts) assert.ok(Number.isInteger(c) && c >= 1, `counts ${counts}`);
     });
   }
+
+  it("leaves the process's own TCP sockets, opened before MPI_Init, alone", () => {
+    const counts = (own: boolean) => {
+      const r = spawnSync('mpiexec', ['-n', '2', process.execPath, `${ROOT}test/mpi/quick-sockets-ranks.mjs`, ...(own ? ['own'] : [])], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rank: number; quickSockets: number });
+      return lines.sort((a, b) => a.rank - b.rank).map((l) => l.quickSockets);
+    };
+    const plain = counts(false);
+    assert.ok(plain.every((c) => c >= 1), `plain ${plain}`);
+    // three more TCP sockets in each process (listener, client, accepted end): not counted
+    assert.deepEqual(counts(true), plain);
+  });
 
   it('is left alone with DND_NAGLE=1, and the job is the same', () => {
     const trace = join(dir, 'off.json');
