@@ -9,7 +9,7 @@
 // per rank above baseline against the larger block comes from one `dnd resplit|redistribute
 // --json` run (the CLI end to end).
 import { execFileSync } from 'node:child_process';
-import { BIN, ROOT, mpiEnv, median, compileC } from './lib.mjs';
+import { BIN, ROOT, mpiEnv, median, compileC, settle } from './lib.mjs';
 
 /**
  * The redistribute target of these rows: rank 0 holds half the rows, the rest balanced
@@ -21,6 +21,10 @@ export function redistributeTarget(rows, n) {
   const first = n === 2 ? Math.floor((3 * rows) / 4) : Math.floor(rows / 2);
   return [first, ...Array.from({ length: n - 1 }, (_, p) => Math.floor((rows - first) / (n - 1)) + (p < (rows - first) % (n - 1) ? 1 : 0))];
 }
+
+/** memory freed more than ~1 s ago is handed back to the hypervisor here: a job started
+ * this long after the previous one ended finds it cold (bench/README.md, HDF5 writes) */
+const SETTLE_MS = 2000;
 
 function shapeFor(bytes) {
   const cols = 4096;
@@ -43,15 +47,19 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
         const args = op === 'resplit' ? ['resplit', `zeros:${r},${c}`, '--axis', '1', '-n', String(n)] : ['redistribute', `zeros:${r},${c}`, '--target', target, '-n', String(n)];
         const cli = dndRun(args);
         const peak = cli.timing.peak_rss_ratio_max ?? 0;
+        // each job starts on settled memory (see first_rep below)
+        settle(SETTLE_MS);
         const lib = JSON.parse(
           execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target, 'traced'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
         );
         const times = lib.seconds;
+        settle(SETTLE_MS);
         const cOut = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, op, String(r), String(c), String(reps), ...(op === 'redistribute' ? [String(targetRows[0])] : [])], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
         const floors = Object.entries(cOut).map(([k, v]) => ({ k, m: median(v) }));
-        // the first rep of each job: its receive block is the first of that size, on memory
-        // nobody freed a moment before (the medians are of blocks that reuse the memory the
-        // previous rep freed); in C, the method that runs first in each rep
+        // the first rep of each job: its receive block is the job's first, on memory idle
+        // for SETTLE_MS (cold, as a one-shot command finds it); the medians are of blocks
+        // that reuse the memory the previous rep freed a moment before. In C, the method
+        // that runs first in each rep.
         const [firstMethod, firstTimes] = Object.entries(cOut)[0];
         const best = floors.reduce((a, f) => (f.m < a.m ? f : a));
         const moved = cli.moved.bytes;
