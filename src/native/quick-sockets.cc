@@ -5,7 +5,7 @@
 // messages back to back: the second waits, by Nagle's rule, for the first to be
 // acknowledged, and the server acknowledges only when its delayed-ACK timer fires, 40 ms
 // later. Measured with strace: every rank's MPI_Finalize took 45 ms, of which 40 were that
-// wait; with the option set it takes 2-3 ms (bench/RESULTS.md, "Launch"). Setting it on a
+// wait; with the option set it takes 2-3 ms (bench/RESULTS.md, "Fourth session"). Setting it on a
 // socket only sends small writes at once instead of coalescing them; MPI's own TCP
 // transport sets it anyway. Only sockets MPI_Init opened are touched (a user script's own
 // connections are not MPI's business); sockets that are not TCP are left alone; any
