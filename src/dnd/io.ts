@@ -195,6 +195,10 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
   const rawOffset = x.gnumel > 0 && (x.split === 0 || x.split === null) && policy !== 'hdf5' ? native.h5RawOffset(fid, dataset, x.dtype) : null;
   let direct = 0;
   let measured = 0;
+  // --no-fsync: the ranks of one host write at once through one page cache to one disk
+  // and share their speed alike, so a step counts as slow against their number; ranks on
+  // other hosts have their own (a collective of every rank: all take this branch)
+  const slow = rawOffset !== null && policy === 'measure' ? SLOW_PAGES * (x.split === 0 ? writersOnThisHost(x.comm, written > 0) : 1) : SLOW_PAGES;
   if (rawOffset !== null) {
     // each rank writes its own byte range of the values, around HDF5 (nothing collective)
     if (x.split === 0 || x.rank === 0) {
@@ -203,10 +207,8 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
       const rowBytes = numel(x.gshape.slice(1)) * itemsize(x.dtype);
       const first = x.split === 0 ? x.offset : 0;
       const start = x.lshape.map((_, i) => (i === 0 ? first : 0));
-      // the ranks write at once and share the page cache's and the disk's speed alike
-      const writers = x.split === 0 ? x.comm.size : 1;
       inPieces(x.larray, x.lshape, start, x.lnbytes, (part, pstart) => {
-        const r = native.directWrite(file, rawOffset + pstart[0] * rowBytes, part, policy === 'direct' ? 'direct' : 'measure', SLOW_PAGES * writers);
+        const r = native.directWrite(file, rawOffset + pstart[0] * rowBytes, part, policy === 'direct' ? 'direct' : 'measure', slow);
         direct += r.direct;
         measured = Math.max(measured, r.measured);
       });
@@ -231,11 +233,18 @@ export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptio
     const largest = pieceBytes() > 0 ? Math.max(...x.lshapeMap.map((l) => numel(l))) * itemsize(x.dtype) : 0;
     inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
   }
-  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct, ...(policy === 'measure' ? { buffered_s_per_gib: measured } : {}) } : {}) });
+  if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct, ...(policy === 'measure' ? { buffered_s_per_gib: measured, slow_s_per_gib: slow } : {}) } : {}) });
   if (opts.durable !== false) native.h5Flush(fid);
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
   if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
+}
+
+/** Collective: how many ranks on this rank's host write (`writes` for this one), at least 1. */
+function writersOnThisHost(comm: Comm, writes: boolean): number {
+  const host = comm.host();
+  const all = comm.allgatherJSON<[string, boolean]>([host, writes]);
+  return Math.max(1, all.filter(([h, w]) => h === host && w).length);
 }
 
 /**

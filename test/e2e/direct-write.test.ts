@@ -117,6 +117,8 @@ describe('writes of contiguous datasets go around HDF5 (durable ones to the disk
       for (const e of events) {
         const measured = Number(e.args?.buffered_s_per_gib);
         assert.ok(measured > 0, `rank ${e.pid}: no step timed`);
+        // every rank here writes, all on this one host: the disk's share is 1/n
+        assert.equal(e.args?.slow_s_per_gib, SLOW_PAGES * n);
         // a rank goes around the cache only after a step slower than the disk's share (a slow
         // last step leaves nothing to write directly, so no converse)
         assert.equal(typeof e.args?.direct, 'number');

@@ -19,6 +19,7 @@ import { cannotMakeHosts, clusterDir, clusterDown, clusterUp, ended, pidsOn } fr
 import { py } from '../helpers/files.js';
 import { BIN, dnd, faultEnv } from '../helpers/run.js';
 import { background } from '../helpers/procs.js';
+import { SLOW_PAGES } from '../../src/dnd/io.js';
 
 const skip = cannotMakeHosts();
 if (skip) process.stderr.write(`[hosts tests] skipped: ${skip}\n`);
@@ -228,6 +229,14 @@ describe('hosts as real nodes: an sshd and a /tmp of their own (DND_CLUSTER_SSH=
     assert.equal(writes.length, 2);
     assert.ok(writes.every((e) => (e.args?.direct ?? 0) > 0), `direct bytes: ${writes.map((e) => e.args?.direct).join(',')}`);
     assert.deepEqual(digest(many), digest(one));
+  });
+
+  it('a --no-fsync write counts a step as slow against the writers on its own host, not every rank', () => {
+    // 4 ranks, 2 per host; the last rank holds no rows (--counts): it does not write
+    const trace = `${dir}/nofsync-many.json`;
+    json<ArrayReport>(['create', 'randn', '3000,1000', '-n', '4', '--counts', '1000,1000,1000,0', '--no-fsync', '--out', `${dir}/nofsync-many.h5`, '--trace', trace, '--host', 'h1:2,h2:2'], env);
+    const writes = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { name: string; pid: number; args?: { slow_s_per_gib?: number } }[] }).traceEvents.filter((e) => e.name === 'H5Dwrite');
+    assert.deepEqual(writes.sort((a, b) => a.pid - b.pid).map((e) => e.args?.slow_s_per_gib), [2 * SLOW_PAGES, 2 * SLOW_PAGES, SLOW_PAGES, SLOW_PAGES]);
   });
 
   it('px across the hosts, whose /tmp is not the launcher\'s', async () => {
