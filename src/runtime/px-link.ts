@@ -195,6 +195,9 @@ export async function connectToLauncher(endpoints: Endpoint[], secret: string, t
         // not our launcher
       }
       if (!welcome) throw Object.assign(new Error('not welcomed'), { code: 'WRONG' });
+      // as the launcher's end: a cell's outputs that fill more than one segment would
+      // otherwise hold their last one back until the launcher's delayed ACK (40 ms)
+      s.setNoDelay(true);
       return s;
     } catch (err) {
       s.destroy();
