@@ -7,6 +7,7 @@
 //      contiguous type of u bytes;
 //   3. otherwise -> MPI_Alltoallw at MPI_BOTTOM with one derived type per peer that
 //      describes (absolute address, length) exactly, lengths built from 1 GiB pieces.
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <vector>
@@ -193,8 +194,10 @@ static Napi::Value Init(const Napi::CallbackInfo& info) {
       return env.Undefined();
     // MPI_Init opened the connection to the launcher's daemon: without this, MPI_Finalize
     // waits 40 ms on it (quick-sockets.cc)
-    if (!getenv("DND_NAGLE") && had >= 0 && had <= static_cast<int>(before.size()))
+    if (!getenv("DND_NAGLE") && had >= 0 && had <= static_cast<int>(before.size())) {
+      std::sort(before.begin(), before.begin() + had);
       quickSockets = dnd_send_small_writes_at_once(before.data(), had);
+    }
   } else {
     MPI_Query_thread(&provided);
   }

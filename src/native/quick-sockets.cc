@@ -35,6 +35,11 @@ static bool EachFd(Each each) {
   return true;
 }
 
+static int CompareInts(const void* a, const void* b) {
+  int x = *static_cast<const int*>(a), y = *static_cast<const int*>(b);
+  return x < y ? -1 : x > y;
+}
+
 int dnd_list_fds(int* out, int max) {
   int n = 0;
   if (!EachFd([&](int fd) {
@@ -48,8 +53,7 @@ int dnd_list_fds(int* out, int max) {
 int dnd_send_small_writes_at_once(const int* skip, int nskip) {
   int changed = 0;
   EachFd([&](int fd) {
-    for (int i = 0; i < nskip; ++i)
-      if (skip[i] == fd) return;
+    if (nskip > 0 && bsearch(&fd, skip, static_cast<size_t>(nskip), sizeof(int), CompareInts)) return;
     int domain = 0, type = 0;
     socklen_t len = sizeof domain;
     if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0) return;  // not a socket

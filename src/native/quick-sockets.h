@@ -10,8 +10,9 @@ extern "C" {
 // many there are (which may exceed max), or -1 where they cannot be listed.
 int dnd_list_fds(int* out, int max);
 
-// Sets TCP_NODELAY on every TCP socket the process holds except those in skip[0..nskip)
-// (the sockets that existed before MPI_Init: not MPI's); returns how many it set.
+// Sets TCP_NODELAY on every TCP socket the process holds except those in skip[0..nskip),
+// sorted ascending (the descriptors that existed before MPI_Init: not MPI's); returns how
+// many it set.
 int dnd_send_small_writes_at_once(const int* skip, int nskip);
 
 #ifdef __cplusplus
