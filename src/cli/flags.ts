@@ -103,7 +103,7 @@ export const moveFlags = {
   dtype: dtypeFlag,
   seed: seedFlag,
   checksum: Flags.boolean({ summary: 'Fingerprint the array before and after; a difference fails the job (exit 3) before anything is written.' }),
-  'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data.' }),
+  'dry-run': Flags.boolean({ summary: 'Print the plan (bytes per rank pair, peak memory per rank) without moving data, even for arrays this machine could not hold (stderr then says the run would be refused here).' }),
   out: outFlag,
   force: forceFlag,
   fsync: fsyncFlag,

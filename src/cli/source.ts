@@ -31,6 +31,11 @@ export interface SourceFlags {
   seed: number | bigint;
   /** the job will not load the values (info without --stats/--checksum): no memory check */
   layoutOnly?: boolean;
+  /**
+   * no job at all (--dry-run): no memory check either, so that a move too big for this
+   * machine can still be planned (the plan shows each rank's peak)
+   */
+  planOnly?: boolean;
 }
 
 /** Resolves and checks a source (the move commands then check their peak memory themselves). */
@@ -43,7 +48,7 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
     const gshape = facts.dataset.shape;
     const split = normalizeSplit(flags.split, gshape.length);
     if (counts) checkCounts(counts, gshape, split, nprocs, '--counts');
-    if (!flags.layoutOnly) checkFitsInMemory(gshape, split, facts.dtype, nprocs);
+    if (!flags.layoutOnly && !flags.planOnly) checkFitsInMemory(gshape, split, facts.dtype, nprocs);
     return { spec: { type: 'file', file: facts.file, dataset: facts.dataset.path }, gshape, dtype: facts.dtype, split, counts, facts };
   }
   const create = validateCreate(
@@ -58,6 +63,7 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
       counts,
     },
     nprocs,
+    !flags.planOnly,
   );
   return { spec: { type: 'generator', create }, gshape: create.gshape, dtype: create.dtype, split: create.split, counts, facts: null };
 }

@@ -6,7 +6,7 @@ import { moveFlags } from '../cli/flags.js';
 import { parseCounts } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
 import { resolveSource, startLayout } from '../cli/source.js';
-import { checkMoveFitsInMemory } from '../runtime/memory-check.js';
+import { checkMoveFitsInMemory, moveRefusal } from '../runtime/memory-check.js';
 import { usageError } from '../dnd/errors.js';
 import { checkCounts } from '../dnd/spec.js';
 import { balancedLayout } from '../dnd/ops/move.js';
@@ -46,7 +46,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     const { args, flags } = await this.parse(Redistribute);
     if (!flags.target && !flags.balance) throw usageError('give --target c0,c1,... (rows per rank) or --balance');
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const src = resolveSource(args.source ?? '', flags, nprocs);
+    const src = resolveSource(args.source ?? '', { ...flags, planOnly: flags['dry-run'] }, nprocs);
     if (src.split === null) throw usageError('redistribute moves rows along the split axis, but --split is none');
     const target = flags.target ? parseCounts(flags.target, '--target') : null;
     if (target) checkCounts(target, src.gshape, src.split, nprocs, '--target');
@@ -58,6 +58,8 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     if (flags['dry-run']) {
       const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
+      const refused = moveRefusal('redistribute', src.gshape, src.split, src.dtype, from, to, nprocs);
+      if (refused) process.stderr.write(`dnd: without --dry-run this would be refused here: ${refused}\n`);
       return plan;
     }
     checkMoveFitsInMemory('redistribute', src.gshape, src.dtype, from, to, nprocs);

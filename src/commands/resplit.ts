@@ -6,7 +6,7 @@ import { moveFlags } from '../cli/flags.js';
 import { parseAxis } from '../cli/parse.js';
 import { renderDryRun, renderMoveReport } from '../cli/render-move.js';
 import { resolveSource, startLayout } from '../cli/source.js';
-import { checkMoveFitsInMemory } from '../runtime/memory-check.js';
+import { checkMoveFitsInMemory, moveRefusal } from '../runtime/memory-check.js';
 import { usageError } from '../dnd/errors.js';
 import { normalizeSplit } from '../dnd/layout.js';
 import { balancedLayout } from '../dnd/ops/move.js';
@@ -45,7 +45,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
   async run(): Promise<MoveReport | DryRunReport | undefined> {
     const { args, flags } = await this.parse(Resplit);
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const src = resolveSource(args.source ?? '', flags, nprocs);
+    const src = resolveSource(args.source ?? '', { ...flags, planOnly: flags['dry-run'] }, nprocs);
     const axis = normalizeSplit(flags.axis ?? null, src.gshape.length);
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     const from = startLayout(src, nprocs);
@@ -55,6 +55,8 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
     if (flags['dry-run']) {
       const plan = dryRun('resplit', src.gshape, src.dtype, from, to, nprocs);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
+      const refused = moveRefusal(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.split, src.dtype, from, to, nprocs);
+      if (refused) process.stderr.write(`dnd: without --dry-run this would be refused here: ${refused}\n`);
       return plan;
     }
     checkMoveFitsInMemory(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.dtype, from, to, nprocs);

@@ -56,3 +56,17 @@ export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dty
     throw usageError(`${what} of ${gshape.join(',')} ${dtype} does not fit: ${per}; ${where}. Use more nodes, fewer ranks per node, or --dry-run to see the plan`);
   }
 }
+
+/**
+ * What a --dry-run says about memory: the message a real run would be refused with by
+ * the source's and the move's checks above, or null when both pass.
+ */
+export function moveRefusal(what: string, gshape: number[], split: Split, dtype: Dtype, from: Layout, to: Layout, nprocs: number): string | null {
+  try {
+    checkFitsInMemory(gshape, split, dtype, nprocs);
+    checkMoveFitsInMemory(what, gshape, dtype, from, to, nprocs);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

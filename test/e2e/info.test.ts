@@ -285,6 +285,16 @@ describe('dnd info FILE:DSET without --stats/--checksum reads metadata only', ()
     assert.ok(names.has('report'), [...names].join(', '));
   });
 
+  it('a --dry-run resplit of the 1 TiB dataset shows the plan, and says the real run would be refused here', () => {
+    const r = dnd(['resplit', `${big}:/x`, '--axis', '1', '-n', '4', '--dry-run', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as { gshape: number[]; ranks: { old_bytes: number; new_bytes: number }[] };
+    assert.deepEqual(plan.gshape, SHAPE);
+    assert.deepEqual(plan.ranks.map((k) => [k.old_bytes, k.new_bytes]), Array.from({ length: 4 }, () => [2 ** 38, 2 ** 38]));
+    assert.match(r.stderr, /^dnd: without --dry-run this would be refused here: .*does not fit/);
+    assert.equal(dnd(['resplit', `${big}:/x`, '--axis', '1', '-n', '4']).code, 2);
+  });
+
   it('--stats still reads every value: 1 TiB is refused before launch (it does not fit), a small one is read whole', () => {
     const r = dnd(['info', `${big}:/x`, '-n', '4', '--stats']);
     assert.equal(r.code, 2, r.stderr);

@@ -106,8 +106,38 @@ describe('dnd resplit / redistribute', () => {
   });
 
   it('a move that cannot fit is refused before launch, but its --dry-run still shows the plan', () => {
-    const plan = dndJson<DryRunReport>(['resplit', 'randn:49152,49152', '--axis', 'none', '-n', '4', '--dry-run'], { env: { PATH: '/usr/bin:/bin' } });
+    const args = ['resplit', 'randn:49152,49152', '--axis', 'none', '-n', '4'];
+    const r = dnd([...args, '--dry-run', '--json'], { env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as DryRunReport;
     assert.equal(plan.ranks[0].peak_estimate_bytes, (49152 * 49152 * 4) / 4 + 49152 * 49152 * 4);
+    // and it says, in one line, that the real run would be refused, with the real run's words
+    const real = dnd(args);
+    assert.equal(real.code, 2, real.stderr);
+    assert.equal(r.stderr, `dnd: without --dry-run this would be refused here: ${real.stderr.replace(/^dnd: /, '')}`);
+  });
+
+  it('--dry-run plans even an array this machine could not hold at all (the source alone does not fit)', () => {
+    for (const args of [
+      ['resplit', 'randn:1000000,1000000', '--axis', '1', '-n', '4'],
+      ['redistribute', 'zeros:1000000,1000000', '--target', '1000000,0,0,0', '-n', '4'],
+    ]) {
+      const r = dnd([...args, '--dry-run', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout) as DryRunReport;
+      assert.equal(plan.ranks[0].old_bytes, 250000 * 1000000 * 4);
+      assert.equal(plan.ranks[0].new_bytes, args[0] === 'resplit' ? 250000 * 1000000 * 4 : 1000000 * 1000000 * 4);
+      assert.match(r.stderr, /^dnd: without --dry-run this would be refused here: array of 1000000,1000000 float32 does not fit: .*\n$/);
+      const real = dnd(args);
+      assert.equal(real.code, 2, real.stderr);
+      assert.match(real.stderr, /does not fit/);
+    }
+  });
+
+  it('--dry-run of a move that fits says nothing more than the plan', () => {
+    const r = dnd(['redistribute', 'randn:400,400', '--target', '400,0', '-n', '2', '--dry-run']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
   });
 
   it('writes the result with --out: h5py reads the resplit array exactly', () => {

@@ -47,10 +47,11 @@ export function runCreate(job: CreateJob, comm: Comm): ArrayReport | null {
 
 /**
  * Checks a create job before any rank starts (exit 2 on failure) and fills in the
- * defaults: dnd/spec.ts's validator with the command line's flag names, then memory.
+ * defaults: dnd/spec.ts's validator with the command line's flag names, then memory
+ * (unless `checkMemory` is false: nothing will be allocated, as for a --dry-run's plan).
  */
-export function validateCreate(input: Omit<CreateJob, 'dtype' | 'split' | 'counts' | 'seed'> & Partial<CreateJob>, nprocs: number): CreateJob {
+export function validateCreate(input: Omit<CreateJob, 'dtype' | 'split' | 'counts' | 'seed'> & Partial<CreateJob>, nprocs: number, checkMemory = true): CreateJob {
   const spec = checkFactorySpec(input, nprocs, CLI_NAMES);
-  checkFitsInMemory(spec.gshape, spec.split, spec.dtype, nprocs);
+  if (checkMemory) checkFitsInMemory(spec.gshape, spec.split, spec.dtype, nprocs);
   return { ...input, ...spec, op: 'create' };
 }
