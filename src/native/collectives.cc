@@ -206,7 +206,7 @@ static Napi::Value Init(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, provided);
 }
 
-// How many sockets MPI_Init left that Init set TCP_NODELAY on (the trace records it).
+// On how many of the sockets MPI_Init opened Init set TCP_NODELAY (the trace records it).
 static Napi::Value QuickSockets(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), quickSockets); }
 
 static Napi::Value Finalize(const Napi::CallbackInfo& info) {

@@ -44,7 +44,7 @@ export function checkFitsInMemory(gshape: number[], split: Split, dtype: Dtype, 
  * buffer), so locally the sum of both over all ranks must fit, and inside an allocation
  * the largest rank's pair must fit one node.
  */
-export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dtype, from: Layout, to: Layout, nprocs: number): void {
+export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dtype, from: Layout, to: Layout, nprocs: number, suggestDryRun = true): void {
   const blocks = blockBytes(gshape, dtype, from, to, nprocs);
   const peaks = blocks.map((b) => b.old + b.new);
   const largest = Math.max(0, ...peaks);
@@ -53,18 +53,19 @@ export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dty
   if (local > avail) {
     const per = `${bytes(largest)} on the largest rank (old block + new block)`;
     const where = inSlurmAllocation() ? `one node has ${bytes(avail)} available` : `${nprocs} rank(s) need ${bytes(local)} on this machine, which has ${bytes(avail)} available (${bytes(totalmem())} total)`;
-    throw usageError(`${what} of ${gshape.join(',')} ${dtype} does not fit: ${per}; ${where}. Use more nodes, fewer ranks per node, or --dry-run to see the plan`);
+    throw usageError(`${what} of ${gshape.join(',')} ${dtype} does not fit: ${per}; ${where}. Use more nodes${suggestDryRun ? ', fewer ranks per node, or --dry-run to see the plan' : ' or fewer ranks per node'}`);
   }
 }
 
 /**
  * What a --dry-run says about memory: the message a real run would be refused with by
- * the source's and the move's checks above, or null when both pass.
+ * the source's and the move's checks above (without the advice to use --dry-run), or
+ * null when both pass.
  */
 export function moveRefusal(what: string, gshape: number[], split: Split, dtype: Dtype, from: Layout, to: Layout, nprocs: number): string | null {
   try {
     checkFitsInMemory(gshape, split, dtype, nprocs);
-    checkMoveFitsInMemory(what, gshape, dtype, from, to, nprocs);
+    checkMoveFitsInMemory(what, gshape, dtype, from, to, nprocs, false);
     return null;
   } catch (e) {
     return (e as Error).message;
