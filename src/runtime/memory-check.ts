@@ -7,7 +7,7 @@
 import { freemem, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { itemsize, type Dtype } from '../dnd/dtypes.js';
-import { usageError } from '../dnd/errors.js';
+import { isDndError, usageError } from '../dnd/errors.js';
 import { chunk, numel, type Split } from '../dnd/layout.js';
 import { inSlurmAllocation } from './detect.js';
 import type { Layout } from '../dnd/ops/plan.js';
@@ -68,6 +68,7 @@ export function moveRefusal(what: string, gshape: number[], split: Split, dtype:
     checkMoveFitsInMemory(what, gshape, dtype, from, to, nprocs, false);
     return null;
   } catch (e) {
-    return (e as Error).message;
+    if (!isDndError(e)) throw e; // a bug, not a refusal
+    return e.message;
   }
 }
