@@ -194,7 +194,7 @@ static Napi::Value Init(const Napi::CallbackInfo& info) {
       return env.Undefined();
     // MPI_Init opened the connection to the launcher's daemon: without this, MPI_Finalize
     // waits 40 ms on it (quick-sockets.cc)
-    if (!getenv("DND_NAGLE") && had >= 0 && had <= static_cast<int>(before.size())) {
+    if (!dnd_keep_nagle() && had >= 0 && had <= static_cast<int>(before.size())) {
       std::sort(before.begin(), before.begin() + had);
       quickSockets = dnd_send_small_writes_at_once(before.data(), had);
     }

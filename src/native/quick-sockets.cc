@@ -65,3 +65,8 @@ int dnd_send_small_writes_at_once(const int* skip, int nskip) {
   });
   return changed;
 }
+
+int dnd_keep_nagle(void) {
+  const char* v = getenv("DND_NAGLE");
+  return v != nullptr && v[0] != '\0' && !(v[0] == '0' && v[1] == '\0');
+}

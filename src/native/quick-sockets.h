@@ -15,6 +15,9 @@ int dnd_list_fds(int* out, int max);
 // many it set.
 int dnd_send_small_writes_at_once(const int* skip, int nskip);
 
+// Whether DND_NAGLE asks to leave MPI's sockets as they are: set, not empty and not "0".
+int dnd_keep_nagle(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,12 @@ describe('TCP_NODELAY on the sockets MPI_Init opened', () => {
     const off = dnd(['create', 'arange', '10,3', '-n', '2', '--json', '--trace', trace], { env: { DND_NAGLE: '1' } });
     assert.equal(off.code, 0, off.stderr);
     assert.deepEqual(quickSockets(trace), [0, 0]);
+    // empty or 0 does not opt out (as a variable set to nothing is read elsewhere)
+    for (const v of ['', '0']) {
+      const t = join(dir, `nagle-${v || 'empty'}.json`);
+      assert.equal(dnd(['create', 'arange', '10,3', '-n', '2', '--trace', t], { env: { DND_NAGLE: v } }).code, 0);
+      assert.ok(quickSockets(t).every((c) => c >= 1), `DND_NAGLE='${v}'`);
+    }
     const on = dnd(['create', 'arange', '10,3', '-n', '2', '--json']);
     assert.equal(on.code, 0, on.stderr);
     const strip = (s: string) => JSON.stringify({ ...JSON.parse(s), timing: undefined, seconds: undefined });
