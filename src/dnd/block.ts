@@ -1,13 +1,13 @@
 /**
  * A rank's block of a factory array: where it sits in the global array (chunk()'s share,
- * or the one `counts` gives it), a zero-filled typed array for it, and the DNDarray it
+ * or the one `counts` gives it), a typed array for it, and the DNDarray it
  * becomes. Factories and random draws fill blocks; they never hold more than their share.
  */
 import type { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
 import type { Dtype, TypedArray } from './dtypes.js';
 import { chunk, globalRuns, lshapeMapFromCounts, numel, type Chunk, type Run, type Split } from './layout.js';
-import { allocate } from './memory.js';
+import { allocate, type AllocateOptions } from './memory.js';
 
 export interface Block {
   comm: Comm;
@@ -27,8 +27,11 @@ export interface BlockLayout {
   counts: readonly number[] | null;
 }
 
-/** This rank's zero-filled block; `prefault: false` when it may stay zeros (memory.ts). */
-export function blockFor(layout: BlockLayout, comm: Comm, prefault = true): Block {
+/**
+ * This rank's block: zero-filled, or with `reuse` whatever a released block held (for
+ * callers that write all of it); `prefault: false` when it may stay zeros (memory.ts).
+ */
+export function blockFor(layout: BlockLayout, comm: Comm, opts: AllocateOptions = {}): Block {
   const { gshape: gs, split: s, dtype, counts } = layout;
   let ch: Chunk;
   if (counts && s !== null) {
@@ -39,7 +42,7 @@ export function blockFor(layout: BlockLayout, comm: Comm, prefault = true): Bloc
   } else {
     ch = chunk(gs, s, comm.rank, comm.size);
   }
-  return { comm, gs, split: s, chunk: ch, larray: allocate(dtype, numel(ch.lshape), { prefault }), dtype, counts };
+  return { comm, gs, split: s, chunk: ch, larray: allocate(dtype, numel(ch.lshape), opts), dtype, counts };
 }
 
 /** The DNDarray of a filled block: balanced by construction, or assembled from blocks. */

@@ -252,8 +252,10 @@ export class DNDarray {
   }
 
   /**
-   * Not collective: gives this rank's block back to the system now rather than at the
-   * next garbage collection. The array must not be used afterwards (its block is empty).
+   * Not collective: gives this rank's block back now rather than at the next garbage
+   * collection: to the next block of the same size that this rank fills whole (a move's
+   * receive, a load, a draw, a copy), or to the system within a second (memory.ts). The
+   * array must not be used afterwards (its block is empty).
    */
   dispose(): void {
     const l = this._larray;
@@ -269,7 +271,7 @@ export class DNDarray {
 
   /** Not collective: a copy of this rank's block with the same layout. */
   copy(): DNDarray {
-    const larray = allocate(this.dtype, this.lnumel);
+    const larray = allocate(this.dtype, this.lnumel, { reuse: true });
     (larray as Float64Array).set(this._larray as Float64Array);
     return new DNDarray({ comm: this.comm, dtype: this.dtype, gshape: this._gshape, split: this._split, larray, lshape: this._lshape, lshapeMap: this._lshapeMap, balanced: this._balanced });
   }

@@ -51,7 +51,8 @@ export function librarySpec(fn: string, input: Omit<FactoryInput, 'split' | 'dty
 
 /** Fills each element from its global flat index (complex: the real part; imaginary stays 0). */
 function byIndex(spec: FactorySpec, comm: Comm, f: (g: number) => Scalar): DNDarray {
-  const b = blockFor(spec, comm);
+  // every element is written, but a complex block's imaginary parts stay the zeros it came with
+  const b = blockFor(spec, comm, { reuse: !isComplex(spec.dtype) });
   const k = lanes(spec.dtype);
   for (const run of localRuns(b)) {
     for (let i = 0; i < run.length; i++) setScalar(b.larray, (run.local + i) * k, f(run.global + i));
@@ -97,7 +98,7 @@ export function fillDeterministic(spec: FactorySpec, comm: Comm): DNDarray {
   switch (spec.kind) {
     case 'zeros':
     case 'empty':
-      return arrayOf(blockFor(spec, comm, false));
+      return arrayOf(blockFor(spec, comm, { prefault: false }));
     case 'ones':
     case 'full': {
       const b = blockFor(spec, comm);
@@ -262,7 +263,7 @@ export function array(data: TypedArray, opts: ArrayOptions = {}): DNDarray {
   }
   const split = checkSplit(splitOf(opts.split), shape.length);
   if (split === null) return new DNDarray({ comm, dtype, gshape: shape, split: null, larray: data, lshape: shape, balanced: true });
-  const b = blockFor({ gshape: shape, split, dtype, counts: null }, comm);
+  const b = blockFor({ gshape: shape, split, dtype, counts: null }, comm, { reuse: true });
   for (const run of localRuns(b)) (b.larray as Float64Array).set((data as Float64Array).subarray(run.global * k, (run.global + run.length) * k), run.local * k);
   return arrayOf(b);
 }

@@ -115,7 +115,8 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   if (isComplex(dtype) !== isComplex(stored)) throw usageError(`load: ${file}:${info.path} holds ${stored}; it cannot be read as ${dtype} (complex and real types do not convert)`);
   const split = normalizeSplit(opts.split === undefined ? null : opts.split, info.shape.length);
   const ch = chunk(info.shape, split, comm.rank, comm.size);
-  const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1));
+  // written whole: by the read, or with the fill value of a dataset never written
+  const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1), { reuse: true });
   if (t0 >= 0) t0 = recorder.now();
   // Decided from global facts only, so every rank takes the same branch: an empty array
   // has no storage to read (HDF5 fails with "addr overflow"), and a dataset never written

@@ -17,6 +17,15 @@
  * every job as timing.alloc_s.
  *
  * DND_HUGEPAGES=on|off pins the advice (for benchmarks); unset or `auto` measures.
+ *
+ * A block released here (dispose(), or the old block of an in-place move) keeps its pages
+ * for a moment: the next block of the same size that its caller will write whole (a
+ * receive, a read, a draw, a copy) gets them instead of fresh ones, so a loop of moves
+ * pays first touch once instead of every time (bench/README.md, "Exchanges"). The
+ * released buffer is still detached at once, so no view of it can see the next block's
+ * values. The pool holds at most POOL_MAX buffers, for at most POOL_IDLE_MS, and is
+ * emptied before any other large allocation, so a rank never holds more than it did
+ * before the release. DND_REUSE=off gives every block fresh pages.
  */
 import { loadNative } from '../native/index.js';
 import { readFileSync } from 'node:fs';
@@ -50,6 +59,15 @@ let slices = 0;
 const blocks = new WeakSet<ArrayBuffer>();
 let touchSeconds = 0;
 let touchBytes = 0;
+let reusedBytes = 0;
+
+/** released blocks, kept for the next allocation of their size that is written whole */
+const pool: ArrayBuffer[] = [];
+/** two: an in-place move loop alternates two block sizes (or one); more would hold memory no loop reuses */
+const POOL_MAX = 2;
+/** after this long without a release, the pool's buffers go back to the system */
+const POOL_IDLE_MS = 1000;
+let poolTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Seconds this process has spent pre-faulting blocks (first touch), and their bytes. */
 export function firstTouchSeconds(): number {
@@ -58,6 +76,11 @@ export function firstTouchSeconds(): number {
 
 export function firstTouchBytes(): number {
   return touchBytes;
+}
+
+/** Bytes of blocks this process took from released blocks instead of fresh pages. */
+export function reusedBlockBytes(): number {
+  return reusedBytes;
 }
 
 /**
@@ -117,15 +140,64 @@ function availableBytes(): number | null {
   }
 }
 
+function reuseOn(): boolean {
+  const v = process.env.DND_REUSE;
+  return v !== 'off' && v !== '0';
+}
+
+/** Gives every pooled buffer back to the system. */
+function drainPool(): void {
+  if (poolTimer) clearTimeout(poolTimer);
+  poolTimer = null;
+  const native = pool.length > 0 ? loadNative() : null;
+  for (const b of pool.splice(0)) native?.release(b);
+}
+
 /**
- * Gives a block back to the system now instead of at garbage collection. The block's
- * buffer is detached: every view of it becomes empty.
+ * Moves a block's pages into the pool: `b` is detached (its views become empty, as after
+ * a release) and a new ArrayBuffer owns the same memory. False where the buffer cannot
+ * be transferred; the caller then releases it.
+ */
+function keep(b: ArrayBuffer): boolean {
+  let moved: ArrayBuffer;
+  try {
+    moved = structuredClone(b, { transfer: [b] });
+  } catch {
+    return false;
+  }
+  blocks.add(moved);
+  pool.push(moved);
+  if (pool.length > POOL_MAX) loadNative().release(pool.shift() as ArrayBuffer);
+  if (poolTimer) clearTimeout(poolTimer);
+  poolTimer = setTimeout(drainPool, POOL_IDLE_MS);
+  poolTimer.unref();
+  return true;
+}
+
+/** A pooled buffer of exactly `bytes`, taken out of the pool; null when there is none. */
+function takePooled(bytes: number): ArrayBuffer | null {
+  const i = pool.findIndex((b) => b.byteLength === bytes);
+  if (i < 0) return null;
+  const [b] = pool.splice(i, 1);
+  if (pool.length === 0) drainPool();
+  return b;
+}
+
+/**
+ * Gives a block back: to the pool when it is a block allocated here (see the file
+ * comment), otherwise to the system now instead of at garbage collection. Either way the
+ * block's buffer is detached: every view of it becomes empty.
  */
 export function release(a: TypedArray): void {
   const b = a.buffer;
   if (!(b instanceof ArrayBuffer) || b.byteLength < PAGED_THRESHOLD) return;
   // a whole buffer, or a block that a move kept as a view of a buffer allocated here
-  if ((a.byteOffset === 0 && a.byteLength === b.byteLength) || blocks.has(b)) loadNative().release(b);
+  const ours = blocks.has(b);
+  if (!ours && !(a.byteOffset === 0 && a.byteLength === b.byteLength)) return;
+  // only buffers allocated here: a mapped file's buffer (io-map.ts) or a caller's own
+  // memory must never become someone else's block
+  if (ours && reuseOn() && keep(b)) return;
+  loadNative().release(b);
 }
 
 export interface AllocateOptions {
@@ -135,14 +207,28 @@ export interface AllocateOptions {
    * kernel's zero page for free.
    */
   prefault?: boolean;
+  /**
+   * The caller writes every element before anything reads the block: it may then be the
+   * memory of a released block, old values and all (see the file comment), instead of
+   * fresh zeros. Never for blocks a fill leaves partly unwritten (a fill with 0, the
+   * imaginary parts of a complex fill).
+   */
+  reuse?: boolean;
 }
 
-/** A zero-filled typed array of `length` elements; a block that cannot exist is a job error naming its size. */
+/** A typed array of `length` elements, zero-filled unless `reuse`; a block that cannot exist is a job error naming its size. */
 export function allocate(dtype: Dtype, length: number, opts: AllocateOptions = {}): TypedArray {
   const bytes = length * itemsize(dtype);
   const what = () => `${length} ${dtype} elements (${bytes} bytes, ${gib(bytes)})`;
   if (length > MAX_ELEMENTS) throw new DndError('job', `cannot allocate a block of ${what()}: Node.js holds at most 2^32 elements in one typed array; use more ranks`);
   if (bytes < PAGED_THRESHOLD) return typedView(dtype, new ArrayBuffer(bytes), 0, length);
+  const pooled = opts.reuse && reuseOn() ? takePooled(bytes) : null;
+  if (pooled) {
+    reusedBytes += bytes;
+    return typedView(dtype, pooled, 0, length);
+  }
+  // nothing to reuse: the pool's memory goes back before any new memory is taken
+  drainPool();
   const avail = availableBytes();
   if (avail !== null && bytes > avail) throw new DndError('job', `cannot allocate a block of ${what()}: this host has ${gib(avail)} available; use more ranks or hosts`);
   let buffer: ArrayBuffer;

@@ -72,7 +72,7 @@ const RANDOM_OPTIONS = [...FACTORY_OPTIONS, 'state'] as const;
 
 /** Draws a checked random spec from `state` (the command line's way in, and the library's). */
 export function drawSpec(spec: FactorySpec, comm: Comm, state: RandomState): DNDarray {
-  const b = blockFor(spec, comm);
+  const b = blockFor(spec, comm, { reuse: true }); // every element is drawn
   const start = state.take(numel(spec.gshape));
   const kind = spec.kind === 'randn' ? KIND.normal : spec.kind === 'rand' ? KIND.uniform : KIND.integer;
   const low = spec.kind === 'randint' ? toNum(spec.low as Scalar) : 0;

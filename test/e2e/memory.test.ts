@@ -2,14 +2,16 @@
  * Memory inside a job (issue 12 item 11, issue 19 item 2): a block that cannot be
  * allocated is exit 3 naming the rank and the size asked for (it was a native
  * `double free` crash, exit 134); moves reuse blocks where they can and never alias a
- * copy; every array report says how long first touch took (timing.alloc_s).
+ * copy; every array report says how long first touch took (timing.alloc_s); a released
+ * block's pages go only to a block that is written whole, never to one that must read as
+ * zeros, and never while a view of the released block could still see them.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { tempDir } from '../helpers/files.js';
-import { BIN, dnd, dndJson } from '../helpers/run.js';
+import { BIN, ROOT, dnd, dndJson, mpiEnv } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
 
@@ -69,4 +71,18 @@ describe('blocks reused by moves, first touch reported', () => {
     assert.ok(created.timing.alloc_s > 0, 'a 4 MiB filled block is pre-faulted and timed');
     assertSchema('array-report', created);
   });
+});
+
+describe('released blocks reused by the next block of their size (test/mpi/pool-ranks.mjs)', () => {
+  const dir = tempDir();
+  for (const n of [1, 2, 3, 4]) {
+    it(`${n} rank(s): moves, loads, draws and copies take a NaN-filled released block and leave no stale value; zero blocks never take it`, () => {
+      const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}test/mpi/pool-ranks.mjs`, `${dir}/pool${n}.h5`], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { size: number; cases: number; failures: string[] };
+      assert.equal(out.size, n);
+      assert.deepEqual(out.failures, []);
+      assert.ok(out.cases >= 43, `${out.cases} cases`);
+    });
+  }
 });

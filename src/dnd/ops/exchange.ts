@@ -68,7 +68,8 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
     const drop = (boxes: Box[]) => boxes.map((b, p) => (p === comm.rank ? { start: b.start, extent: b.extent.map(() => 0) } : b));
     plan = { ...plan, sends: drop(plan.sends), recvs: drop(plan.recvs) };
   }
-  const recv = kept ?? allocate(dtype, numel(plan.newLshape));
+  // the boxes received tile the new block: every element is written
+  const recv = kept ?? allocate(dtype, numel(plan.newLshape), { reuse: true });
   const sendOffsets = plan.sends.map((b) => contiguousOffset(plan.oldLshape, b));
   const recvOffsets = plan.recvs.map((b) => contiguousOffset(plan.newLshape, b));
   const contiguous = sendOffsets.every((o) => o !== null) && recvOffsets.every((o) => o !== null);

@@ -73,7 +73,7 @@ export function applyMove(x: DNDarray, m: Moved): MoveStats {
 /** Copies a box of my block into a new block of shape `lshape` (no MPI). */
 function copyBox(x: DNDarray, box: Box, lshape: number[]): TypedArray {
   const src = x.larray;
-  const dst = allocate(x.dtype, numel(lshape));
+  const dst = allocate(x.dtype, numel(lshape), { reuse: true }); // the box is the whole block
   if (dst.length === 0) return dst;
   const shape = x.lshape;
   const ndim = shape.length;
