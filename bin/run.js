@@ -9,7 +9,7 @@ stamp('cli', 'node ready'); // DND_TIMING: where a launch spends its time (src/r
 // print a warning about it on the first coloured output: take FORCE_COLOR away before anything
 // (oclif, chalk, the ranks this process starts) reads the environment.
 if (process.env.NO_COLOR && process.env.FORCE_COLOR !== undefined) delete process.env.FORCE_COLOR;
-const { flush, run } = await import('@oclif/core');
+const { flush, run } = await import('../dist/cli/oclif.js'); // oclif in one file (scripts/bundle-oclif.mjs)
 
 // The reader of stdout went away (`dnd … | head`): stop at once and quietly, as Unix tools
 // do on SIGPIPE (128 + 13); a running job ends with dnd (see src/runtime/launcher.ts).

@@ -58,6 +58,8 @@ if [ ! -f $stamp ] || [ -n "$(find src bin scripts package.json tsconfig.json ts
   if [ -d dist ]; then mv dist dist.old; fi
   mv dist.new dist
   rm -rf dist.old
+  say "oclif bundled (dist/vendor)"
+  node scripts/bundle-oclif.mjs
   say "rank program bundle (dist/rank)"
   node scripts/bundle-rank.mjs
   say "data commands bundled (dist/commands)"

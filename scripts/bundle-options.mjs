@@ -5,6 +5,10 @@
 // jobs must run from there, sharing its one MPI world; left out, they also keep acorn and the
 // worker thread out of every other job's start. Both bundles live in a dist/<dir>/, so
 // `../runtime/` from the bundle is dist/runtime/.
+import { resolve } from 'node:path';
+
+const OCLIF = new URL('../dist/cli/oclif.js', import.meta.url).pathname;
+
 export function bundleOptions(entryPoints, outdir) {
   return {
     entryPoints,
@@ -20,6 +24,14 @@ export function bundleOptions(entryPoints, outdir) {
         setup(b) {
           // imported from dist/runtime/*.js as ./jobs/run.js, ./jobs/px.js, ./watchdog.js
           b.onResolve({ filter: /^\.\/(jobs\/run|jobs\/px|watchdog)\.js$/ }, (a) => ({ path: `../runtime/${a.path.slice(2)}`, external: true }));
+        },
+      },
+      {
+        // one oclif for the whole CLI: dist/cli/oclif.js (scripts/bundle-oclif.mjs), imported
+        // as ./oclif.js from dist/cli/ and ../cli/oclif.js from dist/commands/
+        name: 'oclif-outside',
+        setup(b) {
+          b.onResolve({ filter: /\/oclif\.js$/ }, (a) => (resolve(a.resolveDir, a.path) === OCLIF ? { path: '../cli/oclif.js', external: true } : undefined));
         },
       },
     ],

@@ -29,6 +29,7 @@ rmSync(`${root}dist.new`, { recursive: true, force: true });
 run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json', '--outDir', 'dist.new']);
 rmSync(`${root}dist`, { recursive: true, force: true });
 renameSync(`${root}dist.new`, `${root}dist`);
+run(process.execPath, ['scripts/bundle-oclif.mjs']);
 run(process.execPath, ['scripts/bundle-rank.mjs']);
 run(process.execPath, ['scripts/bundle-commands.mjs']);
 run(process.execPath, ['scripts/gen-manifest.mjs']);

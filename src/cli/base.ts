@@ -3,7 +3,7 @@
  * run() is the JSON), colour decided here on the launcher, and launching or running as
  * a rank when something else started us.
  */
-import { Command, Interfaces } from '@oclif/core';
+import { Command, type Interfaces } from './oclif.js';
 import type { ChalkInstance } from 'chalk';
 import { randomBytes } from 'node:crypto';
 import { defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';

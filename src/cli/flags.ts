@@ -1,5 +1,5 @@
 /** Flags shared by the data commands (DESIGN.md §4). */
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 import { DTYPES, type Dtype } from '../dnd/dtypes.js';
 import { parseAxis, parseSeed } from './parse.js';
 

@@ -3,7 +3,7 @@
  * (exit 2), and after the job take the trace out of rank 0's result, add the launcher's
  * own track, and write the file atomically (runtime/trace-file.ts).
  */
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif.js';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { dtypeFlag, forceFlag, fsyncFlag, hostFlags, launcherFlag, nprocsFlag, oversubscribeFlag, outFlag, seedFlag, splitFlag, timeoutFlag } from '../cli/flags.js';

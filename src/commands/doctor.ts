@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { DndCommand } from '../cli/base.js';
 import { prose } from '../cli/prose.js';
 import { hostFlags, launcherFlag } from '../cli/flags.js';

@@ -165,12 +165,37 @@ describe('DND_TIMING: where a launch spends its time', () => {
 describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
   const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 
-  it('each is one file: no module of dist/ imported but the user-script jobs', () => {
+  it('each is one file: no module of dist/ imported but the user-script jobs and the one oclif', () => {
     for (const c of COMMANDS) {
       const text = readFileSync(`${ROOT}dist/commands/${c}.js`, 'utf8');
       const relative = [...text.matchAll(/(?:from|import\()\s*["'](\.[^"']+)["']/g)].map((m) => m[1]);
-      assert.deepEqual([...new Set(relative)].filter((p) => !/^\.\.\/runtime\/(jobs\/run|jobs\/px|watchdog)\.js$/.test(p)), [], `${c}: ${relative.join(' ')}`);
+      assert.deepEqual([...new Set(relative)].filter((p) => !/^\.\.\/runtime\/(jobs\/run|jobs\/px|watchdog)\.js$/.test(p) && p !== '../cli/oclif.js'), [], `${c}: ${relative.join(' ')}`);
       assert.ok(!existsSync(`${ROOT}dist/commands/${c}.js.map`), `${c}: a stale source map of the unbundled file`);
+    }
+  });
+
+  it('the CLI loads oclif from its one-file bundle (scripts/bundle-oclif.mjs), never the package files', () => {
+    const dir = tempDir();
+    const hook = join(dir, 'loads.cjs');
+    // every CommonJS file the process loads, written when it exits
+    writeFileSync(hook, `const M = require('module'); const load = M._load; const seen = new Set();\nM._load = function (r, p) { try { seen.add(M._resolveFilename(r, p)); } catch {} return load.apply(this, arguments); };\nprocess.on('exit', () => require('fs').writeFileSync(${JSON.stringify(join(dir, 'loaded.json'))}, JSON.stringify([...seen])));\n`);
+    for (const args of [['create', 'randn', '7,4,3', '-n', '1', '--json'], ['info', '--help'], ['create', 'randn', '7,x']]) {
+      const r = spawnSync(process.execPath, ['-r', hook, `${ROOT}bin/run.js`, ...args], { env: mpiEnv(), encoding: 'utf8', timeout: 60000 });
+      assert.ok(r.status === 0 || (args[2] === '7,x' && r.status === 2), `${args.join(' ')}: ${r.status} ${r.stderr}`);
+      const loaded = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as string[];
+      assert.ok(loaded.includes(`${ROOT}dist/vendor/oclif-core.cjs`), `${args.join(' ')}: the bundle was not loaded`);
+      assert.deepEqual(loaded.filter((f) => f.includes('/node_modules/@oclif/core/') || f.includes('/node_modules/semver/')), [], args.join(' '));
+    }
+    // oclif's engine check is switched off for the load only: a script (in this process at
+    // -n 1, a rank at -n 2) sees the user's environment as it was
+    const script = join(dir, 'env.mjs');
+    writeFileSync(script, "console.log('engine warning:', process.env.OCLIF_DISABLE_ENGINE_WARNING ?? 'unset');\n");
+    for (const n of ['1', '2']) {
+      const unset = dnd(['run', script, '-n', n]);
+      assert.equal(unset.code, 0, unset.stderr);
+      assert.match(unset.stdout, /engine warning: unset/);
+      const set = dnd(['run', script, '-n', n], { env: { OCLIF_DISABLE_ENGINE_WARNING: 'mine' } });
+      assert.match(set.stdout, /engine warning: mine/);
     }
   });
 

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../cli/oclif.js';
 import { readFileSync, statSync } from 'node:fs';
 import { DndCommand } from '../../cli/base.js';
 import { renderTraceSummary } from '../../cli/render-trace.js';

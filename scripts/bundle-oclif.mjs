@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Bundles @oclif/core into one file, dist/vendor/oclif-core.cjs, and points dnd's oclif
+// module (dist/cli/oclif.js, which tsc compiled as a re-export of '@oclif/core') at it.
+// Node's module loader pays per file (resolve, stat, read, compile): oclif and what it
+// requires at start-up are ~160 CommonJS files, ~60 ms of every dnd command here; the one
+// file loads in ~25 ms. CommonJS, as oclif is written, so its own require(), __dirname
+// and require.resolve() of plugins keep their meaning. TypeScript loaders (typescript,
+// ts-node, tsx), which oclif looks for only in development set-ups, stay outside.
+// oclif's plugins (help, commands, autocomplete) still load the package's own copy when
+// one of their commands runs; oclif hands a command the config of the copy that found it
+// (Config.load of a config from another copy builds its own), so both work.
+// Run by scripts/build.sh and scripts/prepare.mjs after tsc, before the other bundles.
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const { build } = await import('esbuild');
+mkdirSync(`${root}dist/vendor`, { recursive: true });
+await build({
+  entryPoints: [`${root}node_modules/@oclif/core/lib/index.js`],
+  outfile: `${root}dist/vendor/oclif-core.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['typescript', 'ts-node', 'tsx', 'tsx/*'],
+  // less to parse and compile; names kept (oclif and its users read class and function names)
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+});
+// the names src/cli/oclif.ts exports, from the bundle. Loaded with require(): an ES import
+// of a CommonJS file first scans all of it for export names (~35 ms for this one). oclif
+// checks at load that Node satisfies its own `engines` (>= 18, below dnd's), evaluating
+// all of semver for it (~5 ms): switched off for the load alone, the variable restored.
+writeFileSync(
+  `${root}dist/cli/oclif.js`,
+  [
+    '// written by scripts/bundle-oclif.mjs: oclif from its one-file bundle (see there)',
+    "import { createRequire } from 'node:module';",
+    '',
+    'const env = process.env;',
+    'const engineWarning = env.OCLIF_DISABLE_ENGINE_WARNING;',
+    "env.OCLIF_DISABLE_ENGINE_WARNING = '1';",
+    'let core;',
+    'try {',
+    "  core = createRequire(import.meta.url)('../vendor/oclif-core.cjs');",
+    '} finally {',
+    '  if (engineWarning === undefined) delete env.OCLIF_DISABLE_ENGINE_WARNING;',
+    '  else env.OCLIF_DISABLE_ENGINE_WARNING = engineWarning;',
+    '}',
+    'export const { Args, Command, Flags, flush, run } = core;',
+    '',
+  ].join('\n'),
+);
