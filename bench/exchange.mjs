@@ -1,9 +1,10 @@
 // resplit 0 -> 1 and redistribute (balanced -> rank 0 holds half; three quarters with 2
 // ranks, see redistributeTarget) of float32 2-D arrays
 // against the same exchanges in C (bench/c/exchange.c) on the same machine, same run.
-// Both repeat the exchange in one job (fresh receive block each time, slowest rank,
+// Both repeat the exchange in one job (the previous result released first, slowest rank,
 // after a barrier): dnd through its library (bench/ranks/exchange.mjs), C with
-// Alltoallw(subarray) and pack + Alltoallv, the faster of the two as the floor. Each
+// Alltoallw(subarray) and pack + Alltoallv, each into a fresh block and into the block of
+// its previous rep (`_reused`, as dnd's released blocks are), the fastest as the floor. Each
 // exchange also runs traced (what --trace records), interleaved with the untraced reps of
 // the same job, as a row of its own against the untraced median. Peak RSS
 // per rank above baseline against the larger block comes from one `dnd resplit|redistribute

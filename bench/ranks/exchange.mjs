@@ -1,7 +1,8 @@
 // Run under mpiexec by bench/exchange.mjs and bench/big.mjs: the library's resplit 0 -> 1
 // or redistribute on a float32 ROWS x COLS array, or resplit_none (uint8, split along
 // axis 1 as COLS-2 + 2 columns on 2 ranks, to none), REPS times in one job, as the C
-// floor does. Each rep receives into a fresh block; the previous one is released first.
+// floor does. The previous rep's result is released first: its pages go to the next
+// receive of the same size (src/dnd/memory.ts), so the first rep alone pays first touch.
 // With a 6th argument `traced`, the reps alternate between tracing off and on (what
 // --trace records: phase spans, collectives with bytes, RSS samples), interleaved so that
 // drift of the machine falls on both alike.
