@@ -37,6 +37,16 @@ static void chunk(long n, int p, int size, long *off, long *cnt) {
   else { *cnt = q; *off = p * q + r; }
 }
 
+/* packs column block p of my rcnt x cols rows, row by row, at pack + sd[p], for every p */
+static void pack_columns(float *pack, const float *old, long rcnt, long cols, int size, const int *sd) {
+  for (int p = 0; p < size; ++p) {
+    long qo, qc;
+    chunk(cols, p, size, &qo, &qc);
+    float *dst = pack + sd[p];
+    for (long i = 0; i < rcnt; ++i) memcpy(dst + i * qc, old + i * cols + qo, qc * 4);
+  }
+}
+
 static double slowest(double t) {
   double m;
   MPI_Allreduce(&t, &m, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
@@ -133,12 +143,7 @@ int main(int argc, char **argv) {
       t = MPI_Wtime();
       new = alloc(rows * ccnt);
       pack = alloc(rcnt * cols);
-      for (int p = 0; p < size; ++p) { /* pack column block p, row by row */
-        long qo, qc;
-        chunk(cols, p, size, &qo, &qc);
-        float *dst = pack + sd[p];
-        for (long i = 0; i < rcnt; ++i) memcpy(dst + i * qc, old + i * cols + qo, qc * 4);
-      }
+      pack_columns(pack, old, rcnt, cols, size, sd);
       MPI_Alltoallv(pack, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
       t2[rep] = slowest(MPI_Wtime() - t);
       munmap(new, (rows * ccnt ? rows * ccnt : 1) * 4);
@@ -155,12 +160,7 @@ int main(int argc, char **argv) {
       MPI_Barrier(MPI_COMM_WORLD);
       t = MPI_Wtime();
       if (!kept) { kept = alloc(rows * ccnt); keptpack = alloc(rcnt * cols); }
-      for (int p = 0; p < size; ++p) {
-        long qo, qc;
-        chunk(cols, p, size, &qo, &qc);
-        float *dst = keptpack + sd[p];
-        for (long i = 0; i < rcnt; ++i) memcpy(dst + i * qc, old + i * cols + qo, qc * 4);
-      }
+      pack_columns(keptpack, old, rcnt, cols, size, sd);
       MPI_Alltoallv(keptpack, sc, sd, MPI_FLOAT, kept, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
       t4[rep] = slowest(MPI_Wtime() - t);
     }
