@@ -10,7 +10,7 @@
 // one of their commands runs; oclif hands a command the config of the copy that found it
 // (Config.load of a config from another copy builds its own), so both work.
 // Run by scripts/build.sh and scripts/prepare.mjs after tsc, before the other bundles.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
@@ -52,3 +52,4 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+rmSync(`${root}dist/cli/oclif.js.map`, { force: true }); // tsc's map describes the re-export it replaced
