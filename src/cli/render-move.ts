@@ -53,7 +53,9 @@ export function renderDryRun(r: DryRunReport, c: ChalkInstance): string {
   r.traffic.forEach((row, p) => row.forEach((b, q) => b > 0 && p !== q && pairs.push([String(p), String(q), bytes(b)])));
   lines.push(pairs.length ? pairs.toString() : 'no data moves between ranks');
   const mem = table(c, ['rank', 'sends', 'receives', 'old block', 'new block', 'peak estimate']);
-  for (const k of r.ranks) mem.push([String(k.rank), bytes(k.send_bytes), bytes(k.recv_bytes), bytes(k.old_bytes), bytes(k.new_bytes), bytes(k.peak_estimate_bytes)]);
+  // a mapped source's old blocks are views of the file (page cache), not memory of the rank's
+  const old = (b: number) => (r.source_mapped && b > 0 ? `${bytes(b)} (mapped)` : bytes(b));
+  for (const k of r.ranks) mem.push([String(k.rank), bytes(k.send_bytes), bytes(k.recv_bytes), old(k.old_bytes), bytes(k.new_bytes), bytes(k.peak_estimate_bytes)]);
   lines.push(mem.toString(), `${c.bold('total')} ${bytes(r.total_bytes_between_ranks)} between ranks`);
   return lines.join('\n');
 }

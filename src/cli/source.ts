@@ -12,6 +12,7 @@ import { checkCounts } from '../dnd/spec.js';
 import type { SourceSpec } from '../runtime/job.js';
 import { validateCreate } from '../runtime/jobs/create.js';
 import { checkFitsInMemory } from '../runtime/memory-check.js';
+import { sourceIsMapped } from '../runtime/source-map.js';
 import { inspectFileSource, parseSource, type FileFacts } from '../runtime/source.js';
 import { parseCounts } from './parse.js';
 
@@ -22,6 +23,8 @@ export interface ResolvedSource {
   split: Split;
   counts: number[] | null;
   facts: FileFacts | null;
+  /** the job's starting array will be views of the file (runtime/source-map.ts): no blocks */
+  mapped: boolean;
 }
 
 export interface SourceFlags {
@@ -36,6 +39,11 @@ export interface SourceFlags {
    * machine can still be planned (the plan shows each rank's peak)
    */
   planOnly?: boolean;
+  /**
+   * the job only reads the values (info --stats/--checksum, the source of a move): a file
+   * its ranks map takes no memory, and is not counted (runtime/source-map.ts)
+   */
+  readOnly?: boolean;
 }
 
 /** Resolves and checks a source (the move commands then check their peak memory themselves). */
@@ -48,8 +56,10 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
     const gshape = facts.dataset.shape;
     const split = normalizeSplit(flags.split, gshape.length);
     if (counts) checkCounts(counts, gshape, split, nprocs, '--counts');
-    if (!flags.layoutOnly && !flags.planOnly) checkFitsInMemory(gshape, split, facts.dtype, nprocs);
-    return { spec: { type: 'file', file: facts.file, dataset: facts.dataset.path }, gshape, dtype: facts.dtype, split, counts, facts };
+    // with --counts the mapped array is redistributed into blocks at once
+    const mapped = flags.readOnly === true && counts === null && !flags.layoutOnly && sourceIsMapped(facts, split, nprocs);
+    if (!flags.layoutOnly && !flags.planOnly && !mapped) checkFitsInMemory(gshape, split, facts.dtype, nprocs);
+    return { spec: { type: 'file', file: facts.file, dataset: facts.dataset.path }, gshape, dtype: facts.dtype, split, counts, facts, mapped };
   }
   const create = validateCreate(
     {
@@ -65,7 +75,7 @@ export function resolveSource(source: string, flags: SourceFlags, nprocs: number
     nprocs,
     !flags.planOnly,
   );
-  return { spec: { type: 'generator', create }, gshape: create.gshape, dtype: create.dtype, split: create.split, counts, facts: null };
+  return { spec: { type: 'generator', create }, gshape: create.gshape, dtype: create.dtype, split: create.split, counts, facts: null, mapped: false };
 }
 
 /** The layout the source starts in: --counts as given, else chunk()'s. */

@@ -118,7 +118,7 @@ Inspecting never changes the data or its layout.`;
     }
     const nprocs = this.resolveNprocs(flags.nprocs);
     const layoutOnly = parsed.type === 'file' && !flags.stats && !flags.checksum;
-    const src = resolveSource(args.source ?? '', { ...flags, layoutOnly }, nprocs);
+    const src = resolveSource(args.source ?? '', { ...flags, layoutOnly, readOnly: true }, nprocs);
     const facts = src.facts;
     if (flags.stats && isComplex(src.dtype)) throw usageError(`--stats is for real dtypes: ${src.dtype} has no min or max, and its mean and std are not computed (use --checksum)`);
     const advice = facts ? splitAdvice(facts.dataset.shape, facts.dataset.chunks, src.split, nprocs) : null;

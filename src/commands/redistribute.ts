@@ -46,7 +46,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     const { args, flags } = await this.parse(Redistribute);
     if (!flags.target && !flags.balance) throw usageError('give --target c0,c1,... (rows per rank) or --balance');
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const src = resolveSource(args.source ?? '', { ...flags, planOnly: flags['dry-run'] }, nprocs);
+    const src = resolveSource(args.source ?? '', { ...flags, planOnly: flags['dry-run'], readOnly: true }, nprocs);
     if (src.split === null) throw usageError('redistribute moves rows along the split axis, but --split is none');
     const target = flags.target ? parseCounts(flags.target, '--target') : null;
     if (target) checkCounts(target, src.gshape, src.split, nprocs, '--target');
@@ -56,13 +56,13 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     if (flags['dry-run'] && flags.trace !== undefined) throw usageError('--trace records a running job, but --dry-run starts none: drop one of them');
     const trace = planTrace(flags.trace, 'redistribute');
     if (flags['dry-run']) {
-      const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs);
+      const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs, src.mapped);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
-      const refused = moveRefusal('redistribute', src.gshape, src.split, src.dtype, from, to, nprocs);
+      const refused = moveRefusal('redistribute', src.gshape, src.split, src.dtype, from, to, nprocs, src.mapped);
       if (refused) process.stderr.write(`dnd: without --dry-run this would be refused here: ${refused}\n`);
       return plan;
     }
-    checkMoveFitsInMemory('redistribute', src.gshape, src.dtype, from, to, nprocs);
+    checkMoveFitsInMemory('redistribute', src.gshape, src.dtype, from, to, nprocs, { sourceMapped: src.mapped });
     const out = flags.out === undefined ? null : planOutput(flags.out, { force: flags.force, token: this.jobToken(), durable: flags.fsync, inputs: src.spec.type === 'file' ? [src.spec] : [] });
     const run = await this.runJob<MoveReport>(
       { op: 'redistribute', source: src.spec, split: src.split, counts: src.counts, target: target ?? 'balance', checksum: flags.checksum, out },

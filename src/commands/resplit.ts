@@ -45,7 +45,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
   async run(): Promise<MoveReport | DryRunReport | undefined> {
     const { args, flags } = await this.parse(Resplit);
     const nprocs = this.resolveNprocs(flags.nprocs);
-    const src = resolveSource(args.source ?? '', { ...flags, planOnly: flags['dry-run'] }, nprocs);
+    const src = resolveSource(args.source ?? '', { ...flags, planOnly: flags['dry-run'], readOnly: true }, nprocs);
     const axis = normalizeSplit(flags.axis ?? null, src.gshape.length);
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     const from = startLayout(src, nprocs);
@@ -53,13 +53,13 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
     if (flags['dry-run'] && flags.trace !== undefined) throw usageError('--trace records a running job, but --dry-run starts none: drop one of them');
     const trace = planTrace(flags.trace, 'resplit');
     if (flags['dry-run']) {
-      const plan = dryRun('resplit', src.gshape, src.dtype, from, to, nprocs);
+      const plan = dryRun('resplit', src.gshape, src.dtype, from, to, nprocs, src.mapped);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));
-      const refused = moveRefusal(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.split, src.dtype, from, to, nprocs);
+      const refused = moveRefusal(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.split, src.dtype, from, to, nprocs, src.mapped);
       if (refused) process.stderr.write(`dnd: without --dry-run this would be refused here: ${refused}\n`);
       return plan;
     }
-    checkMoveFitsInMemory(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.dtype, from, to, nprocs);
+    checkMoveFitsInMemory(`resplit to --axis ${axis ?? 'none'}`, src.gshape, src.dtype, from, to, nprocs, { sourceMapped: src.mapped });
     const out = flags.out === undefined ? null : planOutput(flags.out, { force: flags.force, token: this.jobToken(), durable: flags.fsync, inputs: src.spec.type === 'file' ? [src.spec] : [] });
     const run = await this.runJob<MoveReport>({ op: 'resplit', source: src.spec, split: src.split, counts: src.counts, axis, checksum: flags.checksum, out }, nprocs, flags.launcher, flags.timeout, { trace });
     if (!run.result) return undefined;

@@ -27,6 +27,8 @@ export interface DryRunReport {
   traffic: number[][];
   ranks: { rank: number; send_bytes: number; recv_bytes: number; old_bytes: number; new_bytes: number; peak_estimate_bytes: number }[];
   total_bytes_between_ranks: number;
+  /** the source is a file the ranks map (runtime/source-map.ts): its old blocks take no memory */
+  source_mapped: boolean;
 }
 
 function view(gshape: number[], l: Layout, size: number): LayoutView {
@@ -42,7 +44,7 @@ export function blockBytes(gshape: number[], dtype: Dtype, from: Layout, to: Lay
   return olds.map((o, p) => ({ old: numel(o.extent) * item, new: numel(news[p].extent) * item }));
 }
 
-export function dryRun(command: 'resplit' | 'redistribute', gshape: number[], dtype: Dtype, from: Layout, to: Layout, size: number): DryRunReport {
+export function dryRun(command: 'resplit' | 'redistribute', gshape: number[], dtype: Dtype, from: Layout, to: Layout, size: number, sourceMapped = false): DryRunReport {
   const item = itemsize(dtype);
   const traffic = trafficMatrix(gshape, from, to, size, item);
   const before = view(gshape, from, size);
@@ -56,7 +58,7 @@ export function dryRun(command: 'resplit' | 'redistribute', gshape: number[], dt
       recv_bytes: traffic.reduce((a, r, q) => a + (q === p ? 0 : r[p]), 0),
       old_bytes: oldBytes,
       new_bytes: newBytes,
-      peak_estimate_bytes: oldBytes + newBytes,
+      peak_estimate_bytes: (sourceMapped ? 0 : oldBytes) + newBytes,
     };
   });
   return {
@@ -70,5 +72,6 @@ export function dryRun(command: 'resplit' | 'redistribute', gshape: number[], dt
     traffic,
     ranks,
     total_bytes_between_ranks: ranks.reduce((a, r) => a + r.send_bytes, 0),
+    source_mapped: sourceMapped,
   };
 }

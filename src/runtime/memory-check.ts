@@ -38,20 +38,28 @@ export function checkFitsInMemory(gshape: number[], split: Split, dtype: Dtype, 
   }
 }
 
+/** How the move's source is held: mapped from a file (no old block), and whether to advise --dry-run. */
+export interface MoveCheckOptions {
+  /** the source's blocks are views of its file (runtime/source-map.ts): they take no memory */
+  sourceMapped?: boolean;
+  suggestDryRun?: boolean;
+}
+
 /**
  * Refuses, before launch, a resplit or redistribute whose peak does not fit: while data
  * moves a rank holds its old block and its new one (the exchange needs no packing
- * buffer), so locally the sum of both over all ranks must fit, and inside an allocation
- * the largest rank's pair must fit one node.
+ * buffer), or the new one alone when the old is a mapping of the file, so locally the sum
+ * over all ranks must fit, and inside an allocation the largest rank's must fit one node.
  */
-export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dtype, from: Layout, to: Layout, nprocs: number, suggestDryRun = true): void {
+export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dtype, from: Layout, to: Layout, nprocs: number, opts: MoveCheckOptions = {}): void {
+  const { sourceMapped = false, suggestDryRun = true } = opts;
   const blocks = blockBytes(gshape, dtype, from, to, nprocs);
-  const peaks = blocks.map((b) => b.old + b.new);
+  const peaks = blocks.map((b) => (sourceMapped ? 0 : b.old) + b.new);
   const largest = Math.max(0, ...peaks);
   const local = inSlurmAllocation() ? largest : peaks.reduce((a, b) => a + b, 0);
   const avail = availableMemory();
   if (local > avail) {
-    const per = `${bytes(largest)} on the largest rank (old block + new block)`;
+    const per = `${bytes(largest)} on the largest rank (${sourceMapped ? 'new block; the old one is mapped from the file' : 'old block + new block'})`;
     const where = inSlurmAllocation() ? `one node has ${bytes(avail)} available` : `${nprocs} rank(s) need ${bytes(local)} on this machine, which has ${bytes(avail)} available (${bytes(totalmem())} total)`;
     throw usageError(`${what} of ${gshape.join(',')} ${dtype} does not fit: ${per}; ${where}. Use more nodes${suggestDryRun ? ', fewer ranks per node, or --dry-run to see the plan' : ' or fewer ranks per node'}`);
   }
@@ -62,10 +70,10 @@ export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dty
  * the source's and the move's checks above (without the advice to use --dry-run), or
  * null when both pass.
  */
-export function moveRefusal(what: string, gshape: number[], split: Split, dtype: Dtype, from: Layout, to: Layout, nprocs: number): string | null {
+export function moveRefusal(what: string, gshape: number[], split: Split, dtype: Dtype, from: Layout, to: Layout, nprocs: number, sourceMapped = false): string | null {
   try {
-    checkFitsInMemory(gshape, split, dtype, nprocs);
-    checkMoveFitsInMemory(what, gshape, dtype, from, to, nprocs, false);
+    if (!sourceMapped) checkFitsInMemory(gshape, split, dtype, nprocs);
+    checkMoveFitsInMemory(what, gshape, dtype, from, to, nprocs, { sourceMapped, suggestDryRun: false });
     return null;
   } catch (e) {
     if (!isDndError(e)) throw e; // a bug, not a refusal

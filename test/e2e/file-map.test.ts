@@ -16,6 +16,9 @@ import { py, tempDir } from '../helpers/files.js';
 import { dnd, faultEnv } from '../helpers/run.js';
 import { background } from '../helpers/procs.js';
 import { checkTrace } from '../helpers/trace-events.js';
+import { sourceIsMapped } from '../../src/runtime/source-map.js';
+import { inspectFileSource } from '../../src/runtime/source.js';
+import type { Split } from '../../src/dnd/layout.js';
 
 /** what differs from run to run: times and memory */
 function stable(json: string): unknown {
@@ -30,6 +33,10 @@ describe('info maps contiguous datasets: the same report as reading them', () =>
 
   /** (--stats) --checksum --json mapped (the default) and read (DND_MAP=0); whether the ranks mapped, from the trace */
   function both(source: string, n: number, extra: string[] = []): { mapped: boolean | null; hdf5Read: boolean } {
+    // the launcher's forecast, for its memory check (src/runtime/source-map.ts), must be what the ranks will do
+    const [path, dataset] = [source.slice(0, source.lastIndexOf(':')), source.slice(source.lastIndexOf(':') + 1)];
+    const splitArg = extra.indexOf('--split') >= 0 ? extra[extra.indexOf('--split') + 1] : '0';
+    const forecast = sourceIsMapped(inspectFileSource(path, dataset), (splitArg === 'none' ? null : Number(splitArg)) as Split, n);
     const trace = join(dir, `t-${Math.random().toString(36).slice(2)}.json`);
     // --stats is for real dtypes only
     const args = ['info', source, '-n', String(n), '--oversubscribe', ...(source.endsWith('/c64') ? [] : ['--stats']), '--checksum', ...extra, '--json'];
@@ -41,6 +48,7 @@ describe('info maps contiguous datasets: the same report as reading them', () =>
     const events = checkTrace(JSON.parse(readFileSync(trace, 'utf8'))).events;
     const spans = events.filter((e) => e.name === 'map file' && e.ph === 'X');
     const hdf5Read = events.some((e) => e.name === 'H5Dread');
+    assert.equal(forecast, spans.length > 0 && spans[0].args?.mapped === true, `${args.join(' ')}: the launcher forecast ${forecast ? '' : 'no '}mapping`);
     if (spans.length === 0) return { mapped: null, hdf5Read };
     assert.equal(spans.length, n, `${args.join(' ')}: one mapping decision per rank`);
     // every rank decided alike
@@ -145,5 +153,51 @@ describe('info maps contiguous datasets: the same report as reading them', () =>
     assert.equal((JSON.parse(written.stdout) as { checksum: string }).checksum, before, 'the output holds the values loaded');
     const now = dnd(['info', `${src}:/x`, '-n', '1', '--checksum', '--json']);
     assert.notEqual((JSON.parse(now.stdout) as { checksum: string }).checksum, before, 'the file was replaced meanwhile');
+  });
+});
+
+describe('the memory check before launch counts no block for a source the ranks will map', () => {
+  const dir = tempDir();
+  const available = () => Number(/^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
+  const COLS = 4096;
+  /** a sparse file (no data on disk) of about `bytes`, and ranks enough for ranges below 4 GiB each */
+  function sparse(name: string, bytes: number): { source: string; n: string; rows: number } {
+    const rows = Math.floor(bytes / (COLS * 4));
+    const file = join(dir, name);
+    const made = py<{ size: number }>('make_sparse.py', [file, String(rows), String(COLS)]);
+    assert.ok(made.size >= rows * COLS * 4, 'the file has its full size');
+    return { source: `${file}:/x`, n: String(Math.min(64, Math.ceil((rows * COLS * 4) / (3.5 * 2 ** 30)))), rows };
+  }
+
+  it('info --stats of a dataset larger than this machine: launched when mapped (a fault at start shows it), refused when read', () => {
+    const { source, n } = sparse('larger.h5', 1.2 * available());
+    const args = ['info', source, '--stats', '-n', n, '--oversubscribe'];
+    // the job would stream it from the file (35 s for 24 GiB of holes here): a rank fails at start instead
+    const mapped = dnd(args, { env: faultEnv('rank=0,at=start,do=throw') });
+    assert.equal(mapped.code, 3, mapped.stderr);
+    assert.match(mapped.stderr, /rank 0/);
+    const read = dnd(args, { env: { DND_MAP: '0' } });
+    assert.equal(read.code, 2, read.stderr);
+    assert.match(read.stderr, /^dnd: array of \d+,4096 float32 does not fit: the blocks of \d+ rank\(s\) need [\d.]+ GiB but this machine has/);
+  });
+
+  it('a move of a mapped source counts the new blocks only: its plan says so, and the real run would not be refused', () => {
+    const { source, n, rows } = sparse('move.h5', 0.6 * available());
+    const r = dnd(['resplit', source, '--axis', '1', '-n', n, '--oversubscribe', '--dry-run', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as { source_mapped: boolean; ranks: { old_bytes: number; new_bytes: number; peak_estimate_bytes: number }[] };
+    assert.equal(plan.source_mapped, true);
+    assert.ok(plan.ranks.every((k) => k.old_bytes > 0 && k.peak_estimate_bytes === k.new_bytes), JSON.stringify(plan.ranks[0]));
+    assert.equal(plan.ranks.reduce((a, k) => a + k.old_bytes, 0), rows * COLS * 4);
+    assert.equal(r.stderr, '', 'no refusal: the new blocks fit');
+    // read instead, old and new blocks together are 1.2x what is available
+    const read = dnd(['resplit', source, '--axis', '1', '-n', n, '--oversubscribe', '--dry-run', '--json'], { env: { DND_MAP: '0' } });
+    assert.equal(read.code, 0, read.stderr);
+    assert.equal((JSON.parse(read.stdout) as { source_mapped: boolean }).source_mapped, false);
+    assert.match(read.stderr, /^dnd: without --dry-run this would be refused here: .*old block \+ new block/);
+    // with --counts the ranks redistribute the mapping into blocks at once: counted as blocks
+    const counts = Array.from({ length: Number(n) }, (_, p) => Math.floor(rows / Number(n)) + (p < rows % Number(n) ? 1 : 0)).join(',');
+    const unbalanced = dnd(['resplit', source, '--axis', '1', '-n', n, '--oversubscribe', '--counts', counts, '--dry-run', '--json']);
+    assert.equal((JSON.parse(unbalanced.stdout) as { source_mapped: boolean }).source_mapped, false);
   });
 });
