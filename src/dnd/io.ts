@@ -115,8 +115,12 @@ export function load(file: string, dataset: string, opts: LoadOptions = {}): DND
   if (isComplex(dtype) !== isComplex(stored)) throw usageError(`load: ${file}:${info.path} holds ${stored}; it cannot be read as ${dtype} (complex and real types do not convert)`);
   const split = normalizeSplit(opts.split === undefined ? null : opts.split, info.shape.length);
   const ch = chunk(info.shape, split, comm.rank, comm.size);
-  // written whole: by the read, or with the fill value of a dataset never written
-  const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1), { reuse: true });
+  // A block that will be written whole may be a released block's memory (memory.ts): by
+  // the read when all storage exists, by h5Fill when none does. Not when only some chunks
+  // were written: HDF5 leaves the rest of the buffer untouched when the dataset's fill
+  // time is NEVER (or its fill value undefined), and those values must be the zeros they
+  // always were, never the bytes of an array released before.
+  const larray = allocate(dtype, ch.lshape.reduce((a, b) => a * b, 1), { reuse: info.allocated !== 'part' });
   if (t0 >= 0) t0 = recorder.now();
   // Decided from global facts only, so every rank takes the same branch: an empty array
   // has no storage to read (HDF5 fails with "addr overflow"), and a dataset never written

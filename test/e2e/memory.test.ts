@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { tempDir } from '../helpers/files.js';
+import { py, tempDir } from '../helpers/files.js';
 import { BIN, ROOT, dnd, dndJson, mpiEnv } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
 import type { ArrayReport } from '../../src/runtime/report.js';
@@ -75,9 +75,11 @@ describe('blocks reused by moves, first touch reported', () => {
 
 describe('released blocks reused by the next block of their size (test/mpi/pool-ranks.mjs)', () => {
   const dir = tempDir();
+  const partial = `${dir}/partial.h5`;
+  const { written_rows: written } = py<{ written_rows: number }>('make_partial_chunks.py', [partial, '1536', '2048', '256']);
   for (const n of [1, 2, 3, 4]) {
     it(`${n} rank(s): moves, loads, draws and copies take a NaN-filled released block and leave no stale value; zero blocks never take it`, () => {
-      const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}test/mpi/pool-ranks.mjs`, `${dir}/pool${n}.h5`], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+      const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}test/mpi/pool-ranks.mjs`, `${dir}/pool${n}.h5`, partial, String(written)], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { size: number; cases: number; failures: string[] };
       assert.equal(out.size, n);
