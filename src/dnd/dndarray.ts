@@ -254,7 +254,8 @@ export class DNDarray {
   /**
    * Not collective: gives this rank's block back now rather than at the next garbage
    * collection: to the next block of the same size that this rank fills whole (a move's
-   * receive, a load, a draw, a copy), or to the system within a second (memory.ts). The
+   * receive, a load, a draw, a copy), or to the system at the next other large allocation
+   * or after a second of the event loop (memory.ts). The
    * array must not be used afterwards (its block is empty).
    */
   dispose(): void {

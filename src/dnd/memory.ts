@@ -23,9 +23,10 @@
  * receive, a read, a draw, a copy) gets them instead of fresh ones, so a loop of moves
  * pays first touch once instead of every time (bench/README.md, "Exchanges"). The
  * released buffer is still detached at once, so no view of it can see the next block's
- * values. The pool holds at most POOL_MAX buffers, for at most POOL_IDLE_MS, and is
- * emptied before any other large allocation, so a rank never holds more than it did
- * before the release. DND_REUSE=off gives every block fresh pages.
+ * values. The pool holds at most POOL_MAX buffers, for at most POOL_IDLE_MS (a timer: in a
+ * script that never yields to the event loop, until its next large allocation or exit),
+ * and is emptied before any other large allocation, so a rank never holds more than it
+ * did before the release. DND_REUSE=off gives every block fresh pages.
  */
 import { loadNative } from '../native/index.js';
 import { readFileSync } from 'node:fs';
