@@ -97,10 +97,26 @@ function nextAdvice(): { advice: 'huge' | 'small'; probe: boolean } {
   if (pin === 'off') return { advice: 'small', probe: false };
   const { huge, small } = rates;
   if (huge.samples < 2 || small.samples < 2) return { advice: small.samples < huge.samples ? 'small' : 'huge', probe: true };
-  // seconds per byte, recent slices weighing more (decayed sums, see record())
-  const faster = huge.seconds / huge.bytes < small.seconds / small.bytes ? 'huge' : 'small';
+  const faster = measuredFaster();
   if (slices % EXPLORE === EXPLORE - 1) return { advice: faster === 'huge' ? 'small' : 'huge', probe: true };
   return { advice: faster, probe: false };
+}
+
+/**
+ * The advice blocks of this process get now: pinned by DND_HUGEPAGES, else the measured
+ * faster one; null before both have been measured.
+ */
+export function pageAdvice(): 'huge' | 'small' | null {
+  const pin = process.env.DND_HUGEPAGES;
+  if (pin === 'on') return 'huge';
+  if (pin === 'off') return 'small';
+  return rates.huge.samples < 2 || rates.small.samples < 2 ? null : measuredFaster();
+}
+
+/** The advice with the lower cost per byte so far, recent slices weighing more (decayed sums, see record()). */
+function measuredFaster(): 'huge' | 'small' {
+  const { huge, small } = rates;
+  return huge.seconds / huge.bytes < small.seconds / small.bytes ? 'huge' : 'small';
 }
 
 function record(advice: 'huge' | 'small', bytes: number, seconds: number): void {
@@ -115,14 +131,25 @@ function record(advice: 'huge' | 'small', bytes: number, seconds: number): void 
 function prefault(buffer: ArrayBuffer): void {
   const native = loadNative();
   const t0 = performance.now();
+  const smallProbes: Array<[number, number]> = [];
+  let hugeBytes = 0;
   for (let off = 0, len = 0; off < buffer.byteLength; off += len) {
     const { advice, probe } = nextAdvice();
     len = Math.min(probe ? PROBE : SLICE, buffer.byteLength - off);
     const t = performance.now();
     const done = native.prefault(buffer, off, len, advice === 'huge');
     if (done > 0) record(advice, done, (performance.now() - t) / 1000);
+    if (advice === 'huge') hugeBytes += done;
+    else if (probe && done > 0) smallProbes.push([off, len]);
     slices++;
   }
+  // Most of the block went onto huge pages: its small-page probes would stay small pages in
+  // the middle of it, and every later pass over the block (a reused receive block, above
+  // all) pays their TLB misses: a loop of 64 MiB redistributes at -n 2 took 8.6 ms a rep
+  // with them left small, 7.8 ms with them moved (bench/README.md, "Page advice"). Moving a few
+  // MiB onto huge pages costs about what their first touch did (~3 ms for 8 MiB), once per
+  // process: the opening probes are the only small ones in a block where huge pages win.
+  if (smallProbes.length > 0 && 2 * hugeBytes > buffer.byteLength) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
   touchSeconds += (performance.now() - t0) / 1000;
   touchBytes += buffer.byteLength;
 }

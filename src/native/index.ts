@@ -49,6 +49,12 @@ export interface NativeBinding {
    */
   prefault(buffer: ArrayBuffer, offset: number, length: number, huge: boolean): number;
   /**
+   * Moves [offset, offset + length), already touched, onto transparent huge pages now
+   * (MADV_COLLAPSE, same rounding as prefault); returns the bytes collapsed, 0 where the
+   * kernel cannot (before Linux 6.1, THP off, no huge page to be had).
+   */
+  collapse(buffer: ArrayBuffer, offset: number, length: number): number;
+  /**
    * Maps the pages of [offset, offset + length) for reading in one call (MADV_POPULATE_READ:
    * untouched pages map the zero page, nothing is allocated); returns the bytes covered, 0
    * where the kernel cannot (before Linux 5.14)

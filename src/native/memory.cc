@@ -11,12 +11,15 @@
 //   prefault(buffer, offset, length, huge) - madvise (MADV_HUGEPAGE or MADV_NOHUGEPAGE)
 //     then MADV_POPULATE_WRITE: the first touch, done here where it can be timed and
 //     chosen (which advice is cheaper is measured at run time by src/dnd/memory.ts).
+//   collapse(buffer, offset, length) - MADV_COLLAPSE: a range touched with small pages
+//     moved onto huge pages (the small-page probes of a block on which huge pages won).
 //   release(buffer) - detaches it; V8 then frees its backing store at once (munmap for
 //     large calloc blocks) instead of at the next garbage collection.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>
+#include <string>
 
 #include "common.h"
 
@@ -36,37 +39,68 @@ static uintptr_t Boundary(uintptr_t lo, uintptr_t hi, uintptr_t addr) {
   return a < lo ? lo : a > hi ? hi : a;
 }
 
-// prefault(arrayBuffer, offset, length, huge) -> bytes made resident by this call's range
-static Napi::Value Prefault(const Napi::CallbackInfo& info) {
+// The whole pages of [offset, offset + length) of an ArrayBuffer argument, rounded as
+// Boundary() says; false (with a JS exception pending) when the arguments are wrong. An
+// empty range is {nullptr, 0}.
+struct PageRange {
+  void* p = nullptr;
+  size_t n = 0;
+};
+static bool ArgRange(const Napi::CallbackInfo& info, const char* name, PageRange* out) {
   Napi::Env env = info.Env();
   if (!info[0].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "prefault: expects an ArrayBuffer").ThrowAsJavaScriptException();
-    return env.Undefined();
+    Napi::TypeError::New(env, std::string(name) + ": expects an ArrayBuffer").ThrowAsJavaScriptException();
+    return false;
   }
   Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
   double off = info[1].As<Napi::Number>().DoubleValue(), len = info[2].As<Napi::Number>().DoubleValue();
-  bool huge = info[3].ToBoolean().Value();
   size_t total = ab.ByteLength();
   if (!(off >= 0) || !(len >= 0) || off + len > static_cast<double>(total)) {
-    Napi::RangeError::New(env, "prefault: range outside the buffer").ThrowAsJavaScriptException();
-    return env.Undefined();
+    Napi::RangeError::New(env, std::string(name) + ": range outside the buffer").ThrowAsJavaScriptException();
+    return false;
   }
   uintptr_t base = reinterpret_cast<uintptr_t>(ab.Data());
   uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   uintptr_t lo = (base + page - 1) & ~(page - 1), hi = (base + total) & ~(page - 1);
-  if (hi <= lo) return Napi::Number::New(env, 0);
+  if (hi <= lo) return true;
   uintptr_t a = Boundary(lo, hi, base + static_cast<uintptr_t>(off));
   uintptr_t b = off + len >= static_cast<double>(total) ? hi : Boundary(lo, hi, base + static_cast<uintptr_t>(off + len));
-  if (b <= a) return Napi::Number::New(env, 0);
-  void* p = reinterpret_cast<void*>(a);
-  size_t n = b - a;
-  madvise(p, n, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);  // advice only: ignored where THP is off
-  if (madvise(p, n, MADV_POPULATE_WRITE) != 0) {
+  if (b > a) *out = {reinterpret_cast<void*>(a), b - a};
+  return true;
+}
+
+// prefault(arrayBuffer, offset, length, huge) -> bytes made resident by this call's range
+static Napi::Value Prefault(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  PageRange r;
+  if (!ArgRange(info, "prefault", &r)) return env.Undefined();
+  if (r.n == 0) return Napi::Number::New(env, 0);
+  madvise(r.p, r.n, info[3].ToBoolean().Value() ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);  // advice only: ignored where THP is off
+  if (madvise(r.p, r.n, MADV_POPULATE_WRITE) != 0) {
     // the pages are fresh zeros (calloc of a new mapping): writing a zero keeps them so
-    volatile char* c = reinterpret_cast<volatile char*>(p);
-    for (size_t i = 0; i < n; i += page) c[i] = c[i];
+    uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    volatile char* c = reinterpret_cast<volatile char*>(r.p);
+    for (size_t i = 0; i < r.n; i += page) c[i] = c[i];
   }
-  return Napi::Number::New(env, static_cast<double>(n));
+  return Napi::Number::New(env, static_cast<double>(r.n));
+}
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25  // Linux 6.1; older kernels: EINVAL, and nothing is done
+#endif
+
+// collapse(arrayBuffer, offset, length) -> bytes now on huge pages, 0 where the kernel
+// could not. For a range pre-faulted with small pages that should have had huge ones (the
+// small-page probes of a block on which huge pages won): MADV_COLLAPSE copies its contents
+// into huge pages now, synchronously, instead of leaving it to khugepaged.
+static Napi::Value Collapse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  PageRange r;
+  if (!ArgRange(info, "collapse", &r)) return env.Undefined();
+  if (r.n == 0) return Napi::Number::New(env, 0);
+  madvise(r.p, r.n, MADV_HUGEPAGE);  // the probe's MADV_NOHUGEPAGE would forbid the collapse
+  if (madvise(r.p, r.n, MADV_COLLAPSE) != 0) return Napi::Number::New(env, 0);
+  return Napi::Number::New(env, static_cast<double>(r.n));
 }
 
 #ifndef MADV_POPULATE_READ
@@ -109,6 +143,7 @@ static Napi::Value Release(const Napi::CallbackInfo& info) {
 
 void InitMemory(Napi::Env env, Napi::Object exports) {
   exports.Set("prefault", Napi::Function::New(env, Prefault));
+  exports.Set("collapse", Napi::Function::New(env, Collapse));
   exports.Set("release", Napi::Function::New(env, Release));
   exports.Set("mapForRead", Napi::Function::New(env, MapForRead));
 }

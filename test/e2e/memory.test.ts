@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { py, tempDir } from '../helpers/files.js';
 import { BIN, ROOT, dnd, dndJson, mpiEnv } from '../helpers/run.js';
@@ -87,4 +87,46 @@ describe('released blocks reused by the next block of their size (test/mpi/pool-
       assert.ok(out.cases >= 43, `${out.cases} cases`);
     });
   }
+});
+
+/**
+ * A block's first touch in slices, each with or without huge-page advice, timed, the faster
+ * advice then given to the rest (src/dnd/memory.ts): the process's first block carries the
+ * probes of both. Where most of it went onto huge pages, the small-page probes are moved
+ * onto huge pages too, so that the block is on one page size (a reused block pays the TLB
+ * misses of every small page again on every pass). The kernel's own account
+ * (AnonHugePages) says so.
+ */
+describe('page advice of a pre-faulted block', () => {
+  const thp = /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1];
+  const MiB = 1 << 20;
+  function firstBlock(env: Record<string, string>): { advice: string | null; huge: number; bytes: number } {
+    const code = [
+      `import { allocate, pageAdvice } from '${ROOT}dist/dnd/memory.js';`,
+      "import { readFileSync } from 'node:fs';",
+      "const a = allocate('float32', 16 << 20);",
+      "const huge = Number(/^AnonHugePages:\\s+(\\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))[1]) * 1024;",
+      'console.log(JSON.stringify({ advice: pageAdvice(), huge, bytes: a.byteLength }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, ...env } });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { advice: string | null; huge: number; bytes: number };
+  }
+  // the block's first and last 2 MiB may straddle a huge page's bounds: up to 4 MiB stay small
+  it('measured: the 64 MiB block ends all on huge pages, or on small pages but for the two huge probes', () => {
+    for (let i = 0; i < 3; i++) {
+      const b = firstBlock({ DND_HUGEPAGES: 'auto' });
+      assert.ok(b.advice === 'huge' || b.advice === 'small', `advice ${b.advice}`);
+      if (thp === 'never') assert.equal(b.huge, 0);
+      else assert.ok(b.huge >= b.bytes - 4 * MiB || b.huge <= 8 * MiB + 2 * MiB, `${b.huge / MiB} MiB of ${b.bytes / MiB} on huge pages: mixed`);
+    }
+  });
+  it('pinned: DND_HUGEPAGES=on puts the block on huge pages, off on none', () => {
+    const on = firstBlock({ DND_HUGEPAGES: 'on' });
+    const off = firstBlock({ DND_HUGEPAGES: 'off' });
+    assert.equal(on.advice, 'huge');
+    assert.equal(off.advice, 'small');
+    if (thp !== 'never') assert.ok(on.huge >= on.bytes - 4 * MiB, `${on.huge / MiB} MiB on huge pages`);
+    assert.ok(off.huge <= 2 * MiB, `${off.huge / MiB} MiB on huge pages with DND_HUGEPAGES=off`);
+  });
 });

@@ -1,5 +1,6 @@
 // Run under mpiexec by test/e2e/native.test.ts. Exercises the binding directly on real
 // ranks; prints one JSON line of findings from rank 0. Counts above 2^31: big-ranks.mjs.
+import { readFileSync } from 'node:fs';
 import { loadNative, DndNativeError } from '../../dist/native/index.js';
 
 const m = loadNative();
@@ -51,6 +52,20 @@ out.alltoallvOk = all[0] === 1;
   out.release = { first, second, viewLength: view.length, read: view[0] === undefined };
 }
 
+/** AnonHugePages of this process, in bytes (the kernel's own account, /proc/self/smaps_rollup). */
+function hugeBytes() {
+  const kb = /^AnonHugePages:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+  return kb ? Number(kb[1]) * 1024 : 0;
+}
+
+function readThp() {
+  try {
+    return /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 // prefault(): touches a range of a fresh buffer (with or without huge-page advice) and
 // keeps its zeros; ranges outside the buffer are refused
 {
@@ -63,6 +78,28 @@ out.alltoallvOk = all[0] === 1;
     refused = e instanceof RangeError;
   }
   out.prefault = { coveredAll: covered >= (8 << 20) - 8192 && covered <= 8 << 20, zeros: new Uint8Array(ab).every((v) => v === 0), refused };
+}
+
+// collapse(): a range touched with small pages moves onto huge pages with its values (the
+// small-page probes of a block on which huge pages won, src/dnd/memory.ts). The kernel's
+// own account, AnonHugePages, says whether it did.
+{
+  const ab = new ArrayBuffer(16 << 20);
+  m.prefault(ab, 0, ab.byteLength, false);
+  const v = new Uint32Array(ab);
+  for (let i = 0; i < v.length; i++) v[i] = (i * 2654435761) >>> 0;
+  const before = hugeBytes();
+  const done = m.collapse(ab, 4 << 20, 8 << 20);
+  const after = hugeBytes();
+  let same = true;
+  for (let i = 0; i < v.length; i++) if (v[i] !== (i * 2654435761) >>> 0) same = false;
+  let refused = false;
+  try {
+    m.collapse(ab, 12 << 20, 8 << 20);
+  } catch (e) {
+    refused = e instanceof RangeError;
+  }
+  out.collapse = { done, before, gained: after - before, same, refused, thp: readThp() };
 }
 
 if (rank === 0) process.stdout.write(JSON.stringify(out) + '\n');
