@@ -6,7 +6,7 @@
 // peak; run only where there are 16 GiB. Every run starts 5 s after the previous one
 // ended, so that none gets the memory another just freed (still cheap to touch here).
 import { execFileSync } from 'node:child_process';
-import { ROOT, compileC, median, mpiEnv, settle } from './lib.mjs';
+import { ROOT, compileC, median, mpiEnv, settle, RANK_NODE } from './lib.mjs';
 
 const json = (out) => JSON.parse(out.trim().split('\n').pop());
 /** each run starts with memory settled (lib.mjs): the run after a big free would otherwise win by that alone */
@@ -43,13 +43,13 @@ export function benchBig() {
   rows.push(row('first touch 1 GiB (one process)', dReps, c, n, '>= 0.8x of the faster C way'));
   // redistribute: issue 19's float32 1073750 x 1000, balanced -> [0, all]: 2,147,500,000 bytes 0 -> 1
   const [r1, c1] = [1073750, 1000];
-  const lib = json(run('mpiexec', ['-n', '2', process.execPath, `${ROOT}bench/ranks/exchange.mjs`, 'redistribute', String(r1), String(c1), '1', `0,${r1}`], { env: mpiEnv(), encoding: 'utf8' }));
+  const lib = json(run('mpiexec', ['-n', '2', ...RANK_NODE, `${ROOT}bench/ranks/exchange.mjs`, 'redistribute', String(r1), String(c1), '1', `0,${r1}`], { env: mpiEnv(), encoding: 'utf8' }));
   const floors = {};
   for (const h of ['on', 'off']) floors[`alltoallv (huge pages ${h})`] = median(json(run('mpiexec', ['-n', '2', exe, 'redistribute', String(r1), String(c1), '1', '0'], { env: mpiEnv({ DND_HUGEPAGES: h }), encoding: 'utf8' })).alltoallv);
   rows.push(row('redistribute 2.0 GiB pair -n 2', median(lib.seconds), floors, r1 * c1 * 2, '>= 0.8x of C throughput'));
   // resplit: uint8 65536 x 32772 split along axis 1 (32770 + 2 columns) to none: 2^31 + 131072 bytes 0 -> 1
   const [r2, c2] = [65536, 32772];
-  const lib2 = json(run('mpiexec', ['-n', '2', process.execPath, `${ROOT}bench/ranks/exchange.mjs`, 'resplit_none', String(r2), String(c2), '1'], { env: mpiEnv(), encoding: 'utf8' }));
+  const lib2 = json(run('mpiexec', ['-n', '2', ...RANK_NODE, `${ROOT}bench/ranks/exchange.mjs`, 'resplit_none', String(r2), String(c2), '1'], { env: mpiEnv(), encoding: 'utf8' }));
   const floors2 = {};
   for (const h of ['on', 'off']) floors2[`alltoallw_subarray (huge pages ${h})`] = median(json(run('mpiexec', ['-n', '2', exe, 'resplit_none', String(r2), String(c2), '1'], { env: mpiEnv({ DND_HUGEPAGES: h }), encoding: 'utf8' })).alltoallw_subarray);
   rows.push(row('resplit to none 2.0 GiB pair -n 2', median(lib2.seconds), floors2, r2 * (c2 - 2), '>= 0.8x of C throughput'));

@@ -10,7 +10,7 @@
 // per rank above baseline against the larger block comes from one `dnd resplit|redistribute
 // --json` run (the CLI end to end).
 import { execFileSync } from 'node:child_process';
-import { BIN, ROOT, mpiEnv, median, compileC, settle } from './lib.mjs';
+import { BIN, ROOT, mpiEnv, median, compileC, settle, RANK_NODE } from './lib.mjs';
 
 /**
  * The redistribute target of these rows: rank 0 holds half the rows, the rest balanced
@@ -51,7 +51,7 @@ export function benchExchange({ reps = 5, sizes = [1, 2, 4], bytes = [64 << 20, 
         // each job starts on settled memory (see first_rep below)
         settle(SETTLE_MS);
         const lib = JSON.parse(
-          execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target, 'traced'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
+          execFileSync('mpiexec', ['-n', String(n), ...RANK_NODE, `${ROOT}bench/ranks/exchange.mjs`, op, String(r), String(c), String(reps), target, 'traced'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop(),
         );
         const times = lib.seconds;
         settle(SETTLE_MS);

@@ -12,7 +12,7 @@
 // pages: -n 1 at several block sizes, dnd with DND_HUGEPAGES=on|off|auto against the
 // C modes, to choose the advice for a fill's block per size (src/dnd/memory.ts).
 import { execFileSync } from 'node:child_process';
-import { ROOT, mpiEnv, median, compileC, spread } from './lib.mjs';
+import { ROOT, mpiEnv, median, compileC, spread, RANK_NODE } from './lib.mjs';
 
 const FRESH = ['fresh_huge', 'fresh_small', 'populate_huge', 'populate_small'];
 
@@ -29,7 +29,7 @@ function floorRun(exe, n, perRank, reps) {
 
 function dndRun(n, perRank, reps, hugepages, dtype = 'float32') {
   const env = mpiEnv(hugepages ? { DND_HUGEPAGES: hugepages } : {});
-  return JSON.parse(execFileSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}bench/ranks/fill.mjs`, String(perRank), String(reps), dtype], { env, encoding: 'utf8' }).trim().split('\n').pop());
+  return JSON.parse(execFileSync('mpiexec', ['-n', String(n), ...RANK_NODE, `${ROOT}bench/ranks/fill.mjs`, String(perRank), String(reps), dtype], { env, encoding: 'utf8' }).trim().split('\n').pop());
 }
 
 /** The C floor's fastest fresh-memory mode (by median) and its figures. */

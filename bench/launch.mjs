@@ -7,7 +7,7 @@
 // cores there are, which no C rank pays).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { BIN, ROOT, compileC, measure, median, mpiEnv, timeProcess } from './lib.mjs';
+import { BIN, RANK_NODE, ROOT, compileC, measure, median, mpiEnv, timeProcess } from './lib.mjs';
 
 const BINDING = `${ROOT}${process.env.DND_NATIVE_DIR ?? 'build/Release'}/mpi_napi.node`;
 
@@ -71,8 +71,8 @@ export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
   for (const n of sizes) {
     const dnd = measure(runs, () => timeProcess(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
     const mpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), hello]).seconds);
-    const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), process.execPath, '-e', '0']).seconds);
-    const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), process.execPath, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`]).seconds) : null;
+    const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', '0']).seconds);
+    const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`]).seconds) : null;
     const floor = cli.median + mpi.median;
     rows.push({
       figure: `launch create randn 7,4,3 -n ${n}`,

@@ -1,9 +1,15 @@
 // Shared helpers of the benchmarks: timing whole processes, medians, C floors.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { RANK_NODE_FLAGS } from '../dist/runtime/launcher.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const BIN = `${ROOT}bin/run.js`;
+/**
+ * `node` as dnd starts a rank (`dnd run`, every job: src/runtime/launcher.ts RANK_NODE_FLAGS),
+ * for the bench's own library ranks (bench/ranks/), so they measure what a script run by dnd gets.
+ */
+export const RANK_NODE = [process.execPath, ...RANK_NODE_FLAGS];
 
 /** Environment of a local job, as dnd's launcher would set it. */
 export function mpiEnv(extra = {}) {

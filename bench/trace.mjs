@@ -3,11 +3,11 @@
 // what tracing on adds to one exchange. The exchanges themselves, traced and untraced,
 // are rows of bench/exchange.mjs.
 import { execFileSync } from 'node:child_process';
-import { ROOT, mpiEnv } from './lib.mjs';
+import { ROOT, mpiEnv, RANK_NODE } from './lib.mjs';
 
 export function benchTrace({ calls = 40000, runs = 3 } = {}) {
   const outs = Array.from({ length: runs }, () =>
-    JSON.parse(execFileSync('mpiexec', ['-n', '1', process.execPath, `${ROOT}bench/ranks/trace-cost.mjs`, String(calls)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop()),
+    JSON.parse(execFileSync('mpiexec', ['-n', '1', ...RANK_NODE, `${ROOT}bench/ranks/trace-cost.mjs`, String(calls)], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n').pop()),
   );
   const pick = (k) => outs.map((o) => o[k]);
   const stat = (xs) => ({ median: [...xs].sort((a, b) => a - b)[xs.length >> 1], min: Math.min(...xs), max: Math.max(...xs), runs: xs.length });

@@ -177,9 +177,19 @@ function isOpenMpiLauncher(cmd: string, env: Env): boolean {
   return /openmpi|orterun|prterun|ompi/i.test(`${path} ${real}`);
 }
 
+/**
+ * Node's flags for every rank dnd starts. `--single-threaded-gc`: a rank's heap is small
+ * (the data is in ArrayBuffers), and V8's parallel and concurrent collector threads only
+ * compete with the ranks on cores that MPI already fills, one rank each: in a loop of moves
+ * each rep's released block makes V8 collect (external memory), and its helper threads
+ * took 2-8% of a 256 MiB-1 GiB exchange here (bench/README.md, "Page advice and GC
+ * threads"). No cost at start (node -e 0: same time with it).
+ */
+export const RANK_NODE_FLAGS = ['--single-threaded-gc'];
+
 /** The argument vector that starts the ranks. */
 export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, encoded: string, env: Env, nodeArgs: string[] = [], oversubscribed = false, hostArgs: string[] = [], forward: string[] = [], program = RANK_SCRIPT): { cmd: string; args: string[] } {
-  const rankArgs = [process.execPath, ...nodeArgs, program, encoded];
+  const rankArgs = [process.execPath, ...RANK_NODE_FLAGS, ...nodeArgs, program, encoded];
   const cmd = launcherProgram(launcher, env);
   if (launcher === 'srun') {
     const plugin = srunMpiPlugin(env);

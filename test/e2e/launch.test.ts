@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import { fromWire } from '../../src/dnd/wire.js';
 import { validateCreate } from '../../src/runtime/jobs/create.js';
 import { encodeEnvelope, recordPrefix, type JobEnvelope, type JobSpec } from '../../src/runtime/job.js';
+import { launchCommand } from '../../src/runtime/launcher.js';
 import { dnd, faultEnv, mpiEnv, ROOT } from '../helpers/run.js';
 import { tempDir, PYTHON } from '../helpers/files.js';
 
@@ -159,6 +160,25 @@ describe('DND_TIMING: where a launch spends its time', () => {
     assert.match(r.stdout, /ranks 2 rows 3,3/);
     const starts = steps(r.stderr).filter((s) => s.role === 'rank' && s.step.startsWith('process start'));
     assert.deepEqual(starts.map((s) => s.step), ['process start dist/runtime/rank.js', 'process start dist/runtime/rank.js']);
+  });
+
+  it("every rank dnd starts collects garbage on its own thread (RANK_NODE_FLAGS): dnd's jobs and user scripts", () => {
+    const dir = tempDir();
+    const script = join(dir, 'flags.mjs');
+    writeFileSync(script, `import { Comm } from ${JSON.stringify(`${ROOT}dist/index.js`)};
+console.log('rank ' + Comm.world().rank + ' ' + JSON.stringify(process.execArgv));
+`);
+    const r = dnd(['run', script, '-n', '2']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('rank '));
+    assert.equal(lines.length, 2, r.stdout);
+    for (const l of lines) assert.ok((JSON.parse(l.split(' ').slice(2).join(' ')) as string[]).includes('--single-threaded-gc'), l);
+    // dnd's own jobs: the command line the launcher gives mpiexec and srun
+    for (const launcher of ['mpiexec', 'srun'] as const) {
+      const { args } = launchCommand(launcher, 2, 'envelope', { ...process.env, DND_SRUN: process.execPath, DND_MPIEXEC: process.execPath });
+      const node = args.indexOf(process.execPath);
+      assert.ok(node >= 0 && args[node + 1] === '--single-threaded-gc' && args.at(-1) === 'envelope', `${launcher}: ${args.join(' ')}`);
+    }
   });
 });
 
