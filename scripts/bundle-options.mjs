@@ -1,6 +1,11 @@
 // What dnd's two bundles share (scripts/bundle-rank.mjs: the rank program;
-// scripts/bundle-commands.mjs: the data commands): ESM for Node 20, packages left as imports
-// of node_modules, and the user scripts' jobs (run, px) and their deadlock watchdog left
+// scripts/bundle-commands.mjs: the data commands): ESM for Node 20; the packages they use
+// (chalk, cli-table3 and its string-width, pretty-bytes) inside, since Node's loader pays
+// per file and per package (resolve, package.json, read, link: ~20 ms of every data
+// command for those three here, 4 ms in the bundle); oclif (its own bundle, below) and
+// cli-table3's optional colours package outside, as is every node: module. A CommonJS
+// package's require() of what stays outside needs a real require in an ES module: the
+// banner makes one. The user scripts' jobs (run, px) and their deadlock watchdog are left
 // outside as imports of dist/runtime/. A script imports dnd's library from dist/, so those
 // jobs must run from there, sharing its one MPI world; left out, they also keep acorn and the
 // worker thread out of every other job's start. Both bundles live in a dist/<dir>/, so
@@ -17,7 +22,9 @@ export function bundleOptions(entryPoints, outdir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // cli-table3 requires it only for its own colours, which dnd does not use (chalk does)
+    external: ['@colors/colors', '@colors/colors/*'],
+    banner: { js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);" },
     plugins: [
       {
         name: 'user-script-jobs-outside',
