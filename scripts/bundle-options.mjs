@@ -1,8 +1,8 @@
 // What dnd's two bundles share (scripts/bundle-rank.mjs: the rank program;
 // scripts/bundle-commands.mjs: the data commands): ESM for Node 20; the packages they use
 // (chalk, cli-table3 and its string-width, pretty-bytes) inside, since Node's loader pays
-// per file and per package (resolve, package.json, read, link: ~20 ms of every data
-// command for those three here, 4 ms in the bundle); oclif (its own bundle, below) and
+// per file and per package (resolve, package.json, read, link): loading a data command
+// took 28-30 ms here with those three outside, 16 ms with them inside; oclif (its own bundle, below) and
 // cli-table3's optional colours package outside, as is every node: module. A CommonJS
 // package's require() of what stays outside needs a real require in an ES module: the
 // banner makes one. The user scripts' jobs (run, px) and their deadlock watchdog are left
