@@ -14,6 +14,20 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
+
+// oclif's logger creates its `debug` loggers at load, and `debug` then looks at the
+// terminal and the environment (supports-color, tty, util): ~8 ms of every command for
+// output that appears only with DEBUG set. In the bundle, `require('debug')` gets this
+// stand-in, which requires the real one (bundled too, evaluated only then) when DEBUG is
+// set, and otherwise hands out loggers that print nothing, which is what `debug` does
+// without DEBUG.
+const DEBUG_STANDIN = `${root}scripts/oclif-debug-standin.cjs`;
+const debugOnDemand = {
+  name: 'debug-on-demand',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, (a) => (a.importer === DEBUG_STANDIN ? undefined : { path: DEBUG_STANDIN }));
+  },
+};
 mkdirSync(`${root}dist/vendor`, { recursive: true });
 await build({
   entryPoints: [`${root}node_modules/@oclif/core/lib/index.js`],
@@ -23,6 +37,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['typescript', 'ts-node', 'tsx', 'tsx/*'],
+  plugins: [debugOnDemand],
   // less to parse and compile; names kept (oclif and its users read class and function names)
   minifyWhitespace: true,
   minifySyntax: true,
