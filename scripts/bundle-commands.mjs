@@ -7,8 +7,8 @@
 // imports dnd's library from dist/, and a second copy of the library would be a second MPI
 // world —, doctor and the trace commands (rarely on a path where start-up counts).
 // A bundled command holds its own copies of dnd's error classes; bin/run.js recognises them
-// anyway (src/dnd/brand.ts). Packages and the user scripts' jobs stay outside
-// (scripts/bundle-options.mjs). The bundle sits where
+// anyway (src/dnd/brand.ts). The packages they use are inside; oclif and the user
+// scripts' jobs stay outside (scripts/bundle-options.mjs). The bundle sits where
 // the command was, two levels below the package root, so paths built from
 // import.meta.url (the binding's, src/native/index.ts) still resolve. Run by
 // scripts/build.sh and scripts/prepare.mjs after tsc, before the manifest is written.

@@ -4,8 +4,8 @@
 // A rank of `create` then loads its code in about a third of the time (bench/RESULTS.md,
 // where launch time goes): Node's module loader pays per file (resolve, read, link), and
 // every rank pays it again, 4x on 2 cores at -n 4.
-// Packages (node_modules) stay outside the bundle, as do user scripts' jobs (run, px) and
-// their deadlock watchdog: a script imports dnd's library from dist/, and a second copy of
+// The packages it uses are inside (scripts/bundle-options.mjs). User scripts' jobs (run, px)
+// and their deadlock watchdog stay outside: a script imports dnd's library from dist/, and a second copy of
 // the library inside the bundle would be a second MPI world, so src/runtime/launcher.ts
 // starts those jobs with dist/runtime/rank.js. Left out, they also keep acorn and the
 // worker thread out of every other job's start; their imports point at dist/runtime/.
