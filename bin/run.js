@@ -10,6 +10,7 @@ stamp('cli', 'node ready'); // DND_TIMING: where a launch spends its time (src/r
 // (oclif, chalk, the ranks this process starts) reads the environment.
 if (process.env.NO_COLOR && process.env.FORCE_COLOR !== undefined) delete process.env.FORCE_COLOR;
 const { flush, run } = await import('../dist/cli/oclif.js'); // oclif in one file (scripts/bundle-oclif.mjs)
+const { oclifLoad } = await import('../dist/cli/load-options.js'); // its plugins only where they are needed
 
 // The reader of stdout went away (`dnd … | head`): stop at once and quietly, as Unix tools
 // do on SIGPIPE (128 + 13); a running job ends with dnd (see src/runtime/launcher.ts).
@@ -19,7 +20,7 @@ process.stdout.on('error', (e) => {
 });
 
 try {
-  await run(process.argv.slice(2), import.meta.url);
+  await run(process.argv.slice(2), oclifLoad(process.argv.slice(2), import.meta.url));
   await flush();
   stamp('cli', 'done');
 } catch (error) {
