@@ -146,9 +146,10 @@ function prefault(buffer: ArrayBuffer): void {
   // Most of the block went onto huge pages: its small-page probes would stay small pages in
   // the middle of it, and every later pass over the block (a reused receive block, above
   // all) pays their TLB misses: a loop of 64 MiB redistributes at -n 2 took 8.6 ms a rep
-  // with them left small, 7.8 ms with them moved (bench/README.md, "Page advice"). Moving a few
-  // MiB onto huge pages costs about what their first touch did (~3 ms for 8 MiB), once per
-  // process: the opening probes are the only small ones in a block where huge pages win.
+  // with them left small, 7.8 ms with them moved (bench/README.md, "Page advice and GC
+  // threads"). Moving a few MiB onto huge pages costs about what their first touch did
+  // (~3 ms for 8 MiB), once per process: the opening probes are the only small ones in a
+  // block where huge pages win, but for one exploring probe in 16 slices.
   if (smallProbes.length > 0 && 2 * hugeBytes > buffer.byteLength) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
   touchSeconds += (performance.now() - t0) / 1000;
   touchBytes += buffer.byteLength;
