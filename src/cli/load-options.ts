@@ -32,7 +32,7 @@ export function oclifLoad(argv: string[], entryUrl: string): OclifLoad {
   const entry = fileURLToPath(entryUrl);
   const root = fileURLToPath(new URL('..', entryUrl)).replace(/\/$/, '');
   const first = argv[0];
-  const version = first === '--version' || first === '-v';
+  const version = first === '--version';
   const own = first !== undefined && !first.startsWith('-') ? ownCommandWords(root)?.has(first.split(':')[0]) === true : false;
   if (!version && !own) return entry;
   let pjson: PackageJson;
