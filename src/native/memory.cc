@@ -39,14 +39,14 @@ static uintptr_t Boundary(uintptr_t lo, uintptr_t hi, uintptr_t addr) {
   return a < lo ? lo : a > hi ? hi : a;
 }
 
-// The whole pages of [offset, offset + length) of an ArrayBuffer argument, rounded as
-// Boundary() says; false (with a JS exception pending) when the arguments are wrong. An
-// empty range is {nullptr, 0}.
-struct PageRange {
-  void* p = nullptr;
-  size_t n = 0;
+// The arguments (arrayBuffer, offset, length) of the functions below: false (with a JS
+// exception pending) when they are wrong or the range leaves the buffer.
+struct ByteRange {
+  uintptr_t base = 0;  // the buffer's first byte
+  size_t total = 0;    // its length
+  double off = 0, len = 0;
 };
-static bool ArgRange(const Napi::CallbackInfo& info, const char* name, PageRange* out) {
+static bool ArgBytes(const Napi::CallbackInfo& info, const char* name, ByteRange* out) {
   Napi::Env env = info.Env();
   if (!info[0].IsArrayBuffer()) {
     Napi::TypeError::New(env, std::string(name) + ": expects an ArrayBuffer").ThrowAsJavaScriptException();
@@ -59,12 +59,23 @@ static bool ArgRange(const Napi::CallbackInfo& info, const char* name, PageRange
     Napi::RangeError::New(env, std::string(name) + ": range outside the buffer").ThrowAsJavaScriptException();
     return false;
   }
-  uintptr_t base = reinterpret_cast<uintptr_t>(ab.Data());
+  *out = {reinterpret_cast<uintptr_t>(ab.Data()), total, off, len};
+  return true;
+}
+
+// The whole pages of such a range, rounded as Boundary() says (an empty range: {nullptr, 0}).
+struct PageRange {
+  void* p = nullptr;
+  size_t n = 0;
+};
+static bool ArgRange(const Napi::CallbackInfo& info, const char* name, PageRange* out) {
+  ByteRange r;
+  if (!ArgBytes(info, name, &r)) return false;
   uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  uintptr_t lo = (base + page - 1) & ~(page - 1), hi = (base + total) & ~(page - 1);
+  uintptr_t lo = (r.base + page - 1) & ~(page - 1), hi = (r.base + r.total) & ~(page - 1);
   if (hi <= lo) return true;
-  uintptr_t a = Boundary(lo, hi, base + static_cast<uintptr_t>(off));
-  uintptr_t b = off + len >= static_cast<double>(total) ? hi : Boundary(lo, hi, base + static_cast<uintptr_t>(off + len));
+  uintptr_t a = Boundary(lo, hi, r.base + static_cast<uintptr_t>(r.off));
+  uintptr_t b = r.off + r.len >= static_cast<double>(r.total) ? hi : Boundary(lo, hi, r.base + static_cast<uintptr_t>(r.off + r.len));
   if (b > a) *out = {reinterpret_cast<void*>(a), b - a};
   return true;
 }
@@ -113,19 +124,11 @@ static Napi::Value Collapse(const Napi::CallbackInfo& info) {
 // one by one inside the write (bench/RESULTS.md: 0.57 s against 0.27 s for 256 MiB).
 static Napi::Value MapForRead(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "mapForRead: expects an ArrayBuffer").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  Napi::ArrayBuffer ab = info[0].As<Napi::ArrayBuffer>();
-  double off = info[1].As<Napi::Number>().DoubleValue(), len = info[2].As<Napi::Number>().DoubleValue();
-  if (!(off >= 0) || !(len >= 0) || off + len > static_cast<double>(ab.ByteLength())) {
-    Napi::RangeError::New(env, "mapForRead: range outside the buffer").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  ByteRange r;
+  if (!ArgBytes(info, "mapForRead", &r)) return env.Undefined();
   uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  uintptr_t a = (reinterpret_cast<uintptr_t>(ab.Data()) + static_cast<uintptr_t>(off)) & ~(page - 1);
-  uintptr_t b = reinterpret_cast<uintptr_t>(ab.Data()) + static_cast<uintptr_t>(off + len);
+  uintptr_t a = (r.base + static_cast<uintptr_t>(r.off)) & ~(page - 1);
+  uintptr_t b = r.base + static_cast<uintptr_t>(r.off + r.len);
   if (b <= a) return Napi::Number::New(env, 0);
   if (madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_READ) != 0) return Napi::Number::New(env, 0);
   return Napi::Number::New(env, static_cast<double>(b - a));
