@@ -127,6 +127,23 @@ function record(advice: 'huge' | 'small', bytes: number, seconds: number): void 
   r.samples++;
 }
 
+let thpAllowed: boolean | null = null;
+/**
+ * Whether the system lets processes have transparent huge pages at all. MADV_COLLAPSE works
+ * whatever the setting says, so where the administrator chose `never` (or the kernel has no
+ * THP), dnd does not collapse either.
+ */
+function hugePagesAllowed(): boolean {
+  if (thpAllowed === null) {
+    try {
+      thpAllowed = !/\[never\]/.test(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'));
+    } catch {
+      thpAllowed = false;
+    }
+  }
+  return thpAllowed;
+}
+
 /** Touches every page of `buffer` once, in measured slices (see the file comment). */
 function prefault(buffer: ArrayBuffer): void {
   const native = loadNative();
@@ -150,7 +167,7 @@ function prefault(buffer: ArrayBuffer): void {
   // threads"). Moving a few MiB onto huge pages costs about what their first touch did
   // (~3 ms for 8 MiB), once per process: the opening probes are the only small ones in a
   // block where huge pages win, but for one exploring probe in 16 slices.
-  if (smallProbes.length > 0 && 2 * hugeBytes > buffer.byteLength) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
+  if (smallProbes.length > 0 && 2 * hugeBytes > buffer.byteLength && hugePagesAllowed()) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
   touchSeconds += (performance.now() - t0) / 1000;
   touchBytes += buffer.byteLength;
 }
