@@ -2,7 +2,7 @@
  * Starts the ranks of a job and brings rank 0's result back.
  *
  * mpiexec (or srun) is spawned with an argument array, never through a shell. Each rank
- * runs dist/rank/rank.js, the bundled dist/runtime/rank.js (no oclif). Records come back as lines with a per-job token
+ * runs dist/rank/rank.cjs, the bundled dist/runtime/rank.js (no oclif). Records come back as lines with a per-job token
  * (see job.ts); everything else the ranks print passes through. Any rank's failure ends
  * the whole job (the rank calls MPI_Abort) and becomes a JobError naming the rank.
  *
@@ -39,7 +39,7 @@ import { stamp } from './timing.js';
 // scripts/bundle-commands.mjs), always two levels below the root
 export const RANK_SCRIPT = fileURLToPath(new URL('../../dist/runtime/rank.js', import.meta.url));
 /** The same program bundled into one file by the build (scripts/bundle-rank.mjs). */
-export const RANK_BUNDLE = fileURLToPath(new URL('../../dist/rank/rank.js', import.meta.url));
+export const RANK_BUNDLE = fileURLToPath(new URL('../../dist/rank/rank.cjs', import.meta.url));
 
 /**
  * The program the ranks run: the bundle, which starts faster (one file instead of ~60

@@ -5,7 +5,7 @@
  * EPOCH_MS is the wall clock (performance.timeOrigin + now), so lines of different
  * processes on one host line up; the first line of each process also gives its own
  * start (`process start PROGRAM`, Node's timeOrigin, and the program it runs: bin/run.js,
- * dist/rank/rank.js (the bundle) or dist/runtime/rank.js). bench/launch.mjs turns them into the
+ * dist/rank/rank.cjs (the bundle) or dist/runtime/rank.js). bench/launch.mjs turns them into the
  * breakdown in bench/RESULTS.md. Off (the default) it costs one check of a constant.
  */
 import { relative } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * How ranks start: the bundled rank program (dist/rank/rank.js, scripts/bundle-rank.mjs)
+ * How ranks start: the bundled rank program (dist/rank/rank.cjs, scripts/bundle-rank.mjs)
  * for dnd's own jobs, the modules (dist/runtime/rank.js) for user scripts, and the
  * DND_TIMING lines that bench/launch.mjs reads. The bundle must be the same program: the
  * same job envelope, run under a real mpiexec by each, gives the same result records and
@@ -17,7 +17,7 @@ import { launchCommand } from '../../src/runtime/launcher.js';
 import { dnd, faultEnv, mpiEnv, ROOT } from '../helpers/run.js';
 import { tempDir, PYTHON } from '../helpers/files.js';
 
-const BUNDLE = `${ROOT}dist/rank/rank.js`;
+const BUNDLE = `${ROOT}dist/rank/rank.cjs`;
 const MODULES = `${ROOT}dist/runtime/rank.js`;
 
 interface Step {
@@ -124,7 +124,7 @@ describe('DND_TIMING: where a launch spends its time', () => {
       // dnd's own jobs run the bundle
       assert.deepEqual(
         mine.map((s) => s.step),
-        ['process start dist/rank/rank.js', 'node ready', 'program loaded', 'job code loaded', 'MPI up', 'job done', 'MPI finalized', 'result sent'],
+        ['process start dist/rank/rank.cjs', 'node ready', 'program loaded', 'job code loaded', 'MPI up', 'job done', 'MPI finalized', 'result sent'],
       );
       for (let i = 1; i < mine.length; i++) assert.ok(mine[i].ms >= mine[i - 1].ms, `${mine[i].step} after ${mine[i - 1].step}`);
       // a rank starts after mpiexec was spawned, and its result is written after 'MPI
@@ -237,7 +237,7 @@ describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(JSON.parse(r.stdout).nprocs, Number(n));
       const starts = steps(r.stderr).filter((s) => s.role === 'rank' && s.step.startsWith('process start'));
-      assert.deepEqual(starts.map((s) => s.step), n === '1' ? [] : ['process start dist/rank/rank.js', 'process start dist/rank/rank.js']);
+      assert.deepEqual(starts.map((s) => s.step), n === '1' ? [] : ['process start dist/rank/rank.cjs', 'process start dist/rank/rank.cjs']);
     }
   });
 });
