@@ -21,11 +21,14 @@ rmSync(`${root}dist/rank`, { recursive: true, force: true });
 // CommonJS, not an ES module: Node starts a CommonJS main file sooner (its ES loader is set
 // up for an ES entry only): 78-84 against 82-89 ms to a rank's exit here, interleaved, once per rank, four
 // times on two cores at -n 4. The code's import.meta.url becomes the file's own URL, and
-// `require` is the module's own (the ES bundles' banner would redeclare it).
+// `require` is the module's own (the ES bundles' banner would redeclare it). The banner
+// opens with "use strict": an ES module is strict by itself, and the directive esbuild
+// writes after a banner would be an ordinary statement, leaving the ranks' code sloppy
+// (writes to frozen objects or undeclared names failing silently).
 await build({
   ...bundleOptions({ rank: `${root}dist/runtime/rank.js` }, `${root}dist/rank`),
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  banner: { js: "const __rankUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "'use strict';\nconst __rankUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__rankUrl' },
 });

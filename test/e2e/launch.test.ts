@@ -61,6 +61,12 @@ function stable(v: unknown): unknown {
 }
 
 describe('the bundled rank program is the same program as the modules', () => {
+  it('is strict code, as the ES modules are: its first statement is the directive', () => {
+    const lines = readFileSync(BUNDLE, 'utf8').split('\n');
+    assert.equal(lines[0], '#!/usr/bin/env node');
+    assert.match(lines[1], /^['"]use strict['"];$/);
+  });
+
   it('create (random, checksum, unbalanced counts) on 1, 2 and 3 ranks: identical results', () => {
     for (const n of [1, 2, 3]) {
       const job = validateCreate({ op: 'create', kind: 'randn', gshape: [7, 4, 3], checksum: true, ...(n === 3 ? { counts: [4, 0, 3] } : {}) }, n);
