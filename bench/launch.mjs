@@ -67,12 +67,15 @@ export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
   const hello = compileC('hello', [`${ROOT}src/native/quick-sockets.cc`]);
   const cli = measure(runs, () => timeProcess(process.execPath, [BIN, '--version']).seconds);
   const nodeStart = measure(runs, () => timeProcess(process.execPath, ['-e', '0']).seconds);
+  // Node ranks alone start as dnd's own ranks do: without the extra CA certificates Node
+  // would parse at every start (src/runtime/launcher.ts, rankEnvironment)
+  const rankEnv = mpiEnv({ NODE_EXTRA_CA_CERTS: '' });
   const rows = [];
   for (const n of sizes) {
     const dnd = measure(runs, () => timeProcess(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
     const mpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), hello]).seconds);
-    const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', '0']).seconds);
-    const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`]).seconds) : null;
+    const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', '0'], rankEnv).seconds);
+    const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`], rankEnv).seconds) : null;
     const floor = cli.median + mpi.median;
     rows.push({
       figure: `launch create randn 7,4,3 -n ${n}`,

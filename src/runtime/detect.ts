@@ -24,7 +24,8 @@ function int(v: string | undefined): number | null {
 /**
  * Non-null when this process was started as a rank by an outside launcher. Rank and size
  * come from the MPI launcher's own variables, never from SLURM_PROCID alone: mpirun
- * ranks inside sbatch all inherit SLURM_PROCID=0 (FACTS.md).
+ * ranks inside sbatch all inherit SLURM_PROCID=0 (seen under our Slurm test cluster,
+ * scripts/slurm-up.sh).
  */
 export function outerRank(env: Env = process.env): OuterRank | null {
   const ompiRank = int(env.OMPI_COMM_WORLD_RANK);

@@ -158,7 +158,7 @@ export function mpiexecHostArgs(p: HostPlacement | null, spread = false, env: En
  */
 export function forwardEnv(env: Env): string[] {
   return Object.keys(env)
-    .filter((k) => env[k] !== undefined && (/^DND_[A-Z0-9_]+$/.test(k) || ['NODE_OPTIONS', 'NODE_PATH', 'ROMIO_HINTS'].includes(k)))
+    .filter((k) => env[k] !== undefined && (/^DND_[A-Z0-9_]+$/.test(k) || ['NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'ROMIO_HINTS'].includes(k)))
     .sort()
     .flatMap((k) => ['-x', k]);
 }

@@ -48,7 +48,12 @@ export const RANK_BUNDLE = fileURLToPath(new URL('../../dist/rank/rank.cjs', imp
  * the bundle was not built (tsc alone).
  */
 export function rankProgram(op: JobSpec['op']): string {
-  return op !== 'run' && op !== 'px' && existsSync(RANK_BUNDLE) ? RANK_BUNDLE : RANK_SCRIPT;
+  return ownRankProgram(op) && existsSync(RANK_BUNDLE) ? RANK_BUNDLE : RANK_SCRIPT;
+}
+
+/** Whether the ranks run only dnd's own code: not a user's script (run, px). */
+export function ownRankProgram(op: JobSpec['op']): boolean {
+  return op !== 'run' && op !== 'px';
 }
 
 export interface LaunchOptions {
@@ -112,9 +117,10 @@ export function makeEnvelope(job: JobSpec, nprocs: number, color: boolean): JobE
 
 /**
  * The environment for the ranks: the user's own, plus defaults measured to help on a
- * single node (FACTS.md). A user's own OMPI_MCA_* settings always win.
+ * single node (README, "How it works"). A user's own OMPI_MCA_* settings always win.
+ * `ownProgram`: the ranks run only dnd's code (ownRankProgram), not a user's script.
  */
-export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean, oversubscribed = false): Record<string, string> {
+export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean, oversubscribed = false, ownProgram = false): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   // a shell inside an srun step carries that step's PMIx/PMI identity: not ours to pass on
@@ -135,6 +141,12 @@ export function rankEnvironment(base: Env, nprocs: number, singleNode: boolean, 
   if (oversubscribed) setDefault('OMPI_MCA_rmaps_base_oversubscribe', '1');
   // ROMIO: collective HDF5 reads ~6x faster than OMPIO here.
   setDefault('OMPI_MCA_io', 'romio321');
+  // Node 20 reads and parses this certificate file at every start, before any JS runs
+  // (~80 ms of CPU per rank here for Debian's 220 KB bundle: -n 4 on 2 cores waited 160 ms
+  // for it). dnd's rank program opens no TLS connection; a user's script may, and keeps
+  // it. Emptied rather than removed, so that Open MPI's `-x` (hosts.ts) carries the empty
+  // value to ranks on other hosts too; Node skips an empty one.
+  if (ownProgram && env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = '';
   return env;
 }
 
@@ -311,7 +323,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   const { cmd, args } = launchCommand(decision.launcher, opts.nprocs, encodeEnvelope(envelope), env, opts.nodeArgs, slots.oversubscribed, hostArgs, opts.forward, rankProgram(job.op));
   // one node: outside Slurm, or an allocation of a single node, and no host named but this one
   const singleNode = (!inSlurmAllocation(env) || env.SLURM_JOB_NUM_NODES === '1' || env.SLURM_NNODES === '1') && everyRankHere(opts.hosts ?? null, env);
-  const childEnv = rankEnvironment(env, opts.nprocs, singleNode, slots.oversubscribed);
+  const childEnv = rankEnvironment(env, opts.nprocs, singleNode, slots.oversubscribed, ownRankProgram(job.op));
   // the kernel's parent-death signal, through util-linux's setpriv (an exec wrapper: the pid is mpiexec's)
   const setpriv = which('setpriv', env);
   const [file, argv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', cmd, ...args]] : [cmd, args];

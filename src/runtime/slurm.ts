@@ -1,7 +1,7 @@
 /**
  * Slurm specifics: which srun --mpi plugin starts ranks of the installed MPI. Found out
  * (`srun --mpi=list`), not guessed: with OpenMPI 4, pmix works and pmi2 aborts in
- * MPI_Init (FACTS.md).
+ * MPI_Init (seen on Debian's Slurm and Open MPI, scripts/slurm-up.sh).
  */
 import { execFileSync } from 'node:child_process';
 /** Environment variables (as process.env). */

@@ -188,6 +188,31 @@ console.log('rank ' + Comm.world().rank + ' ' + JSON.stringify(process.execArgv)
   });
 });
 
+describe("ranks of dnd's own jobs start without the user's extra CA certificates", () => {
+  // Node 20 reads NODE_EXTRA_CA_CERTS at every start (~80 ms of CPU here); a file it cannot
+  // read makes each Node process say so once on stderr, which counts the processes that read it
+  const CERTS = '/nonexistent-dnd-test/ca.pem';
+  const warnings = (stderr: string) => stderr.split('Warning: Ignoring extra certs from').length - 1;
+
+  it("a data command's ranks do not read it; only the CLI's own process does", () => {
+    for (const n of ['2', '4']) {
+      const r = dnd(['create', 'randn', '7,4,3', '-n', n, '--json'], { env: { NODE_EXTRA_CA_CERTS: CERTS } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).nprocs, Number(n));
+      assert.equal(warnings(r.stderr), 1, `-n ${n}: ${r.stderr}`);
+    }
+  });
+
+  it('a user script (dnd run) keeps it on every rank: a script may open TLS connections', () => {
+    const script = join(tempDir(), 'certs.mjs');
+    writeFileSync(script, `console.log('certs ' + process.env.NODE_EXTRA_CA_CERTS);\n`);
+    const r = dnd(['run', script, '-n', '2'], { env: { NODE_EXTRA_CA_CERTS: CERTS } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('certs ')), [`certs ${CERTS}`, `certs ${CERTS}`]);
+    assert.equal(warnings(r.stderr), 3, r.stderr);
+  });
+});
+
 describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
   const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { ROOT } from './run.js';
 
-/** Debian's h5py lives in the system Python (FACTS.md), not the first python3 on PATH. */
+/** Debian's h5py lives in the system Python (python3-h5py installs into /usr/bin/python3's packages), not the first python3 on PATH. */
 export const PYTHON = '/usr/bin/python3';
 
 export function tempDir(prefix = 'dnd-test-'): string {

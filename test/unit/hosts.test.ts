@@ -98,4 +98,15 @@ describe('single-node MCA defaults only when every rank is on this host', () => 
     assert.equal(rankEnvironment({}, 64, false).OMPI_MCA_rmaps_base_oversubscribe, undefined);
     assert.equal(rankEnvironment({ OMPI_MCA_pml: 'ucx' }, 2, true).OMPI_MCA_pml, 'ucx');
   });
+  it("rankEnvironment empties NODE_EXTRA_CA_CERTS for dnd's own rank program only, and Open MPI carries it to other hosts", () => {
+    const user = { NODE_EXTRA_CA_CERTS: '/etc/corp/ca.pem' };
+    assert.equal(rankEnvironment(user, 2, true, false, true).NODE_EXTRA_CA_CERTS, '');
+    assert.equal(rankEnvironment(user, 2, false, false, true).NODE_EXTRA_CA_CERTS, '');
+    assert.equal(rankEnvironment(user, 2, true, false, false).NODE_EXTRA_CA_CERTS, '/etc/corp/ca.pem');
+    assert.equal(rankEnvironment(user, 2, true).NODE_EXTRA_CA_CERTS, '/etc/corp/ca.pem');
+    assert.equal('NODE_EXTRA_CA_CERTS' in rankEnvironment({}, 2, true, false, true), false);
+    assert.equal(user.NODE_EXTRA_CA_CERTS, '/etc/corp/ca.pem', "the caller's environment is not changed");
+    const args = mpiexecHostArgs(resolveHosts({ host: 'h1,h2' }), false, user);
+    assert.deepEqual(args.slice(-2), ['-x', 'NODE_EXTRA_CA_CERTS']);
+  });
 });
