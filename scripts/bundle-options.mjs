@@ -1,6 +1,6 @@
 // What dnd's two bundles share (scripts/bundle-rank.mjs: the rank program;
 // scripts/bundle-commands.mjs: the data commands): ESM for Node 20; the packages they use
-// (chalk, cli-table3 and its string-width, pretty-bytes) inside, since Node's loader pays
+// (chalk, cli-table3 and its string-width behind a shortcut for plain text, pretty-bytes) inside, since Node's loader pays
 // per file and per package (resolve, package.json, read, link): loading a data command
 // took 28-30 ms here with those three outside, 16 ms with them inside; oclif (its own bundle, below) and
 // cli-table3's optional colours package outside, as is every node: module. A CommonJS
@@ -13,6 +13,7 @@
 import { resolve } from 'node:path';
 
 const OCLIF = new URL('../dist/cli/oclif.js', import.meta.url).pathname;
+const NARROW_WIDTH = new URL('./string-width-narrow.cjs', import.meta.url).pathname;
 
 export function bundleOptions(entryPoints, outdir) {
   return {
@@ -31,6 +32,13 @@ export function bundleOptions(entryPoints, outdir) {
         setup(b) {
           // imported from dist/runtime/*.js as ./jobs/run.js, ./jobs/px.js, ./watchdog.js
           b.onResolve({ filter: /^\.\/(jobs\/run|jobs\/px|watchdog)\.js$/ }, (a) => ({ path: `../runtime/${a.path.slice(2)}`, external: true }));
+        },
+      },
+      {
+        // cli-table3's measure of a cell: a shortcut for plain text (scripts/string-width-narrow.cjs)
+        name: 'string-width-narrow',
+        setup(b) {
+          b.onResolve({ filter: /^string-width$/ }, (a) => (/[\\/]node_modules[\\/]cli-table3[\\/]/.test(a.importer) ? { path: NARROW_WIDTH } : undefined));
         },
       },
       {
