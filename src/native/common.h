@@ -37,6 +37,7 @@ void InitMemory(Napi::Env env, Napi::Object exports);
 void InitPhilox(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
+void InitLifeline(Napi::Env env, Napi::Object exports);
 void InitHdf5(Napi::Env env, Napi::Object exports);
 
 }  // namespace mpinapi

@@ -76,6 +76,11 @@ export interface NativeBinding {
   fingerprintLanes(array: Bytes, runs: Float64Array): [number, number];
   /** each of these signals becomes a SIGINT to this process, even while a synchronous script runs (signals.cc) */
   interruptOn(signals: number[]): void;
+  /**
+   * A thread that reads fd until end-of-file or an error, then writes message to stderr and
+   * ends the process with SIGKILL (lifeline.cc); false when one already watches
+   */
+  watchLifeline(fd: number, message: string): boolean;
 }
 
 /** The parallel HDF5 module (mpi_h5), loaded only by jobs that touch files. */

@@ -10,6 +10,7 @@
  * there) sees a rank die and stops all the others. Ranks' other stdin is /dev/null.
  */
 import { writeSync } from 'node:fs';
+import { loadNative } from '../native/index.js';
 
 /** Ends this rank at once; mpiexec then ends the others. */
 export function launcherGone(rank: number, why: string): never {
@@ -30,11 +31,11 @@ export function watchParent(rank: number, everyMs = 500): void {
   }, everyMs).unref();
 }
 
-/** Rank 0: end-of-file (or an error) on stdin means the launcher is gone. */
-export function watchStdin(rank: number, stdin: NodeJS.ReadableStream & { unref?: () => void } = process.stdin): void {
-  stdin.on('end', () => launcherGone(rank, 'the dnd launcher is gone (its link closed)'));
-  stdin.on('error', () => launcherGone(rank, 'the dnd launcher is gone (its link failed)'));
-  stdin.on('data', () => undefined); // the launcher never writes; anything else is ignored
-  stdin.resume();
-  stdin.unref?.();
+/**
+ * Rank 0: end-of-file (or an error) on stdin means the launcher is gone. Watched by a
+ * thread of the binding (src/native/lifeline.cc), which ends the rank even while this
+ * thread is busy in a collective or a synchronous script.
+ */
+export function watchStdin(rank: number): void {
+  loadNative().watchLifeline(0, `dnd rank ${rank}: the dnd launcher is gone (its link closed); ending the job\n`);
 }

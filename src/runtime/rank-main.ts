@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { outerRank } from './detect.js';
 import { JobError } from './failure.js';
+import { writeFully } from './fd-write.js';
 import { decodeEnvelope, formatRecord, type JobEnvelope } from './job.js';
 import { rankFailed, runRank, type RankReporting } from './lifecycle.js';
 import { watchParent, watchStdin } from './link.js';
@@ -24,9 +25,13 @@ let reported = false;
 const reporting: RankReporting = {
   report(f, e) {
     reported = true;
-    if (envelope) process.stderr.write(formatRecord(envelope.token, 'error', f));
-    else process.stderr.write(`dnd rank ${f.rank}: ${f.message}\n`);
-    if (process.env.DND_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    try {
+      if (envelope) writeFully(2, formatRecord(envelope.token, 'error', f));
+      else writeFully(2, `dnd rank ${f.rank}: ${f.message}\n`);
+      if (process.env.DND_DEBUG && e instanceof Error && e.stack) writeFully(2, `${e.stack}\n`);
+    } catch {
+      // nobody is listening any more: the job ends all the same
+    }
   },
 };
 
@@ -44,11 +49,15 @@ async function main(): Promise<void> {
     const rank = outerRank()?.rank ?? 0;
     const token = envelope.token;
     // who we are, for a launcher that names a dead rank only by its PID (MPICH's Hydra)
-    process.stderr.write(formatRecord(token, 'rank', { rank, pid: process.pid, host: hostname() }));
+    writeFully(2, formatRecord(token, 'rank', { rank, pid: process.pid, host: hostname() }));
     // a rank that exits early by itself: Hydra says nothing at all, so say it here
     process.on('exit', (code) => {
       if (code === 0 || reported) return;
-      process.stderr.write(formatRecord(token, 'error', { rank, host: hostname(), message: `exited with code ${code} before the job finished`, code: 'EEXIT' }));
+      try {
+        writeFully(2, formatRecord(token, 'error', { rank, host: hostname(), message: `exited with code ${code} before the job finished`, code: 'EEXIT' }));
+      } catch {
+        // nobody is listening any more
+      }
     });
     const userScript = envelope.job.op === 'run' || envelope.job.op === 'px';
     // the watchdog (a worker thread, stack captures) is loaded only for user scripts
@@ -56,12 +65,12 @@ async function main(): Promise<void> {
     else if (envelope.link) watchParent(rank);
     if (envelope.link && rank === 0) watchStdin(rank);
     if (envelope.progress && rank === 0) {
-      setProgressSink((e) => process.stdout.write(formatRecord(token, 'progress', e)));
+      setProgressSink((e) => writeFully(1, formatRecord(token, 'progress', e)));
     }
     watchJobWork(envelope.pieceBytes ?? 0, Boolean(envelope.progress), rank);
     const result = await runRank(envelope, reporting);
     if (result !== null && result !== undefined) {
-      process.stdout.write(formatRecord(token, 'result', result));
+      writeFully(1, formatRecord(token, 'result', result));
     }
     stamp('rank', 'result sent');
   } catch (e) {

@@ -10,6 +10,7 @@
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFully } from './fd-write.js';
 
 const on = Boolean(process.env.DND_TIMING);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,5 +29,5 @@ export function stamp(role: 'cli' | 'rank', step: string): void {
     text += line(performance.timeOrigin, `process start ${relative(root, process.argv[1] ?? '')}`);
   }
   text += line(performance.timeOrigin + performance.now(), step);
-  process.stderr.write(text);
+  writeFully(2, text); // not process.stderr: building that stream would be part of what is measured
 }
