@@ -64,6 +64,8 @@ if [ ! -f $stamp ] || [ -n "$(find src bin scripts package.json tsconfig.json ts
   node scripts/bundle-rank.mjs
   say "data commands bundled (dist/commands)"
   node scripts/bundle-commands.mjs
+  say "V8 code caches of the CommonJS bundles"
+  node scripts/code-cache.mjs
   say "oclif manifest and man pages"
   node scripts/gen-manifest.mjs
   node scripts/gen-man.mjs

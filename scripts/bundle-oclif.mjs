@@ -11,6 +11,7 @@
 // (Config.load of a config from another copy builds its own), so both work.
 // Run by scripts/build.sh and scripts/prepare.mjs after tsc, before the other bundles.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { IMPORT_BANNER, rewriteDynamicImports } from './dynamic-imports.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
@@ -41,9 +42,15 @@ await build({
   // less to parse and compile; names kept (oclif and its users read class and function names)
   minifyWhitespace: true,
   minifySyntax: true,
+  // its import() calls (the commands' modules) go through the banner's __dndImport
+  // (./dynamic-imports.mjs); "use strict" first, since esbuild's own directive after a
+  // banner would be an ordinary statement (oclif's modules are all strict)
+  banner: { js: `'use strict';\n${IMPORT_BANNER}` },
   logLevel: 'warning',
 });
-// the names src/cli/oclif.ts exports, from the bundle. Loaded with require(): an ES import
+rewriteDynamicImports(`${root}dist/vendor/oclif-core.cjs`);
+// the names src/cli/oclif.ts exports, from the bundle. Loaded as require() would, with its
+// V8 code cache (src/runtime/code-cache.ts, written by scripts/code-cache.mjs): an ES import
 // of a CommonJS file first scans all of it for export names (~35 ms for this one). oclif
 // checks at load that Node satisfies its own `engines` (>= 18, below dnd's), evaluating
 // all of semver for it (~5 ms): switched off for the load alone, the variable restored.
@@ -51,14 +58,15 @@ writeFileSync(
   `${root}dist/cli/oclif.js`,
   [
     '// written by scripts/bundle-oclif.mjs: oclif from its one-file bundle (see there)',
-    "import { createRequire } from 'node:module';",
+    "import { fileURLToPath } from 'node:url';",
+    "import { requireBundle } from '../runtime/code-cache.js';",
     '',
     'const env = process.env;',
     'const engineWarning = env.OCLIF_DISABLE_ENGINE_WARNING;',
     "env.OCLIF_DISABLE_ENGINE_WARNING = '1';",
     'let core;',
     'try {',
-    "  core = createRequire(import.meta.url)('../vendor/oclif-core.cjs');",
+    "  core = requireBundle(fileURLToPath(new URL('../vendor/oclif-core.cjs', import.meta.url)));",
     '} finally {',
     '  if (engineWarning === undefined) delete env.OCLIF_DISABLE_ENGINE_WARNING;',
     '  else env.OCLIF_DISABLE_ENGINE_WARNING = engineWarning;',

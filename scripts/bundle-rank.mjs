@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Bundles the rank program (dist/runtime/rank.js and the code it loads) into one CommonJS
-// file, dist/rank/rank.cjs, instead of ~60 modules.
+// Bundles the rank program into two CommonJS files instead of ~60 modules:
+// dist/rank/program.cjs, the program (dist/runtime/rank-main.js and the code it loads), and
+// dist/rank/rank.cjs, its entry (dist/runtime/rank-bundled.js), which loads the program
+// with its V8 code cache (src/runtime/code-cache.ts; scripts/code-cache.mjs writes it).
 // A rank of `create` then loads its code in about a third of the time (bench/RESULTS.md,
 // where launch time goes): Node's module loader pays per file (resolve, read, link), and
 // every rank pays it again, 4x on 2 cores at -n 4.
@@ -9,26 +11,30 @@
 // the library inside the bundle would be a second MPI world, so src/runtime/launcher.ts
 // starts those jobs with dist/runtime/rank.js. Left out, they also keep acorn and the
 // worker thread out of every other job's start; their imports point at dist/runtime/.
-// The file lands in dist/rank/, two levels below the package root like every
+// The files land in dist/rank/, two levels below the package root like every
 // dist/<dir>/ module, so `new URL('../../', import.meta.url)` (src/native/index.ts) still
 // finds the root. Run by scripts/build.sh and scripts/prepare.mjs after tsc.
 import { rmSync } from 'node:fs';
 import { bundleOptions } from './bundle-options.mjs';
+import { IMPORT_BANNER, rewriteDynamicImports } from './dynamic-imports.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
 rmSync(`${root}dist/rank`, { recursive: true, force: true });
 // CommonJS, not an ES module: Node starts a CommonJS main file sooner (its ES loader is set
 // up for an ES entry only): 78-84 against 82-89 ms to a rank's exit here, interleaved, once per rank, four
-// times on two cores at -n 4. The code's import.meta.url becomes the file's own URL, and
+// times on two cores at -n 4; and V8's code cache is made for CommonJS (a script). The
+// code's import.meta.url becomes the file's own URL, and
 // `require` is the module's own (the ES bundles' banner would redeclare it). The banner
 // opens with "use strict": an ES module is strict by itself, and the directive esbuild
 // writes after a banner would be an ordinary statement, leaving the ranks' code sloppy
 // (writes to frozen objects or undeclared names failing silently).
 await build({
-  ...bundleOptions({ rank: `${root}dist/runtime/rank.js` }, `${root}dist/rank`),
+  ...bundleOptions({ rank: `${root}dist/runtime/rank-bundled.js`, program: `${root}dist/runtime/rank-main.js` }, `${root}dist/rank`),
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  banner: { js: "'use strict';\nconst __rankUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `'use strict';\nconst __rankUrl = require('node:url').pathToFileURL(__filename).href;\n${IMPORT_BANNER}` },
   define: { 'import.meta.url': '__rankUrl' },
 });
+// import() of the program (the user-script jobs, tfjs) through the banner (./dynamic-imports.mjs)
+for (const f of ['rank', 'program']) rewriteDynamicImports(`${root}dist/rank/${f}.cjs`);

@@ -106,6 +106,7 @@ function mainPage(ids) {
     '.TP\nOMPI_MCA_*\nYour own Open MPI settings always win. For local jobs dnd defaults OMPI_MCA_pml=ob1 (faster start-up on one node) and OMPI_MCA_io=romio321 (faster collective HDF5 I/O).',
     '.TP\nNODE_EXTRA_CA_CERTS\nKept for dnd run and dnd px scripts; emptied for the ranks of dnd\'s own jobs, which open no TLS connection (Node reads the file at every start).',
     '.TP\nDND_DEBUG\nShow stack traces and the launcher\'s raw output on failure.',
+    '.TP\nDND_CODE_CACHE\n0: load oclif\'s bundle and the rank program without the V8 code cache the build wrote beside them (a cache is otherwise used only when it matches the file and this Node).',
     '.TP\nDND_SOLO\nOne\\-rank jobs that write no file run without MPI (a world of one, same output, no MPI start\\-up; files are read through the HDF5 POSIX driver); DND_SOLO=0 runs them under MPI.',
     '.TP\nDND_MAP\ninfo \\-\\-stats/\\-\\-checksum, resplit and redistribute map the byte range of a contiguous dataset on each rank instead of reading it (same values, no copy); DND_MAP=0 reads it.',
     '.TP\nDND_REUSE\nIn the library and dnd run scripts, a released block (dispose(), the old block of an in\\-place move) keeps its pages for up to a second of the event loop, or until another large allocation: the next block of the same size that dnd writes whole (a receive, a load, a draw, a copy) takes them instead of fresh memory; DND_REUSE=off gives every block fresh pages.',

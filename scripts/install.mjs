@@ -17,6 +17,10 @@ if (existsSync(`${root}.git`)) {
   process.exit(0);
 }
 
+// V8's code caches of the bundles, for the Node installing the package (V8 rejects those
+// of another Node): a failure leaves them out, which costs only start-up time
+spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
 mkdirSync(`${root}build`, { recursive: true });
 const log = `${root}build/install.log`;
 const fail = (why) => {

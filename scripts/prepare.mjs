@@ -32,6 +32,7 @@ renameSync(`${root}dist.new`, `${root}dist`);
 run(process.execPath, ['scripts/bundle-oclif.mjs']);
 run(process.execPath, ['scripts/bundle-rank.mjs']);
 run(process.execPath, ['scripts/bundle-commands.mjs']);
+run(process.execPath, ['scripts/code-cache.mjs']);
 run(process.execPath, ['scripts/gen-manifest.mjs']);
 run(process.execPath, ['scripts/gen-man.mjs']);
 writeFileSync(stamp, '');

@@ -1,0 +1,121 @@
+/**
+ * dnd's CommonJS bundles (oclif's, dist/vendor/oclif-core.cjs; the rank program,
+ * dist/rank/program.cjs) are loaded with V8's code cache for them, written beside each by
+ * the build (scripts/code-cache.mjs, which calls writeCodeCache): V8 then neither parses
+ * nor compiles what it had compiled when the cache was made, the module's own load
+ * included. oclif's bundle took 44-68 ms to load here without, 25-28 ms with.
+ *
+ * A cache is used only for the very bytes it was made from, and only as it was written:
+ * its header holds the SHA-1 of the source (V8 itself compares only the source's length)
+ * and of the cache data (V8 trusts the data it is given: damaged data crashed Node in its
+ * deserializer, a fatal error, not an exception). V8 rejects one made by another
+ * Node or with other V8 flags; the file is then compiled as if there were none (and
+ * `npm rebuild`, or the build, writes a new one). DND_CODE_CACHE=0 loads the bundles with
+ * plain require(). import() inside them goes through registerImport's function.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import vm from 'node:vm';
+
+/** What became of a bundle's cache: 'accepted' by V8, 'rejected' by it, 'stale' (made from other bytes, or damaged), 'none' (no file), 'off'. */
+export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
+
+const HASH_BYTES = 20; // SHA-1
+const HEADER_BYTES = 2 * HASH_BYTES; // of the source, then of the cache data
+const uses = new Map<string, CodeCacheUse>();
+
+/** Where the cache of a bundle is written. */
+export function codeCachePath(file: string): string {
+  return `${file}.v8cache`;
+}
+
+/** How this process loaded a bundle through requireBundle (undefined: not at all). */
+export function codeCacheUse(file: string): CodeCacheUse | undefined {
+  return uses.get(file);
+}
+
+/**
+ * import() of a bundle loaded here: Node 20 fails import() itself in a script restored
+ * from a code cache, so the bundles call this instead (scripts/dynamic-imports.mjs), with
+ * specifiers already absolute. An ES module's import(): Node's own loader.
+ */
+function registerImport(): void {
+  const key = Symbol.for('dnd.import');
+  const g = globalThis as Record<symbol, unknown>;
+  g[key] ??= (specifier: string) => import(specifier);
+}
+
+function sha1(source: Buffer): Buffer {
+  return createHash('sha1').update(source).digest();
+}
+
+/** A CommonJS file as Node's loader wraps it; a `#!` line (valid only at a script's very start) becomes a comment. */
+function compile(file: string, source: Buffer, cachedData?: Buffer): vm.Script {
+  const text = source.toString('utf8').replace(/^#!/, '//');
+  return new vm.Script(Module.wrap(text), { filename: file, cachedData });
+}
+
+/** Evaluates a compiled bundle as Node's loader would, registered in require.cache first (as Node does, for cycles). */
+function evaluate(file: string, script: vm.Script, req: NodeJS.Require): unknown {
+  const m = new Module(file);
+  m.filename = file;
+  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  req.cache[file] = m;
+  try {
+    (script.runInThisContext() as (...a: unknown[]) => void).call(m.exports, m.exports, req, m, file, dirname(file));
+  } catch (e) {
+    delete req.cache[file];
+    throw e;
+  }
+  m.loaded = true;
+  return m.exports;
+}
+
+/** require(file), with the build's code cache of it when there is one for these bytes. */
+export function requireBundle(file: string): unknown {
+  const req = createRequire(file);
+  const loaded = req.cache[file];
+  if (loaded) return loaded.exports;
+  registerImport();
+  if (process.env.DND_CODE_CACHE === '0') {
+    uses.set(file, 'off');
+    return req(file);
+  }
+  let data: Buffer;
+  try {
+    data = readFileSync(codeCachePath(file));
+  } catch {
+    uses.set(file, 'none');
+    return req(file);
+  }
+  const source = readFileSync(file);
+  const cached = data.subarray(HEADER_BYTES);
+  if (data.length <= HEADER_BYTES || !sha1(source).equals(data.subarray(0, HASH_BYTES)) || !sha1(cached).equals(data.subarray(HASH_BYTES, HEADER_BYTES))) {
+    uses.set(file, 'stale');
+    return req(file);
+  }
+  const script = compile(file, source, cached);
+  uses.set(file, script.cachedDataRejected ? 'rejected' : 'accepted');
+  return evaluate(file, script, req);
+}
+
+/**
+ * Makes the code cache of a bundle (the build, scripts/code-cache.mjs): loads it in this
+ * process, so that what its load compiles is in the cache too, and writes the cache when
+ * the process exits (a bundle may end the process while it loads: the rank program
+ * without a job). Returns what the load returned, or throws what it threw.
+ */
+export function writeCodeCache(file: string): unknown {
+  registerImport();
+  const source = readFileSync(file);
+  const script = compile(file, source);
+  process.on('exit', () => {
+    const out = codeCachePath(file);
+    const cached = script.createCachedData();
+    writeFileSync(`${out}.tmp`, Buffer.concat([sha1(source), sha1(cached), cached]));
+    renameSync(`${out}.tmp`, out);
+  });
+  return evaluate(file, script, createRequire(file));
+}
