@@ -77,10 +77,10 @@ export interface NativeBinding {
   /** each of these signals becomes a SIGINT to this process, even while a synchronous script runs (signals.cc) */
   interruptOn(signals: number[]): void;
   /**
-   * A thread that reads fd until end-of-file or an error, then writes message to stderr and
-   * ends the process with SIGKILL (lifeline.cc); false when one already watches
+   * A thread that reads fd until end-of-file or an error, waits graceMs, then writes message
+   * to stderr and ends the process with SIGKILL (lifeline.cc); false when one already watches
    */
-  watchLifeline(fd: number, message: string): boolean;
+  watchLifeline(fd: number, message: string, graceMs: number): boolean;
 }
 
 /** The parallel HDF5 module (mpi_h5), loaded only by jobs that touch files. */

@@ -6,14 +6,18 @@
 // the JavaScript thread is inside a long collective or a synchronous script, when a
 // JavaScript listener could not run; and the rank never builds Node's stdin stream (a
 // socket, and the net module behind it: a few milliseconds of every rank 0's start).
-// What the thread reads is ignored. At end-of-file or an error it writes the message it
-// was given to stderr and ends the process with SIGKILL: that cannot hang, and mpiexec,
-// if still there, sees a rank die and stops the others.
+// What the thread reads is ignored. At end-of-file or an error it waits the grace period
+// it was given, then writes its message to stderr and ends the process with SIGKILL: that
+// cannot hang, and mpiexec, if still there, sees a rank die and stops the others. The
+// grace is for mpiexec's own end of a job: it closes rank 0's stdin too when a rank failed
+// (MPI_Init refused a setting, say), and ends rank 0 itself right after; the failing rank's
+// report is the one that must reach the user, not "the launcher is gone".
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -28,6 +32,7 @@ namespace {
 struct Watch {
   int fd;
   std::string message;
+  int graceMs;
 };
 
 std::atomic<bool> watching{false};
@@ -45,6 +50,9 @@ void* WatchFd(void* arg) {
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     break;  // 0: end-of-file; < 0: the link failed
   }
+  struct timespec grace {w->graceMs / 1000, (w->graceMs % 1000) * 1000000L};
+  while (nanosleep(&grace, &grace) != 0 && errno == EINTR) {
+  }
   const char* text = w->message.data();
   size_t left = w->message.size();
   while (left > 0) {
@@ -60,15 +68,15 @@ void* WatchFd(void* arg) {
 
 }  // namespace
 
-// watchLifeline(fd, message): true when the watch started, false when one already runs
+// watchLifeline(fd, message, graceMs): true when the watch started, false when one already runs
 static Napi::Value WatchLifeline(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString()) {
-    ThrowNative(env, "watchLifeline(fd, message): a file descriptor and a message", "EARG");
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber() || info[2].As<Napi::Number>().Int32Value() < 0) {
+    ThrowNative(env, "watchLifeline(fd, message, graceMs): a file descriptor, a message and a grace period of 0 ms or more", "EARG");
     return env.Undefined();
   }
   if (watching.exchange(true)) return Napi::Boolean::New(env, false);
-  Watch* w = new Watch{info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::String>().Utf8Value()};
+  Watch* w = new Watch{info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::Number>().Int32Value()};
   // the thread takes no signal: they stay with Node's threads, as before it existed
   sigset_t all, previous;
   sigfillset(&all);

@@ -32,10 +32,16 @@ export function watchParent(rank: number, everyMs = 500): void {
 }
 
 /**
+ * mpiexec closes rank 0's stdin as well when it ends a job in which a rank failed, and
+ * ends rank 0 right after: within this time, that failure is what gets reported.
+ */
+export const LINK_GRACE_MS = 1000;
+
+/**
  * Rank 0: end-of-file (or an error) on stdin means the launcher is gone. Watched by a
- * thread of the binding (src/native/lifeline.cc), which ends the rank even while this
- * thread is busy in a collective or a synchronous script.
+ * thread of the binding (src/native/lifeline.cc), which ends the rank LINK_GRACE_MS later
+ * even while this thread is busy in a collective or a synchronous script.
  */
 export function watchStdin(rank: number): void {
-  loadNative().watchLifeline(0, `dnd rank ${rank}: the dnd launcher is gone (its link closed); ending the job\n`);
+  loadNative().watchLifeline(0, `dnd rank ${rank}: the dnd launcher is gone (its link closed); ending the job\n`, LINK_GRACE_MS);
 }

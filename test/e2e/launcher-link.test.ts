@@ -48,13 +48,13 @@ async function until(what: string, ok: () => boolean, ms = 30000): Promise<void>
 }
 
 describe("rank 0's link to the launcher", () => {
-  it('the binding: data is ignored; end-of-file ends a blocked process with SIGKILL and its message; one watch', async () => {
+  it('the binding: data is ignored; end-of-file ends a blocked process with SIGKILL and its message after the grace; one watch', async () => {
     const program = `import { loadNative } from ${JSON.stringify(`${ROOT}dist/native/index.js`)};
 const n = loadNative();
-const first = n.watchLifeline(0, 'test: the link closed\\n');
-const second = n.watchLifeline(0, 'a second watch\\n');
+const first = n.watchLifeline(0, 'test: the link closed\\n', 400);
+const second = n.watchLifeline(0, 'a second watch\\n', 0);
 let bad = null;
-try { n.watchLifeline('0'); } catch (e) { bad = e.code; }
+try { n.watchLifeline(0, 'no grace'); } catch (e) { bad = e.code; }
 console.log(JSON.stringify({ first, second, bad }));
 ${BLOCK}
 console.log('woke');
@@ -72,7 +72,7 @@ console.log('woke');
       child.stdin?.end();
       const { signal, at } = await Promise.race([c.exited, sleep(10000).then(() => ({ signal: null, at: Infinity }))]);
       assert.equal(signal, 'SIGKILL', `ended by the watch: ${c.err()}`);
-      assert.ok(at - closed < 5000, `within seconds of the end of the link (${(at - closed).toFixed(0)} ms)`);
+      assert.ok(at - closed >= 400 && at - closed < 5000, `after the grace of 400 ms, within seconds of the end of the link (${(at - closed).toFixed(0)} ms)`);
       assert.equal(c.err(), 'test: the link closed\n');
       assert.ok(!c.out().includes('woke'));
     } finally {
