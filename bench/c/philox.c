@@ -65,7 +65,8 @@ static inline void philox_batch(uint64_t ctr0, uint64_t seed, Words *restrict o)
   }
 }
 
-static inline double u53(uint32_t a, uint32_t b) { return ((a >> 5) * 67108864.0 + (b >> 6)) * (1.0 / 9007199254740992.0); }
+/* (int32_t) casts: both parts fit, and a signed conversion is one vector instruction in AVX2 too */
+static inline double u53(uint32_t a, uint32_t b) { return ((int32_t)(a >> 5) * 67108864.0 + (int32_t)(b >> 6)) * (1.0 / 9007199254740992.0); }
 
 /* log(x) for x in (0, 1] (x >= 2^-53 here): x = 2^k m, m in [sqrt(1/2), sqrt(2)),
  * log m = 2 atanh(s), s = (m - 1) / (m + 1), odd series in s (fdlibm's e_log.c constants). */
@@ -78,13 +79,16 @@ static inline double vlog(double x) {
   uint64_t ix = ((Bits){.d = x}).u;
   /* shift so that m lands in [sqrt(1/2), sqrt(2)): add the offset of sqrt(1/2) to the exponent */
   uint64_t t = ix - 0x3fe6a09e667f3bcdULL;
-  int64_t k = (int64_t)t >> 52;
-  double m = ((Bits){.u = ix - ((uint64_t)k << 52)}).d;
+  /* k = t >> 52 as a signed shift, written with unsigned shifts and the 2^52 trick for the
+   * conversion: AVX2 has neither a 64-bit arithmetic shift nor an int64 -> double conversion,
+   * and without them the loop is not vectorised there. v = k + 2048 in [0, 4096). */
+  uint64_t v = (t ^ 0x8000000000000000ULL) >> 52;
+  double dk = ((Bits){.u = v | 0x4330000000000000ULL}).d - (4503599627370496.0 + 2048.0);
+  double m = ((Bits){.u = ix - ((v << 52) ^ 0x8000000000000000ULL)}).d;
   double f = m - 1.0, s = f / (2.0 + f), z = s * s, w = z * z;
   double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
   double t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
   double hfsq = 0.5 * f * f, R = t2 + t1;
-  double dk = (double)k;
   return dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
 }
 
