@@ -5,7 +5,6 @@
  */
 import { Command, type Interfaces } from './oclif.js';
 import type { ChalkInstance } from 'chalk';
-import { randomBytes } from 'node:crypto';
 import { defaultNprocs, outerJobToken, outerRank, type LauncherChoice, type OuterRank } from '../runtime/detect.js';
 import { describeFailure, InterruptedError } from '../runtime/failure.js';
 import { launch, makeEnvelope, type LaunchOptions } from '../runtime/launcher.js';
@@ -19,6 +18,7 @@ import { checkSlots, launcherForHosts, resolveHosts, type HostPlacement } from '
 import { saveTrace, type TracePlan } from './trace-out.js';
 import { nativeMissing } from '../native/index.js';
 import { stamp } from '../runtime/timing.js';
+import { newJobToken } from '../runtime/job-token.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -63,7 +63,7 @@ export abstract class DndCommand extends Command {
 
   /** A token for this job's temporary files: random, or the outer launcher's job id. */
   protected jobToken(): string {
-    return this.outer() ? outerJobToken() : randomBytes(6).toString('hex');
+    return this.outer() ? outerJobToken() : newJobToken();
   }
 
   /** --hostfile / --host (or their env defaults), checked while parsing: before any launch */
@@ -143,7 +143,7 @@ export abstract class DndCommand extends Command {
       const run = await launch<unknown>(job, { nprocs, launcher, color, timeoutS, hosts: this.placement, oversubscribe: this._oversubscribe, trace: trace !== null, ...extra });
       finishOutput(out);
       const started = run.launcher === 'none' ? null : { at: t0, launcher: run.launcher };
-      const result = saveTrace<T>(run.result, trace, started, randomBytes(6).toString('hex'));
+      const result = saveTrace<T>(run.result, trace, started, newJobToken());
       return { result, totalSeconds: run.totalSeconds, launcher: run.launcher };
     } catch (e) {
       discardOutput(out); // a failed job leaves no partial output

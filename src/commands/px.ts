@@ -1,5 +1,4 @@
 import { Flags } from '../cli/oclif.js';
-import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { JobError } from '../runtime/failure.js';
 import { planListen } from '../runtime/px-address.js';
 import { listenForRank0, newSecret, SECRET_VAR } from '../runtime/px-link.js';
 import { availableTensorBackend } from '../runtime/tensor.js';
+import { newJobToken } from '../runtime/job-token.js';
 
 const HELP = `.break    abandon the statement being entered on several lines
 .exit     end the session and every rank (also Ctrl-D)
@@ -120,7 +120,7 @@ the ranks through mpiexec (or srun), which forwards it to every host as SIGUSR1.
     const ended = job.then(
       (run) => {
         // each cell is a span on every rank's track (the session's trace is written at its end)
-        saveTrace(run.result, trace, run.launcher === 'none' ? null : { at: started, launcher: run.launcher }, randomBytes(6).toString('hex'));
+        saveTrace(run.result, trace, run.launcher === 'none' ? null : { at: started, launcher: run.launcher }, newJobToken());
         return null;
       },
       (e: Error) => e,

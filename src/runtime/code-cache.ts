@@ -6,24 +6,31 @@
  * included. oclif's bundle took 44-68 ms to load here without, 25-28 ms with.
  *
  * A cache is used only for the very bytes it was made from, and only as it was written:
- * its header holds the SHA-1 of the source (V8 itself compares only the source's length)
- * and of the cache data (V8 trusts the data it is given: damaged data crashed Node in its
- * deserializer, a fatal error, not an exception). V8 rejects one made by another
+ * its header holds the CRC-32 and length of the source (V8 itself compares only the
+ * source's length) and of the cache data (V8 trusts the data it is given: damaged data
+ * crashed Node in its deserializer, a fatal error, not an exception). CRC-32 (node:zlib,
+ * Node >= 20.15) rather than a cryptographic hash: the check is against accidents, not
+ * adversaries (whoever can write the cache can write the bundle), and node:crypto took
+ * 4-6 ms to load in every rank here, node:zlib 2. On an older Node the bundles load with
+ * plain require(), as with DND_CODE_CACHE=0. V8 rejects a cache made by another
  * Node or with other V8 flags; the file is then compiled as if there were none (and
- * `npm rebuild`, or the build, writes a new one). DND_CODE_CACHE=0 loads the bundles with
- * plain require(). import() inside them goes through registerImport's function.
+ * `npm rebuild`, or the build, writes a new one). import() inside the bundles goes
+ * through registerImport's function.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
+import zlib from 'node:zlib';
 
 /** What became of a bundle's cache: 'accepted' by V8, 'rejected' by it, 'stale' (made from other bytes, or damaged), 'none' (no file), 'off'. */
 export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
 
-const HASH_BYTES = 20; // SHA-1
-const HEADER_BYTES = 2 * HASH_BYTES; // of the source, then of the cache data
+// The header: magic, then CRC-32 and byte length of the source, then of the cache data.
+const MAGIC = Buffer.from('dndcc1\0\0');
+const HEADER_BYTES = MAGIC.length + 16;
+/** zlib.crc32: Node >= 20.15 and 22.2 */
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 const uses = new Map<string, CodeCacheUse>();
 
 /** Where the cache of a bundle is written. */
@@ -47,8 +54,14 @@ function registerImport(): void {
   g[key] ??= (specifier: string) => import(specifier);
 }
 
-function sha1(source: Buffer): Buffer {
-  return createHash('sha1').update(source).digest();
+function header(source: Buffer, cached: Buffer): Buffer {
+  const h = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(h);
+  h.writeUInt32LE(crc32!(source), MAGIC.length);
+  h.writeUInt32LE(source.length, MAGIC.length + 4);
+  h.writeUInt32LE(crc32!(cached), MAGIC.length + 8);
+  h.writeUInt32LE(cached.length, MAGIC.length + 12);
+  return h;
 }
 
 /** A CommonJS file as Node's loader wraps it; a `#!` line (valid only at a script's very start) becomes a comment. */
@@ -79,7 +92,7 @@ export function requireBundle(file: string): unknown {
   const loaded = req.cache[file];
   if (loaded) return loaded.exports;
   registerImport();
-  if (process.env.DND_CODE_CACHE === '0') {
+  if (process.env.DND_CODE_CACHE === '0' || !crc32) {
     uses.set(file, 'off');
     return req(file);
   }
@@ -92,7 +105,7 @@ export function requireBundle(file: string): unknown {
   }
   const source = readFileSync(file);
   const cached = data.subarray(HEADER_BYTES);
-  if (data.length <= HEADER_BYTES || !sha1(source).equals(data.subarray(0, HASH_BYTES)) || !sha1(cached).equals(data.subarray(HASH_BYTES, HEADER_BYTES))) {
+  if (data.length <= HEADER_BYTES || !header(source, cached).equals(data.subarray(0, HEADER_BYTES))) {
     uses.set(file, 'stale');
     return req(file);
   }
@@ -111,11 +124,14 @@ export function writeCodeCache(file: string): unknown {
   registerImport();
   const source = readFileSync(file);
   const script = compile(file, source);
-  process.on('exit', () => {
-    const out = codeCachePath(file);
-    const cached = script.createCachedData();
-    writeFileSync(`${out}.tmp`, Buffer.concat([sha1(source), sha1(cached), cached]));
-    renameSync(`${out}.tmp`, out);
-  });
+  // without zlib.crc32 no cache could be checked when loaded: none is written
+  if (crc32) {
+    process.on('exit', () => {
+      const out = codeCachePath(file);
+      const cached = script.createCachedData();
+      writeFileSync(`${out}.tmp`, Buffer.concat([header(source, cached), cached]));
+      renameSync(`${out}.tmp`, out);
+    });
+  }
   return evaluate(file, script, createRequire(file));
 }

@@ -17,7 +17,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chooseLauncher, inSlurmAllocation, which, type Env, type LauncherChoice } from './detect.js';
 import { describeFailure, InterruptedError, JobError } from './failure.js';
@@ -34,6 +33,7 @@ import { describeDeadlock, type WaitRecord } from './deadlock.js';
 import { explainMpiexecFailure } from './mpi-errors.js';
 import { usageError } from '../dnd/errors.js';
 import { stamp } from './timing.js';
+import { newJobToken } from './job-token.js';
 
 // from the package root: this module also runs bundled into a command (dist/commands/,
 // scripts/bundle-commands.mjs), always two levels below the root
@@ -112,7 +112,7 @@ export function longTimeout(ms: number, fire: () => void): () => void {
 }
 
 export function makeEnvelope(job: JobSpec, nprocs: number, color: boolean): JobEnvelope {
-  return { v: 1, token: randomBytes(6).toString('hex'), nprocs, color, job };
+  return { v: 1, token: newJobToken(), nprocs, color, job };
 }
 
 /**

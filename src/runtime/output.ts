@@ -15,7 +15,6 @@
  *
  * The plan is plain data (it travels to the ranks in the job envelope).
  */
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -43,6 +42,11 @@ import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
 import { testFault } from './test-fault.js';
+import { createRequire } from 'node:module';
+
+/** node:crypto, loaded only when a job writes a file (4-6 ms of a start here, src/runtime/job-token.ts) */
+const load = createRequire(import.meta.url);
+const sha256Hex = (text: string): string => (load('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
 
 export const DEFAULT_DATASET = '/data';
 
@@ -131,7 +135,7 @@ export function fileKind(st: { isFIFO(): boolean; isSocket(): boolean; isCharact
  * read as a file-system prefix (see mpioName in dnd/io.ts).
  */
 export function tempStem(name: string): string {
-  const hash = () => createHash('sha256').update(name).digest('hex').slice(0, 16);
+  const hash = () => sha256Hex(name).slice(0, 16);
   const plain = name.replaceAll(':', '_');
   if (Buffer.byteLength(plain) <= 200) return plain === name ? name : `${plain}~${hash()}`;
   let cut = plain;
@@ -142,7 +146,7 @@ export function tempStem(name: string): string {
 
 /** The temporary file of one job: the token is hashed so the name is always 12 hex digits. */
 export function tempPathFor(file: string, token: string): string {
-  const tag = createHash('sha256').update(token).digest('hex').slice(0, 12);
+  const tag = sha256Hex(token).slice(0, 12);
   return join(dirname(file), `.${tempStem(basename(file))}.dnd-${tag}.tmp`);
 }
 

@@ -215,6 +215,24 @@ describe("ranks of dnd's own jobs start without the user's extra CA certificates
   });
 });
 
+describe('what a launch loads: node:crypto only where a job writes a file', () => {
+  // 4-6 ms per process here (src/runtime/job-token.ts); every process of the job reports at its exit
+  const loadsCrypto = (stderr: string) => [...stderr.matchAll(/^crypto-probe (\d+) (true|false)$/gm)].map((m) => m[2] === 'true');
+
+  it('create -n 2: neither the CLI nor a rank loads it; with --out the CLI does (the temporary name), so the probe sees it', () => {
+    const dir = tempDir();
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => process._rawDebug(`crypto-probe ${process.pid} ${process.moduleLoadList.includes('NativeModule crypto')}`));\n");
+    const env = { NODE_OPTIONS: `--require ${probe}` };
+    const r = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(loadsCrypto(r.stderr), [false, false, false], r.stderr);
+    const w = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json', '--out', join(dir, 'a.h5')], { env });
+    assert.equal(w.code, 0, w.stderr);
+    assert.ok(loadsCrypto(w.stderr).includes(true), w.stderr);
+  });
+});
+
 describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
   const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 

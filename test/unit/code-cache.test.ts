@@ -90,6 +90,10 @@ describe('bundles with their V8 code cache (requireBundle, writeCodeCache)', () 
     for (let i = 60; i < damaged.length; i += 7) damaged[i] ^= 0x5a;
     writeFileSync(`${file}.v8cache`, damaged);
     assert.deepEqual(load(file), { use: 'stale', ...expect, answer: 43 });
+    const oneBit = Buffer.from(cache);
+    oneBit[oneBit.length >> 1] ^= 0x10;
+    writeFileSync(`${file}.v8cache`, oneBit);
+    assert.deepEqual(load(file), { use: 'stale', ...expect, answer: 43 });
     writeFileSync(`${file}.v8cache`, cache.subarray(0, cache.length >> 1));
     assert.deepEqual(load(file), { use: 'stale', ...expect, answer: 43 });
     writeFileSync(`${file}.v8cache`, cache);
