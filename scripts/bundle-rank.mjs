@@ -16,25 +16,14 @@
 // finds the root. Run by scripts/build.sh and scripts/prepare.mjs after tsc.
 import { rmSync } from 'node:fs';
 import { bundleOptions } from './bundle-options.mjs';
-import { IMPORT_BANNER, rewriteDynamicImports } from './dynamic-imports.mjs';
+import { rewriteDynamicImports } from './dynamic-imports.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { build } = await import('esbuild');
 rmSync(`${root}dist/rank`, { recursive: true, force: true });
-// CommonJS, not an ES module: Node starts a CommonJS main file sooner (its ES loader is set
-// up for an ES entry only): 78-84 against 82-89 ms to a rank's exit here, interleaved, once per rank, four
-// times on two cores at -n 4; and V8's code cache is made for CommonJS (a script). The
-// code's import.meta.url becomes the file's own URL, and
-// `require` is the module's own (the ES bundles' banner would redeclare it). The banner
-// opens with "use strict": an ES module is strict by itself, and the directive esbuild
-// writes after a banner would be an ordinary statement, leaving the ranks' code sloppy
-// (writes to frozen objects or undeclared names failing silently).
-await build({
-  ...bundleOptions({ rank: `${root}dist/runtime/rank-bundled.js`, program: `${root}dist/runtime/rank-main.js` }, `${root}dist/rank`),
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  banner: { js: `'use strict';\nconst __rankUrl = require('node:url').pathToFileURL(__filename).href;\n${IMPORT_BANNER}` },
-  define: { 'import.meta.url': '__rankUrl' },
-});
+// CommonJS, as both bundles are (./bundle-options.mjs): besides the code cache, Node starts a
+// CommonJS main file sooner (its ES loader is set up for an ES entry only): 78-84 against
+// 82-89 ms to a rank's exit here, interleaved, once per rank, four times on two cores at -n 4.
+await build(bundleOptions({ rank: `${root}dist/runtime/rank-bundled.js`, program: `${root}dist/runtime/rank-main.js` }, `${root}dist/rank`));
 // import() of the program (the user-script jobs, tfjs) through the banner (./dynamic-imports.mjs)
 for (const f of ['rank', 'program']) rewriteDynamicImports(`${root}dist/rank/${f}.cjs`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes V8's code cache beside dnd's CommonJS bundles (src/runtime/code-cache.ts reads
-// it): oclif's (dist/vendor/oclif-core.cjs) and the rank program (dist/rank/program.cjs).
+// it): oclif's (dist/vendor/oclif-core.cjs), the data commands' (dist/commands/*.cjs) and
+// the rank program (dist/rank/program.cjs).
 // Each is loaded in a process of its own, started as its users start it, since V8 rejects
 // a cache made under other flags: the CLI's plain `node` (oclif's engine check off, as
 // dist/cli/oclif.js loads it), the ranks' `node --single-threaded-gc` (RANK_NODE_FLAGS).
@@ -9,14 +10,17 @@
 // scripts/prepare.mjs after the bundles, and by scripts/install.mjs for the Node that
 // installs the package. A cache that cannot be written is left out: dnd then compiles.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { RANK_NODE_FLAGS } = await import(`${root}dist/runtime/launcher.js`);
 const { codeCachePath } = await import(`${root}dist/runtime/code-cache.js`);
 
+const cli = { flags: [], env: { OCLIF_DISABLE_ENGINE_WARNING: '1' } };
+const commands = existsSync(`${root}dist/commands`) ? readdirSync(`${root}dist/commands`).filter((f) => f.endsWith('.cjs')) : [];
 const bundles = [
-  { file: `${root}dist/vendor/oclif-core.cjs`, flags: [], env: { OCLIF_DISABLE_ENGINE_WARNING: '1' } },
+  { file: `${root}dist/vendor/oclif-core.cjs`, ...cli },
+  ...commands.map((f) => ({ file: `${root}dist/commands/${f}`, ...cli })),
   { file: `${root}dist/rank/program.cjs`, flags: RANK_NODE_FLAGS, env: {} },
 ];
 let failed = 0;

@@ -62,8 +62,9 @@ function stable(v: unknown): unknown {
 }
 
 describe('the bundled rank program is the same program as the modules', () => {
-  it("is strict code, as the ES modules are (and oclif's bundle, as its modules are): the first statement is the directive", () => {
-    for (const file of [BUNDLE, `${ROOT}dist/rank/program.cjs`, `${ROOT}dist/vendor/oclif-core.cjs`]) {
+  it("is strict code, as the ES modules are (and oclif's and the data commands' bundles, as their modules are): the first statement is the directive", () => {
+    const commands = ['create', 'info', 'resplit', 'redistribute', 'chunk'].map((c) => `${ROOT}dist/commands/${c}.cjs`);
+    for (const file of [BUNDLE, `${ROOT}dist/rank/program.cjs`, `${ROOT}dist/vendor/oclif-core.cjs`, ...commands]) {
       const ast = parse(readFileSync(file, 'utf8'), { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
       assert.equal((ast.body[0] as { directive?: string }).directive, 'use strict', file);
     }
@@ -236,12 +237,16 @@ describe('what a launch loads: node:crypto only where a job writes a file', () =
 describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
   const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 
-  it('each is one file: no module of dist/ imported but the user-script jobs and the one oclif', () => {
+  it('each is one CommonJS file: no module of dist/ loaded but the user-script jobs and the one oclif; oclif names a stub that loads it', () => {
     for (const c of COMMANDS) {
-      const text = readFileSync(`${ROOT}dist/commands/${c}.js`, 'utf8');
-      const relative = [...text.matchAll(/(?:from|import\()\s*["'](\.[^"']+)["']/g)].map((m) => m[1]);
-      assert.deepEqual([...new Set(relative)].filter((p) => !/^\.\.\/runtime\/(jobs\/run|jobs\/px|watchdog)\.js$/.test(p) && p !== '../cli/oclif.js'), [], `${c}: ${relative.join(' ')}`);
+      const text = readFileSync(`${ROOT}dist/commands/${c}.cjs`, 'utf8');
+      const relative = [...text.matchAll(/(?:require|__dndImport|import)\(\s*["'](\.[^"']+)["']/g)].map((m) => m[1]);
+      const allowed = (p: string) => /^\.\.\/runtime\/(jobs\/run|jobs\/px|watchdog)\.js$/.test(p) || p === '../vendor/oclif-core.cjs';
+      assert.deepEqual([...new Set(relative)].filter((p) => !allowed(p)), [], `${c}: ${relative.join(' ')}`);
+      assert.ok(relative.includes('../vendor/oclif-core.cjs'), `${c}: oclif, the CLI's one copy, required by path`);
       assert.ok(!existsSync(`${ROOT}dist/commands/${c}.js.map`), `${c}: a stale source map of the unbundled file`);
+      const stub = readFileSync(`${ROOT}dist/commands/${c}.js`, 'utf8');
+      assert.match(stub, new RegExp(`requireBundle\\(fileURLToPath\\(new URL\\('\\./${c}\\.cjs', import\\.meta\\.url\\)\\)\\)\\.default`), `${c}: ${stub}`);
     }
   });
 

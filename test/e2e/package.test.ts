@@ -48,7 +48,7 @@ describe('the packed package, installed in a fresh project', { timeout: 600000 }
   after(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships what it needs at run time, and no test or build leftovers', () => {
-    for (const f of ['LICENSE', 'README.md', 'oclif.manifest.json', 'dist/index.js', 'dist/commands/create.js', 'dist/vendor/oclif-core.cjs', 'schemas/array-report.json', 'bin/run.js', 'build/Release/mpi_napi.node', 'build/Release/mpi_h5.node']) {
+    for (const f of ['LICENSE', 'README.md', 'oclif.manifest.json', 'dist/index.js', 'dist/commands/create.js', 'dist/commands/create.cjs', 'dist/commands/create.cjs.v8cache', 'dist/vendor/oclif-core.cjs', 'schemas/array-report.json', 'bin/run.js', 'build/Release/mpi_napi.node', 'build/Release/mpi_h5.node']) {
       assert.ok(existsSync(join(installed, f)), f);
     }
     assert.match(readFileSync(join(installed, 'LICENSE'), 'utf8'), /^MIT License/);

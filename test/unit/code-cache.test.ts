@@ -101,7 +101,8 @@ describe('bundles with their V8 code cache (requireBundle, writeCodeCache)', () 
   });
 
   it("the build's bundles: no import() left outside the banner, and this Node accepts their caches", () => {
-    for (const f of ['dist/vendor/oclif-core.cjs', 'dist/rank/program.cjs', 'dist/rank/rank.cjs']) {
+    const commands = ['create', 'info', 'resplit', 'redistribute', 'chunk'].map((c) => `dist/commands/${c}.cjs`);
+    for (const f of ['dist/vendor/oclif-core.cjs', 'dist/rank/program.cjs', 'dist/rank/rank.cjs', ...commands]) {
       const text = readFileSync(`${ROOT}${f}`, 'utf8');
       const ast = parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
       const imports: number[] = [];
@@ -118,11 +119,12 @@ describe('bundles with their V8 code cache (requireBundle, writeCodeCache)', () 
       assert.equal(imports.length, 1, `${f}: only the banner's import() (at ${imports.join(', ')})`);
       assert.ok(imports[0] < text.indexOf('\n', text.indexOf('__dndImport')) + 1, `${f}: the one import() is the banner's`);
     }
-    // oclif as the CLI loads it (dist/cli/oclif.js); the rank program as ranks start it, without a job
+    // oclif and a data command as the CLI loads them (dist/cli/oclif.js, the command's stub); the rank program as ranks start it, without a job
     const cli = node(`await import(${JSON.stringify(`${ROOT}dist/cli/oclif.js`)});
+const create = (await import(${JSON.stringify(`${ROOT}dist/commands/create.js`)})).default;
 import { codeCacheUse } from ${JSON.stringify(CODE_CACHE)};
-console.log(codeCacheUse(${JSON.stringify(`${ROOT}dist/vendor/oclif-core.cjs`)}));`);
-    assert.equal(cli.stdout.trim(), 'accepted', cli.stderr);
+console.log(codeCacheUse(${JSON.stringify(`${ROOT}dist/vendor/oclif-core.cjs`)}), codeCacheUse(${JSON.stringify(`${ROOT}dist/commands/create.cjs`)}), typeof create.run);`);
+    assert.equal(cli.stdout.trim(), 'accepted accepted function', cli.stderr);
     const rank = node(`import { requireBundle, codeCacheUse } from ${JSON.stringify(CODE_CACHE)};
 const f = ${JSON.stringify(`${ROOT}dist/rank/program.cjs`)};
 process.on('exit', () => console.log(codeCacheUse(f)));

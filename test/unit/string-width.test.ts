@@ -71,7 +71,7 @@ describe("the bundles' string width (scripts/string-width-narrow.cjs) is string-
   });
 
   it('the bundles that carry cli-table3 use it, and no other string-width is bundled for cli-table3', () => {
-    for (const file of ['dist/commands/create.js', 'dist/commands/info.js']) {
+    for (const file of ['dist/commands/create.cjs', 'dist/commands/info.cjs']) {
       const text = readFileSync(new URL(file, ROOT), 'utf8');
       assert.match(text, /scripts\/string-width-narrow\.cjs/, file);
       assert.match(text, /node_modules\/cli-table3\//, file);
