@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'acorn';
@@ -131,5 +131,12 @@ process.on('exit', () => console.log(codeCacheUse(f)));
 requireBundle(f);`, {}, ['--single-threaded-gc']);
     assert.equal(rank.stdout.trim(), 'accepted', rank.stderr);
     assert.match(rank.stderr, /^dnd rank 0: /, 'the program ran and said it has no job');
+  });
+
+  it("the build's caches are written after a real run of each data command and of a rank's job (scripts/code-cache.mjs): none of those runs fails", () => {
+    const r = spawnSync(process.execPath, [`${ROOT}scripts/code-cache.mjs`], { encoding: 'utf8', env: { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'no warm-up run fell back to the load alone');
+    for (const f of ['dist/vendor/oclif-core.cjs', 'dist/rank/program.cjs', 'dist/commands/create.cjs', 'dist/commands/chunk.cjs']) assert.ok(existsSync(`${ROOT}${f}.v8cache`), f);
   });
 });
