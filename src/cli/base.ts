@@ -30,6 +30,18 @@ export interface JobRun<T> {
 export abstract class DndCommand extends Command {
   static override enableJsonFlag = true;
 
+  /**
+   * oclif's Command.run loads the configuration again when it is handed one already
+   * loaded (Config.load of a Config builds a new one: reads the theme, the platform, the
+   * shell; ~3 ms of every command here), and a loaded one is what oclif's own runCommand
+   * hands it: that one is used as it is. Anything else goes through oclif's way.
+   */
+  static override async run<T extends Command>(this: new (argv: string[], config: Interfaces.Config) => T, argv?: string[], opts?: Interfaces.LoadOptions): Promise<ReturnType<T['run']>> {
+    if (!isLoadedConfig(opts)) return Command.run.call(this, argv, opts) as Promise<ReturnType<T['run']>>;
+    const cmd = new this(argv ?? process.argv.slice(2), opts) as T & { _run<R>(): Promise<R> };
+    return cmd._run<ReturnType<T['run']>>();
+  }
+
   private _chalk: ChalkInstance | null = null;
 
   /**
@@ -165,4 +177,9 @@ export abstract class DndCommand extends Command {
     const result = saveTrace<T | null>(value, trace, null, this.jobToken());
     return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: 'outer' };
   }
+}
+
+/** A configuration oclif has loaded (its own test: a Config carries `_base`). */
+function isLoadedConfig(opts: Interfaces.LoadOptions): opts is Interfaces.Config {
+  return typeof opts === 'object' && opts !== null && '_base' in opts && typeof (opts as { runCommand?: unknown }).runCommand === 'function';
 }

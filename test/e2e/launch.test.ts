@@ -234,6 +234,19 @@ describe('what a launch loads: node:crypto only where a job writes a file', () =
   });
 });
 
+describe("oclif's configuration is loaded once per command", () => {
+  it('create, info and run: one "config done", no "reloading config" in oclif\'s debug output (DndCommand.run)', () => {
+    const script = join(tempDir(), 'noop.mjs');
+    writeFileSync(script, 'export {};\n');
+    for (const args of [['create', 'randn', '7,4,3', '-n', '1', '--json'], ['info', 'randn:7,4', '-n', '1', '--json'], ['run', script, '-n', '1']]) {
+      const r = dnd(args, { env: { DEBUG: 'oclif:config' } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr.split('oclif:config config done').length - 1, 1, `${args[0]}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /reloading config/, args[0]);
+    }
+  });
+});
+
 describe('the data commands are bundled (scripts/bundle-commands.mjs)', () => {
   const COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 
