@@ -63,9 +63,9 @@ if (launches.length) {
   console.log(`\n${'launch: where the time goes (ms)'.padEnd(48)} ${launches.map((r) => r.figure.replace(/.* -n /, '-n ').padStart(7)).join(' ')}`);
   for (const k of Object.keys(launches[0].breakdown_ms)) console.log(`${k.padEnd(48)} ${launches.map((r) => r.breakdown_ms[k].toFixed(0).padStart(7)).join(' ')}`);
   // what Node ranks cost by themselves, whatever dnd does (bench/launch.mjs)
-  const also = (k, f) => console.log(`${k.padEnd(48)} ${launches.map((r) => (r.also?.[k] === undefined ? '–' : f(r.also[k])).padStart(7)).join(' ')}`);
-  also('mpiexec node MPI hello (ms)', (v) => (v * 1000).toFixed(0));
-  also('least_ratio', (v) => `${v.toFixed(2)}x`); // dnd --version + that hello, over the floor
+  const also = (label, k, f) => console.log(`${label.padEnd(48)} ${launches.map((r) => (r.also?.[k] === undefined ? '–' : f(r.also[k])).padStart(7)).join(' ')}`);
+  also('mpiexec node MPI hello (ms)', 'mpiexec node MPI hello', (v) => (v * 1000).toFixed(0));
+  also('dnd --version + that hello, over the floor', 'least_ratio', (v) => `${v.toFixed(2)}x`);
 }
 console.log('\nratio: floor time / dnd time for throughput figures (higher is better), dnd / floor for launch, stats and checksum (lower is better)');
 console.log('peer: the same work in Python (mpi4py, numpy, h5py; bench/py/peer.py); "dnd Nx ahead" = peer time / dnd time (or dnd rate / peer rate)');
