@@ -8,12 +8,12 @@
 // A cache holds what was compiled when it was written, so the CLI's bundles are written
 // after one real run of each data command, in-process (-n 1, a generated array, nothing
 // written, no MPI): parse, validation, the job and the table are then in the cache too
-// (`dnd create … -n 2` ~15 ms sooner here than with caches of the load alone); oclif's
-// after the create run. The rank program, loaded with no job, says so on stderr and exits:
-// its modules are all loaded by then. Run by scripts/build.sh and scripts/prepare.mjs
-// after the bundles, and by scripts/install.mjs for the Node that installs the package.
-// A run that fails leaves a cache of the load alone; a cache that cannot be written is
-// left out: dnd then compiles.
+// (`dnd create … -n 1` ~15 ms sooner here than with caches of the load alone); oclif's
+// after the create run. The rank program's is written after it ran a rank of `create` on
+// a world of one (MPI as a singleton; ~4 ms less per rank). Run by scripts/build.sh and
+// scripts/prepare.mjs after the bundles, and by scripts/install.mjs for the Node that
+// installs the package. A warm-up run that fails says so and leaves a cache of the load
+// alone; a cache that cannot be written is left out: dnd then compiles.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
