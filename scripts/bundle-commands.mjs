@@ -15,10 +15,11 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { bundleOptions } from './bundle-options.mjs';
 import { rewriteDynamicImports } from './dynamic-imports.mjs';
+import { fileURLToPath } from 'node:url';
 
 const BUNDLED_COMMANDS = ['create', 'info', 'resplit', 'redistribute', 'chunk'];
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const { build } = await import('esbuild');
 const STUB = (c) => `// The ${c} command, bundled (scripts/bundle-commands.mjs): loaded with its V8 code cache.\n`;
 // tsc's output is what gets bundled: a second run over the stubs would bundle a stub

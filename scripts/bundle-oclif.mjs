@@ -11,9 +11,10 @@
 // (Config.load of a config from another copy builds its own), so both work.
 // Run by scripts/build.sh and scripts/prepare.mjs after tsc, before the other bundles.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { IMPORT_BANNER, rewriteDynamicImports } from './dynamic-imports.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const { build } = await import('esbuild');
 
 // oclif's logger creates its `debug` loggers at load, and `debug` then looks at the

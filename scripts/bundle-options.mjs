@@ -20,9 +20,10 @@
 // rewritten (rewriteDynamicImports, ./dynamic-imports.mjs), after the build.
 import { resolve } from 'node:path';
 import { IMPORT_BANNER } from './dynamic-imports.mjs';
+import { fileURLToPath } from 'node:url';
 
-const OCLIF = new URL('../dist/cli/oclif.js', import.meta.url).pathname;
-const NARROW_WIDTH = new URL('./string-width-narrow.cjs', import.meta.url).pathname;
+const OCLIF = fileURLToPath(new URL('../dist/cli/oclif.js', import.meta.url));
+const NARROW_WIDTH = fileURLToPath(new URL('./string-width-narrow.cjs', import.meta.url));
 
 export function bundleOptions(entryPoints, outdir) {
   return {

@@ -17,8 +17,9 @@
 import { rmSync } from 'node:fs';
 import { bundleOptions } from './bundle-options.mjs';
 import { rewriteDynamicImports } from './dynamic-imports.mjs';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const { build } = await import('esbuild');
 rmSync(`${root}dist/rank`, { recursive: true, force: true });
 // CommonJS, as both bundles are (./bundle-options.mjs): besides the code cache, Node starts a

@@ -5,8 +5,9 @@
 // committed pages match.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const manifest = JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8'));
 const bin = pkg.oclif.bin;

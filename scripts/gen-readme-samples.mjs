@@ -26,8 +26,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const MARKER = /^<!-- sample: (.+?) -->\n```[a-z]*\n[\s\S]*?\n```$/gm;
 
 /** Runs one documented command line; its output as a user sees it on a pipe. */

@@ -8,8 +8,9 @@
 // build/install.log. node-gyp is the one npm ships (npm_config_node_gyp), else PATH's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const say = (s) => process.stderr.write(`[dnd install] ${s}\n`);
 
 if (existsSync(`${root}.git`)) {

@@ -9,8 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../', import.meta.url)); // a path, not a URL (spaces stay spaces)
 const stamp = `${root}dist/.stamp`;
 
 function newest(path) {

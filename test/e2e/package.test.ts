@@ -34,7 +34,8 @@ describe('the packed package, installed in a fresh project', { timeout: 600000 }
     const packed = run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
     assert.equal(packed.code, 0, packed.stderr);
     const tarball = join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
-    app = join(work, 'app');
+    // a space in the path, as in many home directories: every script builds paths with fileURLToPath
+    app = join(work, 'my app');
     run('mkdir', [app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
     const t0 = Date.now();
@@ -57,6 +58,18 @@ describe('the packed package, installed in a fresh project', { timeout: 600000 }
     assert.deepEqual([...pkg.man].sort(), readdirSync(`${ROOT}man`).filter((f) => f.endsWith('.1')).map((f) => `./man/${f}`).sort());
     for (const m of pkg.man) assert.ok(existsSync(join(installed, m)), m);
     assert.match(readFileSync(join(installed, 'build/install.log'), 'utf8'), /^built in \d/);
+  });
+
+  it('the install wrote code caches this Node accepts, under a path with a space', () => {
+    assert.match(installed, / /);
+    const probe = `const D = process.argv[1];
+const m = await import(D + '/dist/runtime/code-cache.js');
+await import(D + '/dist/cli/oclif.js');
+await import(D + '/dist/commands/create.js');
+console.log(m.codeCacheUse(D + '/dist/vendor/oclif-core.cjs'), m.codeCacheUse(D + '/dist/commands/create.cjs'));`;
+    const r = run(process.execPath, ['--input-type=module', '-e', probe, installed]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'accepted accepted', r.stderr);
   });
 
   it('dnd create runs 2 ranks with the binding built at install; its JSON passes the shipped schema', () => {
