@@ -11,7 +11,7 @@
  * crashed Node in its deserializer, a fatal error, not an exception). CRC-32 (node:zlib,
  * Node >= 20.15) rather than a cryptographic hash: the check is against accidents, not
  * adversaries (whoever can write the cache can write the bundle), and node:crypto took
- * 4-6 ms to load in every rank here, node:zlib 2. On an older Node the bundles load with
+ * 4-6 ms to load in every rank here, node:zlib 2-4. On an older Node the bundles load with
  * plain require(), as with DND_CODE_CACHE=0. V8 rejects a cache made by another
  * Node or with other V8 flags; the file is then compiled as if there were none (and
  * `npm rebuild`, or the build, writes a new one). import() inside the bundles goes
