@@ -21,7 +21,8 @@
         "src/native/philox.cc",
         "src/native/reduce.cc",
         "src/native/signals.cc",
-        "src/native/lifeline.cc"
+        "src/native/lifeline.cc",
+        "src/native/crc32.cc"
       ],
       # sqrt without errno: otherwise each sqrt is a branch (to set errno on a negative,
       # which never happens here) and the random fill's float32 loop is not vectorised

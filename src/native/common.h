@@ -38,6 +38,7 @@ void InitPhilox(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
 void InitSignals(Napi::Env env, Napi::Object exports);
 void InitLifeline(Napi::Env env, Napi::Object exports);
+void InitCrc32(Napi::Env env, Napi::Object exports);
 void InitHdf5(Napi::Env env, Napi::Object exports);
 
 }  // namespace mpinapi

@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { DndNativeError } from './errors.js';
+import { beforeFirstLoad, modulePaths, PACKAGE_ROOT } from './locate.js';
 
 export { DndNativeError } from './errors.js';
 
@@ -74,6 +74,8 @@ export interface NativeBinding {
   momentSums(array: Bytes, shift: number): Float64Array;
   /** fingerprint lanes of (local, global, length) runs of elements: two uint32 sums */
   fingerprintLanes(array: Bytes, runs: Float64Array): [number, number];
+  /** zlib's CRC-32 of the bytes (crc32.cc; what the rank program's entry checks its code cache with) */
+  crc32(data: Bytes): number;
   /** each of these signals becomes a SIGINT to this process, even while a synchronous script runs (signals.cc) */
   interruptOn(signals: number[]): void;
   /**
@@ -191,19 +193,6 @@ export interface H5TreeEntry {
   attributes?: H5Attribute[];
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Where a module may be, in order; DND_NATIVE_DIR overrides (e.g. a second build against
- * another MPI, scripts/build.sh --native-dir). A relative directory is taken from the
- * current one: require() would read a bare relative path as a package name.
- */
-function candidates(name: string): string[] {
-  const list = [`${root}build/Release/${name}.node`, `${root}build/Debug/${name}.node`];
-  if (process.env.DND_NATIVE_DIR) list.unshift(resolve(process.env.DND_NATIVE_DIR, `${name}.node`));
-  return list;
-}
-
 /** What scripts/build.sh recorded about a build (scripts/native-flags.mjs `json`). */
 export interface NativeBuildInfo {
   /** the directory of the modules */
@@ -214,7 +203,7 @@ export interface NativeBuildInfo {
 
 /** The directory of the binding that would be loaded (the first candidate that exists), or null. */
 export function nativeDir(): string | null {
-  const path = candidates('mpi_napi').find((p) => existsSync(p));
+  const path = modulePaths('mpi_napi').find((p) => existsSync(p));
   return path ? dirname(path) : null;
 }
 
@@ -235,12 +224,12 @@ export function nativeBuildInfo(): NativeBuildInfo | null {
  * (no scripts/build.sh shipped) is rebuilt by npm, which reruns scripts/install.mjs.
  */
 export function rebuildAdvice(): { rebuild: string; build: string; installLog: string | null } {
-  if (existsSync(`${root}scripts/build.sh`)) {
+  if (existsSync(`${PACKAGE_ROOT}scripts/build.sh`)) {
     return { rebuild: 'npm run build', build: 'npm run setup (installs MPI and HDF5 if missing, then builds)', installLog: null };
   }
   let installLog: string | null = null;
   try {
-    installLog = readFileSync(`${root}build/install.log`, 'utf8').split('\n')[0] || null;
+    installLog = readFileSync(`${PACKAGE_ROOT}build/install.log`, 'utf8').split('\n')[0] || null;
   } catch {
     // never attempted (installed with --ignore-scripts)
   }
@@ -272,25 +261,14 @@ function helpScreen(failures: string[]): string {
 
 const cache = new Map<string, unknown>();
 
-/**
- * MPICH (Debian's is built on UCX) with UCX's memory hooks on crashed Node processes now
- * and then: a segfault inside V8 reading its own heap, in 4 of 150 starts of a small job
- * here, none in 110 with the hooks off. The hooks only feed UCX's registration cache
- * (RDMA networks); UCX reads the setting when the binding's libraries load, so it is set
- * here, before the first load, and a user's own UCX_MEM_EVENTS wins. Open MPI ignores it.
- */
-function ucxDefaults(): void {
-  if (process.env.UCX_MEM_EVENTS === undefined) process.env.UCX_MEM_EVENTS = 'no';
-}
-
 /** Loads a module once; throws an Error whose message is the help screen. */
 function load<T extends { setErrorClass(c: typeof DndNativeError): void }>(name: string): T {
   const hit = cache.get(name) as T | undefined;
   if (hit) return hit;
   const require = createRequire(import.meta.url);
-  ucxDefaults();
+  beforeFirstLoad();
   const failures: string[] = [];
-  for (const path of candidates(name)) {
+  for (const path of modulePaths(name)) {
     if (!existsSync(path)) {
       failures.push(`${path}: not found`);
       continue;
@@ -317,7 +295,7 @@ function load<T extends { setErrorClass(c: typeof DndNativeError): void }>(name:
 export function nativeMissing(): Error | null {
   const failures: string[] = [];
   for (const name of ['mpi_napi', 'mpi_h5']) {
-    const paths = candidates(name);
+    const paths = modulePaths(name);
     if (!paths.some((p) => existsSync(p))) failures.push(...paths.map((p) => `${p}: not found`));
   }
   if (!failures.length) return null;

@@ -1,4 +1,4 @@
-// Entry point of the mpi_napi module (MPI, memory, random, reductions, signals, the launcher link): registers each part's functions.
+// Entry point of the mpi_napi module (MPI, memory, random, reductions, signals, the launcher link, CRC-32): registers each part's functions.
 #include "common.h"
 
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
@@ -9,6 +9,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   mpinapi::InitReduce(env, exports);
   mpinapi::InitSignals(env, exports);
   mpinapi::InitLifeline(env, exports);
+  mpinapi::InitCrc32(env, exports);
   return exports;
 }
 

@@ -11,8 +11,10 @@
  * crashed Node in its deserializer, a fatal error, not an exception). CRC-32 (node:zlib,
  * Node >= 20.15) rather than a cryptographic hash: the check is against accidents, not
  * adversaries (whoever can write the cache can write the bundle), and node:crypto took
- * 4-6 ms to load in every rank here, node:zlib 2-4. On an older Node the bundles load with
- * plain require(), as with DND_CODE_CACHE=0. V8 rejects a cache made by another
+ * 4-6 ms to load in every rank here. node:zlib took 2-4 ms itself, so it is loaded only
+ * when the caller has no CRC-32 of its own: ranks pass the binding's, which they load
+ * anyway (src/native/crc32.ts). On an older Node the CLI's bundles load with plain
+ * require(), as with DND_CODE_CACHE=0. V8 rejects a cache made by another
  * Node or with other V8 flags; the file is then compiled as if there were none (and
  * `npm rebuild`, or the build, writes a new one). import() inside the bundles goes
  * through registerImport's function.
@@ -21,7 +23,6 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
-import zlib from 'node:zlib';
 
 /** What became of a bundle's cache: 'accepted' by V8, 'rejected' by it, 'stale' (made from other bytes, or damaged), 'none' (no file), 'off'. */
 export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
@@ -29,8 +30,16 @@ export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
 // The header: magic, then CRC-32 and byte length of the source, then of the cache data.
 const MAGIC = Buffer.from('dndcc1\0\0');
 const HEADER_BYTES = MAGIC.length + 16;
-/** zlib.crc32: Node >= 20.15 and 22.2 */
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/** A CRC-32 with zlib's polynomial and values. */
+export type Crc32 = (data: Uint8Array) => number;
+
+/** zlib.crc32 (Node >= 20.15 and 22.2), loaded on first use; null on older Nodes. */
+let zlibCrc32: Crc32 | null | undefined;
+function nodeCrc32(): Crc32 | null {
+  if (zlibCrc32 === undefined) zlibCrc32 = (createRequire(import.meta.url)('node:zlib') as { crc32?: Crc32 }).crc32 ?? null;
+  return zlibCrc32;
+}
 const uses = new Map<string, CodeCacheUse>();
 
 /** Where the cache of a bundle is written. */
@@ -54,12 +63,12 @@ function registerImport(): void {
   g[key] ??= (specifier: string) => import(specifier);
 }
 
-function header(source: Buffer, cached: Buffer): Buffer {
+function header(source: Buffer, cached: Buffer, crc32: Crc32): Buffer {
   const h = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(h);
-  h.writeUInt32LE(crc32!(source), MAGIC.length);
+  h.writeUInt32LE(crc32(source), MAGIC.length);
   h.writeUInt32LE(source.length, MAGIC.length + 4);
-  h.writeUInt32LE(crc32!(cached), MAGIC.length + 8);
+  h.writeUInt32LE(crc32(cached), MAGIC.length + 8);
   h.writeUInt32LE(cached.length, MAGIC.length + 12);
   return h;
 }
@@ -86,13 +95,17 @@ function evaluate(file: string, script: vm.Script, req: NodeJS.Require): unknown
   return m.exports;
 }
 
-/** require(file), with the build's code cache of it when there is one for these bytes. */
-export function requireBundle(file: string): unknown {
+/**
+ * require(file), with the build's code cache of it when there is one for these bytes;
+ * `crc32` checks the cache's header (default: zlib's, loaded then).
+ */
+export function requireBundle(file: string, crc32?: Crc32 | null): unknown {
   const req = createRequire(file);
   const loaded = req.cache[file];
   if (loaded) return loaded.exports;
   registerImport();
-  if (process.env.DND_CODE_CACHE === '0' || !crc32) {
+  const crc = process.env.DND_CODE_CACHE === '0' ? null : (crc32 ?? nodeCrc32());
+  if (!crc) {
     uses.set(file, 'off');
     return req(file);
   }
@@ -105,7 +118,7 @@ export function requireBundle(file: string): unknown {
   }
   const source = readFileSync(file);
   const cached = data.subarray(HEADER_BYTES);
-  if (data.length <= HEADER_BYTES || !header(source, cached).equals(data.subarray(0, HEADER_BYTES))) {
+  if (data.length <= HEADER_BYTES || !header(source, cached, crc).equals(data.subarray(0, HEADER_BYTES))) {
     uses.set(file, 'stale');
     return req(file);
   }
@@ -124,12 +137,13 @@ export function writeCodeCache(file: string): unknown {
   registerImport();
   const source = readFileSync(file);
   const script = compile(file, source);
-  // without zlib.crc32 no cache could be checked when loaded: none is written
+  // without zlib.crc32 the CLI could not check a cache when it loads one: none is written
+  const crc32 = nodeCrc32();
   if (crc32) {
     process.on('exit', () => {
       const out = codeCachePath(file);
       const cached = script.createCachedData();
-      writeFileSync(`${out}.tmp`, Buffer.concat([header(source, cached), cached]));
+      writeFileSync(`${out}.tmp`, Buffer.concat([header(source, cached, crc32), cached]));
       renameSync(`${out}.tmp`, out);
     });
   }

@@ -216,21 +216,27 @@ describe("ranks of dnd's own jobs start without the user's extra CA certificates
   });
 });
 
-describe('what a launch loads: node:crypto only where a job writes a file', () => {
-  // 4-6 ms per process here (src/runtime/job-token.ts); every process of the job reports at its exit
-  const loadsCrypto = (stderr: string) => [...stderr.matchAll(/^crypto-probe (\d+) (true|false)$/gm)].map((m) => m[2] === 'true');
+describe('what a launch loads: node:crypto only where a job writes a file, node:zlib in no rank', () => {
+  // each 2-6 ms per process here (src/runtime/job-token.ts, src/native/crc32.ts); every process of the job reports at its exit
+  const loads = (stderr: string, what: 'crypto' | 'zlib') =>
+    [...stderr.matchAll(/^probe (\d+) (cli|rank) crypto=(true|false) zlib=(true|false)$/gm)].map((m) => `${m[2]}:${m[what === 'crypto' ? 3 : 4]}`).sort();
 
-  it('create -n 2: neither the CLI nor a rank loads it; with --out the CLI does (the temporary name), so the probe sees it', () => {
+  it('create -n 2: neither the CLI nor a rank loads crypto; with --out the CLI does (the temporary name), so the probe sees it; ranks check their code cache without zlib', () => {
     const dir = tempDir();
     const probe = join(dir, 'probe.cjs');
-    writeFileSync(probe, "process.on('exit', () => process._rawDebug(`crypto-probe ${process.pid} ${process.moduleLoadList.includes('NativeModule crypto')}`));\n");
+    writeFileSync(
+      probe,
+      "process.on('exit', () => { const m = process.moduleLoadList; process._rawDebug(`probe ${process.pid} ${/rank\\.c?js$/.test(process.argv[1]) ? 'rank' : 'cli'} crypto=${m.includes('NativeModule crypto')} zlib=${m.includes('NativeModule zlib')}`); });\n",
+    );
     const env = { NODE_OPTIONS: `--require ${probe}` };
     const r = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json'], { env });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(loadsCrypto(r.stderr), [false, false, false], r.stderr);
+    assert.deepEqual(loads(r.stderr, 'crypto'), ['cli:false', 'rank:false', 'rank:false'], r.stderr);
+    // the CLI checks oclif's code cache with zlib (it never loads the binding); ranks use the binding's CRC-32
+    assert.deepEqual(loads(r.stderr, 'zlib'), ['cli:true', 'rank:false', 'rank:false'], r.stderr);
     const w = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json', '--out', join(dir, 'a.h5')], { env });
     assert.equal(w.code, 0, w.stderr);
-    assert.ok(loadsCrypto(w.stderr).includes(true), w.stderr);
+    assert.ok(loads(w.stderr, 'crypto').includes('cli:true'), w.stderr);
   });
 });
 

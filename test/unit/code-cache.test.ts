@@ -125,12 +125,32 @@ const create = (await import(${JSON.stringify(`${ROOT}dist/commands/create.js`)}
 import { codeCacheUse } from ${JSON.stringify(CODE_CACHE)};
 console.log(codeCacheUse(${JSON.stringify(`${ROOT}dist/vendor/oclif-core.cjs`)}), codeCacheUse(${JSON.stringify(`${ROOT}dist/commands/create.cjs`)}), typeof create.run);`);
     assert.equal(cli.stdout.trim(), 'accepted accepted function', cli.stderr);
+    // checked with the binding's CRC-32, as dist/rank/rank.cjs does: node:zlib is never loaded
     const rank = node(`import { requireBundle, codeCacheUse } from ${JSON.stringify(CODE_CACHE)};
+import { bindingCrc32 } from ${JSON.stringify(`${ROOT}dist/native/crc32.js`)};
 const f = ${JSON.stringify(`${ROOT}dist/rank/program.cjs`)};
-process.on('exit', () => console.log(codeCacheUse(f)));
-requireBundle(f);`, {}, ['--single-threaded-gc']);
-    assert.equal(rank.stdout.trim(), 'accepted', rank.stderr);
+process.on('exit', () => console.log(codeCacheUse(f), process.moduleLoadList.includes('NativeModule zlib')));
+requireBundle(f, bindingCrc32());`, {}, ['--single-threaded-gc']);
+    assert.equal(rank.stdout.trim(), 'accepted false', rank.stderr);
     assert.match(rank.stderr, /^dnd rank 0: /, 'the program ran and said it has no job');
+  });
+
+  it("the binding's CRC-32 (src/native/crc32.cc) is zlib's: every length 0-300 at offsets 0-7, and larger random blocks", () => {
+    const r = node(`import { bindingCrc32 } from ${JSON.stringify(`${ROOT}dist/native/crc32.js`)};
+import zlib from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+const crc = bindingCrc32();
+const wrong = [];
+const check = (b, what) => { if (crc(b) !== zlib.crc32(b)) wrong.push(what); };
+for (let len = 0; len <= 300; len++) for (let off = 0; off < 8; off++) check(randomBytes(len + off).subarray(off), len + '@' + off);
+for (let k = 0; k < 20; k++) { const len = 1 + Math.floor(Math.random() * 3e6); check(randomBytes(len), 'random ' + len); }
+check(new Uint8Array(1 << 20), 'zeros');
+check(new Uint8Array(1 << 20).fill(255), 'ones');
+check(new Float64Array([Math.PI, -0, NaN]), 'a Float64Array');
+console.log(JSON.stringify({ checkValue: crc(Buffer.from('123456789')).toString(16), wrong }));`);
+    assert.equal(r.status, 0, r.stderr);
+    // 0xcbf43926: the standard check value of this CRC
+    assert.deepEqual(JSON.parse(r.stdout), { checkValue: 'cbf43926', wrong: [] });
   });
 
   it("the build's caches are written after a real run of each data command and of a rank's job (scripts/code-cache.mjs): none of those runs fails", () => {
