@@ -53,7 +53,8 @@ export function attachPeers(rows, { reps = 5, perRank = 1 << 25 } = {}) {
         const r = Math.round((mib * 2 ** 20) / 4 / cols);
         const target = redistributeTarget(r, n).join(','); // bench/exchange.mjs's target
         what = op === 'resplit' ? 'mpi4py Alltoallv of packed numpy blocks' : 'mpi4py Alltoallv of numpy rows';
-        peer = () => spread(py(n, [op, String(r), String(cols), String(reps), ...(op === 'redistribute' ? [target] : [])]).seconds);
+        // as bench/exchange.mjs: one rep more, the first (cold) left out of the median
+        peer = () => spread(py(n, [op, String(r), String(cols), String(reps + 1), ...(op === 'redistribute' ? [target] : [])]).seconds.slice(1));
       } else if ((m = /^hdf5 (write|read) (\d+) MiB -n (\d+)$/.exec(row.figure))) {
         const [op, mib, n] = [m[1], Number(m[2]), Number(m[3])];
         const cols = 4096;
