@@ -19,9 +19,10 @@ const SEGMENTS = [
   ['cli: launch preparation', 'cli', 'mpiexec spawned'],
   ['mpiexec: until every rank process exists', 'rank', /^process start/],
   ['rank: Node start (+ bundle parse)', 'rank', 'node ready'],
-  ['rank: rank program evaluated', 'rank', 'program loaded'],
+  // the binding loads with the program (its CRC-32 checks the program's code cache)
+  ['rank: binding load + rank program evaluated', 'rank', 'program loaded'],
   ['rank: job code loaded', 'rank', 'job code loaded'],
-  ['rank: binding load + MPI_Init (all ranks)', 'rank', 'MPI up'],
+  ['rank: MPI_Init (all ranks)', 'rank', 'MPI up'],
   ['rank: the job', 'rank', 'job done'],
   ['rank: MPI_Finalize', 'rank', 'MPI finalized'],
   ['result to the launcher', 'cli', 'result received'],
