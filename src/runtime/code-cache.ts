@@ -23,6 +23,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
+import type { Crc32 } from '../native/crc32.js';
 
 /** What became of a bundle's cache: 'accepted' by V8, 'rejected' by it, 'stale' (made from other bytes, or damaged), 'none' (no file), 'off'. */
 export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
@@ -31,8 +32,6 @@ export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
 const MAGIC = Buffer.from('dndcc1\0\0');
 const HEADER_BYTES = MAGIC.length + 16;
 
-/** A CRC-32 with zlib's polynomial and values. */
-export type Crc32 = (data: Uint8Array) => number;
 
 /** zlib.crc32 (Node >= 20.15 and 22.2), loaded on first use; null on older Nodes. */
 let zlibCrc32: Crc32 | null | undefined;
