@@ -9,6 +9,7 @@ import { chunk, type Shape, type Split } from './layout.js';
 import { usageError } from './errors.js';
 import { recorder } from './trace.js';
 import { soloBinding } from './solo.js';
+import { Scratch } from './scratch.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -164,9 +165,12 @@ export class Comm {
     return Array.from({ length: this.size }, (_, p) => Array.from(recv.subarray(p * n, (p + 1) * n)));
   }
 
+  /** the reduction buffer, kept: a loop of exchanges allocates nothing here (scratch.ts) */
+  private readonly reduceBuf = new Scratch();
+
   /** Element-wise reduction of a vector of numbers (float64). */
   allreduceNumbers(values: readonly number[], op: ReduceOp): number[] {
-    const buf = f64(values);
+    const buf = this.reduceBuf.from(values);
     const t0 = recorder.on ? recorder.now() : -1;
     this.native.allreduce(buf, buf, OPS[op]);
     if (t0 >= 0) recorder.collective('MPI_Allreduce', t0, { bytes: buf.byteLength, recv_bytes: buf.byteLength, op });

@@ -18,6 +18,7 @@ import { allocate } from '../memory.js';
 import { numel } from '../layout.js';
 import { contiguousOffset, type Box, type ExchangePlan } from './plan.js';
 import { peerBytes, recorder } from '../trace.js';
+import { Scratch } from '../scratch.js';
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -32,8 +33,14 @@ export interface ExchangeResult {
   kept: boolean;
 }
 
-function flatten(boxes: Box[], ndim: number): Float64Array {
-  const out = new Float64Array(boxes.length * ndim * 2);
+// the vectors of the collective's arguments: no allocation per exchange (scratch.ts)
+const sendCountsBuf = new Scratch();
+const sendDisplsBuf = new Scratch();
+const recvCountsBuf = new Scratch();
+const recvDisplsBuf = new Scratch();
+
+function flatten(boxes: Box[], ndim: number, into: Scratch): Float64Array {
+  const out = into.of(boxes.length * ndim * 2);
   boxes.forEach((b, p) => {
     for (let i = 0; i < ndim; i++) {
       out[p * 2 * ndim + i] = b.start[i];
@@ -79,11 +86,19 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
   const sentBytes = plan.sends.reduce((a, b, q) => a + (q === comm.rank ? 0 : numel(b.extent) * item), 0);
   const recvBytes = plan.recvs.reduce((a, b, p) => a + (p === comm.rank ? 0 : numel(b.extent) * item), 0);
   if (allContiguous) {
-    const f = (boxes: Box[]) => Float64Array.from(boxes, (b) => numel(b.extent) * item);
-    const d = (offs: (number | null)[]) => Float64Array.from(offs, (o) => (o ?? 0) * item);
-    const sendCounts = f(plan.sends);
+    const f = (boxes: Box[], into: Scratch) => {
+      const out = into.of(boxes.length);
+      boxes.forEach((b, p) => (out[p] = numel(b.extent) * item));
+      return out;
+    };
+    const d = (offs: (number | null)[], into: Scratch) => {
+      const out = into.of(offs.length);
+      offs.forEach((o, p) => (out[p] = (o ?? 0) * item));
+      return out;
+    };
+    const sendCounts = f(plan.sends, sendCountsBuf);
     const t0 = recorder.on ? recorder.now() : -1;
-    comm.native.alltoallv(send, sendCounts, d(sendOffsets), recv, f(plan.recvs), d(recvOffsets));
+    comm.native.alltoallv(send, sendCounts, d(sendOffsets, sendDisplsBuf), recv, f(plan.recvs, recvCountsBuf), d(recvOffsets, recvDisplsBuf));
     if (t0 >= 0) recorder.collective('MPI_Alltoallv', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to: peerBytes(sendCounts, comm.rank) });
     return { larray: recv, method: 'alltoallv', sentBytes, recvBytes, kept: kept !== null };
   }
@@ -92,7 +107,7 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
   }
   const ndim = plan.oldLshape.length;
   const t0 = recorder.on ? recorder.now() : -1;
-  comm.native.alltoallwBoxes(send, plan.oldLshape, recv, plan.newLshape, item, flatten(plan.sends, ndim), flatten(plan.recvs, ndim));
+  comm.native.alltoallwBoxes(send, plan.oldLshape, recv, plan.newLshape, item, flatten(plan.sends, ndim, sendCountsBuf), flatten(plan.recvs, ndim, recvCountsBuf));
   if (t0 >= 0) {
     const to = peerBytes(plan.sends.map((b) => numel(b.extent) * item), comm.rank);
     recorder.collective('MPI_Alltoallw', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to });
