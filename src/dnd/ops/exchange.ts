@@ -1,9 +1,9 @@
 /**
  * Carries out an exchange plan with one collective. When every box on both sides is
  * contiguous in memory (e.g. redistributing along axis 0, or gathering an axis-0 split
- * to every rank) it is one MPI_Alltoallv on bytes, zero-copy; otherwise one
- * MPI_Alltoallw with subarray datatypes, also without a packing buffer, so peak memory
- * stays at old block + new block.
+ * to every rank: known from the layouts, plan.ts) it is one MPI_Alltoallv on bytes,
+ * zero-copy; otherwise one MPI_Alltoallw with subarray datatypes, also without a packing
+ * buffer, so peak memory stays at old block + new block.
  *
  * With `reuse` (in-place moves only), a rank whose new block is one contiguous run of
  * its old block and that receives nothing from the others (a redistribute that only
@@ -80,8 +80,10 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
   const sendOffsets = plan.sends.map((b) => contiguousOffset(plan.oldLshape, b));
   const recvOffsets = plan.recvs.map((b) => contiguousOffset(plan.newLshape, b));
   const contiguous = sendOffsets.every((o) => o !== null) && recvOffsets.every((o) => o !== null);
-  // every rank must take the same path: agree on it
-  const allContiguous = comm.allreduceNumber(contiguous ? 1 : 0, 'min') === 1;
+  if (plan.everyBoxContiguous && !contiguous) throw new Error(`internal: the plan of rank ${comm.rank} has a box that is not contiguous where the layouts say every box is`);
+  // every rank must take the same path: agree on it, unless the layouts already say (a
+  // collective less: on a busy or oversubscribed node each one waits for every rank)
+  const allContiguous = plan.everyBoxContiguous || comm.allreduceNumber(contiguous ? 1 : 0, 'min') === 1;
   // what crosses between ranks (a rank's box to itself is a local copy)
   const sentBytes = plan.sends.reduce((a, b, q) => a + (q === comm.rank ? 0 : numel(b.extent) * item), 0);
   const recvBytes = plan.recvs.reduce((a, b, p) => a + (p === comm.rank ? 0 : numel(b.extent) * item), 0);

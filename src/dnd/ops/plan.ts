@@ -27,6 +27,12 @@ export interface ExchangePlan {
   recvs: Box[];
   oldLshape: number[];
   newLshape: number[];
+  /**
+   * Every rank's boxes, sent and received, are contiguous runs of memory, known from the
+   * layouts alone (everyBoxContiguous), so the same on every rank. When false, each rank
+   * checks its own and the ranks agree (exchange.ts).
+   */
+  everyBoxContiguous: boolean;
 }
 
 /** Global region [start, start + extent) of rank p under a layout. */
@@ -69,7 +75,21 @@ export function exchangePlan(gshape: Shape, from: Layout, to: Layout, rank: numb
     sends.push(shift(intersect(mineOld, news[q]), mineOld.start));
     recvs.push(shift(intersect(olds[q], mineNew), mineNew.start));
   }
-  return { sends, recvs, oldLshape: mineOld.extent, newLshape: mineNew.extent };
+  return { sends, recvs, oldLshape: mineOld.extent, newLshape: mineNew.extent, everyBoxContiguous: everyBoxContiguous(gshape, from, to) };
+}
+
+/**
+ * Whether every box of every rank's plan is one contiguous run (contiguousOffset), from
+ * the layouts alone; false also where it may hold but would need the boxes to tell. True
+ * when the move keeps the split axis a (other counts) or gathers it whole, and every axis
+ * before a has length 1: each box is then partial along a alone, whole after it and of
+ * extent 1 before it, in the old block and the new alike. Redistributing or gathering
+ * an axis-0 split is this case.
+ */
+export function everyBoxContiguous(gshape: Shape, from: Layout, to: Layout): boolean {
+  if (from.split === null || (to.split !== from.split && to.split !== null)) return false;
+  for (let i = 0; i < from.split; i++) if (gshape[i] !== 1) return false;
+  return true;
 }
 
 /**
