@@ -99,7 +99,7 @@ describe('released blocks reused by the next block of their size (test/mpi/pool-
 describe('exchange loops without garbage collection (test/mpi/gc-ranks.mjs)', () => {
   for (const op of ['resplit', 'redistribute']) {
     it(`${op} of 64 MiB at -n 2, 12 reps: no young-generation collection after the 4th rep on any rank`, () => {
-      const r = spawnSync('mpiexec', ['-n', '2', process.execPath, ...RANK_NODE_FLAGS, `${ROOT}test/mpi/gc-ranks.mjs`, op], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+      const r = spawnSync('mpiexec', ['-n', '2', process.execPath, ...RANK_NODE_FLAGS, '--expose-gc', `${ROOT}test/mpi/gc-ranks.mjs`, op], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
       assert.equal(r.status, 0, r.stderr);
       const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rank: number; reps: number; minor_gcs_late: number });
       assert.deepEqual(out.map((o) => o.rank).sort(), [0, 1]);
