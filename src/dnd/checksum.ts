@@ -29,6 +29,7 @@
 import type { DNDarray } from './dndarray.js';
 import { lanes, type Dtype, type TypedArray } from './dtypes.js';
 import { globalRuns, type Shape } from './layout.js';
+import { Scratch } from './scratch.js';
 
 export function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -66,6 +67,9 @@ export function finishFingerprint(lanes: Lanes, gshape: Shape, dtype: Dtype): st
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
+/** the runs' vector, kept: no backing store allocated per checksum (scratch.ts) */
+const runsBuf = new Scratch();
+
 /**
  * Flat (local, global, length) triples of a block's runs, for the native kernel, in
  * elements of the typed array: a complex item is two (re at 2g, im at 2g + 1).
@@ -74,7 +78,7 @@ function runsOf(x: DNDarray, offset: number): Float64Array {
   const rows = x.split === null ? 0 : x.lshape[x.split];
   const runs = globalRuns(x.gshape, x.split, offset, rows);
   const k = lanes(x.dtype);
-  const flat = new Float64Array(runs.length * 3);
+  const flat = runsBuf.of(runs.length * 3);
   runs.forEach((r, i) => flat.set([r.local * k, r.global * k, r.length * k], 3 * i));
   return flat;
 }

@@ -155,12 +155,16 @@ export class Comm {
     if (t0 >= 0) recorder.collective('MPI_Barrier', t0, { bytes: 0 });
   }
 
+  /** the allgather's buffers, kept (scratch.ts); what it returns is copied out of them */
+  private readonly gatherSendBuf = new Scratch();
+  private readonly gatherRecvBuf = new Scratch();
+
   /** Every rank's vector of numbers (same length on all ranks), in rank order. */
   allgatherNumbers(values: readonly number[]): number[][] {
     const n = values.length;
-    const recv = new Float64Array(n * this.size);
+    const recv = this.gatherRecvBuf.of(n * this.size);
     const t0 = recorder.on ? recorder.now() : -1;
-    this.native.allgather(f64(values), recv);
+    this.native.allgather(this.gatherSendBuf.from(values), recv);
     if (t0 >= 0) recorder.collective('MPI_Allgather', t0, { bytes: n * 8, recv_bytes: recv.byteLength, pattern: 'all' });
     return Array.from({ length: this.size }, (_, p) => Array.from(recv.subarray(p * n, (p + 1) * n)));
   }

@@ -12,15 +12,25 @@
  * exists allocates nothing, so the hot paths take their vectors from here.
  */
 export class Scratch {
+  /**
+   * Longer vectors are made fresh each time instead of kept for the life of the process
+   * (one collection at most, against work of their size): 512 KiB, a checksum's runs of a
+   * column split of up to 21,845 rows (three numbers a row), an allgather of two numbers
+   * at 32,768 ranks.
+   */
+  static readonly KEEP_MAX = 1 << 16;
+
   private buf = new Float64Array(0);
 
   /**
    * A view of `length` elements of this scratch's buffer (grown when too short; contents
-   * unspecified). Valid until the next call on the same Scratch: use one Scratch per
-   * argument of a native call, and copy out what must outlive the call.
+   * unspecified), or a fresh array above KEEP_MAX. Valid until the next call on the same
+   * Scratch: use one Scratch per argument of a native call, and copy out what must
+   * outlive the call.
    */
   of(length: number): Float64Array {
-    if (this.buf.length < length) this.buf = new Float64Array(Math.max(length, 2 * this.buf.length, 8));
+    if (length > Scratch.KEEP_MAX) return new Float64Array(length);
+    if (this.buf.length < length) this.buf = new Float64Array(Math.min(Scratch.KEEP_MAX, Math.max(length, 2 * this.buf.length, 8)));
     return this.buf.length === length ? this.buf : this.buf.subarray(0, length);
   }
 

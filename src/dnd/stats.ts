@@ -79,7 +79,7 @@ export function localMoments(x: DNDarray, shift: number): Moments {
 }
 
 /** The summary of a typed array, given the native pass (kept apart for the unit tests). */
-export function momentsOf(a: TypedArray, shift: number, pass: (a: TypedArray, shift: number) => Float64Array): Moments {
+export function momentsOf(a: TypedArray, shift: number, pass: (a: TypedArray, shift: number) => ArrayLike<number>): Moments {
   const k = a instanceof BigInt64Array ? 0 : shift; // int64 blocks are not shifted (reduce.h)
   if (a.length === 0) return empty(k);
   const r = pass(a, k);

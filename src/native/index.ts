@@ -71,7 +71,7 @@ export interface NativeBinding {
    * squares, min, max (NaN left out), then double-double (hi, lo) sums over the finite
    * values of x, of d = x - shift and of d^2] (int64 blocks ignore the shift)
    */
-  momentSums(array: Bytes, shift: number): Float64Array;
+  momentSums(array: Bytes, shift: number): number[];
   /** fingerprint lanes of (local, global, length) runs of elements: two uint32 sums */
   fingerprintLanes(array: Bytes, runs: Float64Array): [number, number];
   /** zlib's CRC-32 of the bytes (crc32.cc; what the rank program's entry checks its code cache with) */

@@ -14,8 +14,10 @@ static void MomentsOf(const Bytes& b, double shift, MomentSums& m) {
   dndreduce::ComputeMoments(reinterpret_cast<const T*>(b.data), b.length / sizeof(T), shift, m);
 }
 
-// momentSums(array, shift) -> Float64Array [nan, +inf, -inf, overflow, min, max,
-//   s0hi, s0lo, s1hi, s1lo, s2hi, s2lo] (sums of x, x - shift, (x - shift)^2; see reduce.h)
+// momentSums(array, shift) -> [nan, +inf, -inf, overflow, min, max, s0hi, s0lo, s1hi,
+//   s1lo, s2hi, s2lo] (sums of x, x - shift, (x - shift)^2; see reduce.h). A plain array:
+//   a typed array would be a backing store, and V8 collects its young generation before
+//   allocating one while a large block is young (src/dnd/scratch.ts).
 static Napi::Value MomentSumsFn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes b;
@@ -39,8 +41,8 @@ static Napi::Value MomentSumsFn(const Napi::CallbackInfo& info) {
   }
   double v[12] = {static_cast<double>(m.nan), static_cast<double>(m.pinf), static_cast<double>(m.ninf), static_cast<double>(m.overflow), m.min, m.max,
                   m.s0hi, m.s0lo, m.s1hi, m.s1lo, m.s2hi, m.s2lo};
-  Napi::Float64Array out = Napi::Float64Array::New(env, 12);
-  for (int i = 0; i < 12; ++i) out[i] = v[i];
+  Napi::Array out = Napi::Array::New(env, 12);
+  for (uint32_t i = 0; i < 12; ++i) out.Set(i, Napi::Number::New(env, v[i]));
   return out;
 }
 

@@ -2,8 +2,9 @@
 // into the block the previous one released (src/dnd/memory.ts), of blocks large enough
 // (32 MiB a rank) that V8 collects its young generation whenever something allocates a
 // backing store while such a block is young (src/dnd/scratch.ts). The library's exchange
-// path must allocate none: young collections during the loop's later reps are counted from
-// V8's own GC entries (perf_hooks), by start time within each rep. Every rank prints
+// path must allocate none, nor the statistics and fingerprint of its result
+// (resplit+stats): young collections during the loop's later reps are counted from V8's
+// own GC entries (perf_hooks), by start time within each rep. Every rank prints
 // {"rank", "reps", "minor_gcs_late"}.
 import { PerformanceObserver, performance, constants } from 'node:perf_hooks';
 import * as dnd from '../../dist/index.js';
@@ -27,7 +28,12 @@ for (let r = 0; r < REPS; r++) {
   if (r === LATE) globalThis.gc?.();
   comm.barrier();
   const t0 = performance.now();
-  y = op === 'resplit' ? x.resplit(1) : x.redistribute([3072, 1024]);
+  y = op === 'redistribute' ? x.redistribute([3072, 1024]) : x.resplit(1);
+  if (op === 'resplit+stats') {
+    // what `dnd info --stats --checksum` does with a block: the moments and the fingerprint
+    dnd.globalStats(y);
+    dnd.globalFingerprint(y);
+  }
   spans.push([t0, performance.now()]);
 }
 // entries reach the observer from the event loop

@@ -28,4 +28,18 @@ describe('Scratch', () => {
       assert.deepEqual(Array.from(s.from([n])), [n]);
     }
   });
+
+  it('keeps nothing longer than KEEP_MAX: a fresh array each time, the kept buffer left as it was', () => {
+    const s = new Scratch();
+    const small = s.of(10);
+    const big = Scratch.KEEP_MAX + 1;
+    const a = s.of(big);
+    const b = s.of(big);
+    assert.equal(a.length, big);
+    assert.notEqual(a.buffer, b.buffer);
+    assert.notEqual(a.buffer, small.buffer);
+    assert.equal(s.of(10).buffer, small.buffer);
+    // growth stops at KEEP_MAX
+    assert.equal(s.of(Scratch.KEEP_MAX).buffer.byteLength, Scratch.KEEP_MAX * 8);
+  });
 });
