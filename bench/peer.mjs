@@ -53,8 +53,13 @@ export function attachPeers(rows, { reps = 5, perRank = 1 << 25 } = {}) {
         const r = Math.round((mib * 2 ** 20) / 4 / cols);
         const target = redistributeTarget(r, n).join(','); // bench/exchange.mjs's target
         what = op === 'resplit' ? 'mpi4py Alltoallv of packed numpy blocks' : 'mpi4py Alltoallv of numpy rows';
-        // as bench/exchange.mjs: one rep more, the first (cold) left out of the median
-        peer = () => spread(py(n, [op, String(r), String(cols), String(reps + 1), ...(op === 'redistribute' ? [target] : [])]).seconds.slice(1));
+        // as bench/exchange.mjs: one rep more, the first (cold) left out of the median, and as
+        // many jobs as dnd's row had (the machine's state changes from one job to the next)
+        peer = () => {
+          const seconds = [];
+          for (let k = 0; k < (row.dnd.jobs ?? 1); k++) seconds.push(...py(n, [op, String(r), String(cols), String(reps + 1), ...(op === 'redistribute' ? [target] : [])]).seconds.slice(1));
+          return spread(seconds);
+        };
       } else if ((m = /^hdf5 (write|read) (\d+) MiB -n (\d+)$/.exec(row.figure))) {
         const [op, mib, n] = [m[1], Number(m[2]), Number(m[3])];
         const cols = 4096;
