@@ -25,8 +25,10 @@ flags_new=$(mktemp "${TMPDIR:-/tmp}/dnd-native-flags.XXXXXX")
 trap 'rm -f "$flags_new"' EXIT
 node scripts/native-flags.mjs json >"$flags_new"
 stamp_native=$native_dir/native-build.json
+native_built=0
 if [ ! -f $native_dir/mpi_napi.node ] || [ ! -f $native_dir/mpi_h5.node ] || ! cmp -s "$flags_new" $stamp_native \
   || [ -n "$(find binding.gyp scripts/native-flags.mjs scripts/mpi-probe.mjs src/native -newer $native_dir/mpi_napi.node \( -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) 2>/dev/null | head -1)" ]; then
+  native_built=1
   say "native binding (node-gyp) in $native_dir: $(node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`${b.mpi.name} ${b.mpi.version} (${b.mpi.via}), HDF5 ${b.hdf5.version} (${b.hdf5.via})`)' "$flags_new")"
   export DND_NATIVE_FLAGS_FILE=$flags_new
   log=$PWD/build/native-$(basename "$native_dir").log
@@ -70,4 +72,9 @@ if [ ! -f $stamp ] || [ -n "$(find src bin scripts package.json tsconfig.json ts
   node scripts/gen-manifest.mjs
   node scripts/gen-man.mjs
   touch $stamp
+elif [ $native_built = 1 ]; then
+  # the caches are written after warm-up runs that load the binding: made without it (npm's
+  # `prepare` in a fresh clone runs before this script builds it) they hold the load alone
+  say "V8 code caches of the CommonJS bundles (warm-up runs on the new binding)"
+  node scripts/code-cache.mjs
 fi
