@@ -32,7 +32,7 @@ const SEGMENTS = [
 
 /** One timed launch: ms from the launcher's process start to the end of each segment. */
 function timedRun(n) {
-  const r = spawnSync(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)], { env: mpiEnv({ DND_TIMING: '1' }), encoding: 'utf8' });
+  const r = spawnSync(BIN, ['create', 'randn', '7,4,3', '--split', '0', '-n', String(n)], { env: mpiEnv({ DND_TIMING: '1' }), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`dnd create failed (${r.status}): ${r.stderr}`);
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('dnd-timing ')).map((l) => {
     const [, pid, role, ms, ...step] = l.split(' ');
@@ -66,14 +66,15 @@ export function launchBreakdown(n, runs) {
 
 export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
   const hello = compileC('hello', [`${ROOT}src/native/quick-sockets.cc`]);
-  const cli = measure(runs, () => timeProcess(process.execPath, [BIN, '--version']).seconds);
+  // dnd started as a user starts it: the program (its #! line), as `dnd` on PATH is
+  const cli = measure(runs, () => timeProcess(BIN, ['--version']).seconds);
   const nodeStart = measure(runs, () => timeProcess(process.execPath, ['-e', '0']).seconds);
   // Node ranks alone start as dnd's own ranks do: without the extra CA certificates Node
   // would parse at every start (src/runtime/launcher.ts, rankEnvironment)
   const rankEnv = mpiEnv({ NODE_EXTRA_CA_CERTS: '' });
   const rows = [];
   for (const n of sizes) {
-    const dnd = measure(runs, () => timeProcess(process.execPath, [BIN, 'create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
+    const dnd = measure(runs, () => timeProcess(BIN, ['create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
     const mpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), hello]).seconds);
     const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', '0'], rankEnv).seconds);
     const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`], rankEnv).seconds) : null;

@@ -1,7 +1,22 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" //; [ -z "$NODE_EXTRA_CA_CERTS" ] || { DND_CLI_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export DND_CLI_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"
 // dnd's command-line entry. Errors end as one line on stderr and an exit code
 // (2 usage, 3 job failed on a rank, 128+N a signal): see src/cli/exit.ts.
+//
+// Started as a program (`dnd`, a link to this file), the line above runs in sh: a JS string
+// and comment to Node, a command to sh. Node 20 reads and parses NODE_EXTRA_CA_CERTS at
+// every start, before any JS runs (~60 ms here for Debian's 220 KB bundle: a third of
+// `dnd create -n 1`), and this process opens no TLS connection; so sh moves the variable
+// aside, execs Node on this file (same PID, same arguments, no shell string), and the first
+// statement below puts it back, so that every process dnd starts sees the environment the
+// user gave it (dnd run keeps it for the user's script; the ranks of dnd's own jobs get it
+// emptied, src/runtime/launcher.ts). `node bin/run.js` skips sh and pays the parse.
 import { stamp } from '../dist/runtime/timing.js';
+
+if (process.env.DND_CLI_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.DND_CLI_EXTRA_CA_CERTS;
+  delete process.env.DND_CLI_EXTRA_CA_CERTS;
+}
 
 stamp('cli', 'node ready'); // DND_TIMING: where a launch spends its time (src/runtime/timing.ts)
 

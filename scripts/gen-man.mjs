@@ -105,7 +105,7 @@ function mainPage(ids) {
     '.TP\nNO_COLOR, FORCE_COLOR\nColour of the tables; off when stdout is not a terminal.',
     '.TP\nSLURM_NTASKS\nDefault rank count inside a Slurm allocation.',
     '.TP\nOMPI_MCA_*\nYour own Open MPI settings always win. For local jobs dnd defaults OMPI_MCA_pml=ob1 (faster start-up on one node) and OMPI_MCA_io=romio321 (faster collective HDF5 I/O).',
-    '.TP\nNODE_EXTRA_CA_CERTS\nKept for dnd run and dnd px scripts; emptied for the ranks of dnd\'s own jobs, which open no TLS connection (Node reads the file at every start).',
+    '.TP\nNODE_EXTRA_CA_CERTS\nKept for dnd run and dnd px scripts; emptied for the ranks of dnd\'s own jobs, which open no TLS connection (Node reads the file at every start). The dnd command, started as a program, does not read it either: a sh preamble sets it aside before Node starts, and dnd puts it back into its environment.',
     '.TP\nDND_DEBUG\nShow stack traces and the launcher\'s raw output on failure.',
     '.TP\nDND_CODE_CACHE\n0: load oclif\'s bundle and the rank program without the V8 code cache the build wrote beside them (a cache is otherwise used only when it matches the file and this Node).',
     '.TP\nDND_SOLO\nOne\\-rank jobs that write no file run without MPI (a world of one, same output, no MPI start\\-up; files are read through the HDF5 POSIX driver); DND_SOLO=0 runs them under MPI.',

@@ -214,6 +214,34 @@ describe("ranks of dnd's own jobs start without the user's extra CA certificates
     assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('certs ')), [`certs ${CERTS}`, `certs ${CERTS}`]);
     assert.equal(warnings(r.stderr), 3, r.stderr);
   });
+
+  it('started as a program (`dnd` on PATH), the CLI does not read it either, and still hands it on unchanged', () => {
+    const r = dnd(['create', 'randn', '7,4,3', '-n', '2', '--json'], { env: { NODE_EXTRA_CA_CERTS: CERTS }, program: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).nprocs, 2);
+    assert.equal(warnings(r.stderr), 0, r.stderr);
+    const script = join(tempDir(), 'env.mjs');
+    writeFileSync(script, `console.log('env ' + JSON.stringify([process.env.NODE_EXTRA_CA_CERTS, Object.keys(process.env).filter((k) => k.includes('EXTRA_CA'))]));\n`);
+    const seen = (env: Record<string, string | undefined>) => {
+      const run = dnd(['run', script, '-n', '2'], { env, program: true });
+      assert.equal(run.code, 0, run.stderr);
+      return { lines: run.stdout.split('\n').filter((l) => l.startsWith('env ')), warnings: warnings(run.stderr) };
+    };
+    // the user's script reads it (both ranks warn), the CLI did not; no helper variable is left behind
+    assert.deepEqual(seen({ NODE_EXTRA_CA_CERTS: CERTS }), { lines: Array(2).fill(`env ${JSON.stringify([CERTS, ['NODE_EXTRA_CA_CERTS']])}`), warnings: 2 });
+    assert.deepEqual(seen({ NODE_EXTRA_CA_CERTS: '' }).lines, Array(2).fill(`env ${JSON.stringify(['', ['NODE_EXTRA_CA_CERTS']])}`));
+    assert.deepEqual(seen({ NODE_EXTRA_CA_CERTS: undefined }).lines, Array(2).fill('env [null,[]]'));
+  });
+
+  it('started as a program, arguments reach dnd exactly as given (no shell string) and its exit code comes back', () => {
+    const odd = join(tempDir(), `a b $HOME "q" 'x' \\ *; \n.h5`);
+    const r = dnd(['create', 'zeros', '4', '--out', odd, '--json'], { env: { NODE_EXTRA_CA_CERTS: CERTS }, program: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(odd), `${odd} not written: ${r.stdout}`);
+    const bad = dnd(['create', 'randn', '7,x'], { env: { NODE_EXTRA_CA_CERTS: CERTS }, program: true });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /^dnd: [^\n]*7,x[^\n]*\n$/); // one line: nothing read the certificates
+  });
 });
 
 describe('what a launch loads: node:crypto only where a job writes a file, node:zlib in no rank', () => {

@@ -11,10 +11,12 @@ export interface Ran {
   stderr: string;
 }
 
-export function dnd(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Ran {
+/** `program`: start bin/run.js itself (its #! line, as `dnd` on PATH is), not `node bin/run.js`. */
+export function dnd(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number; program?: boolean } = {}): Ran {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 120000 });
+  const [file, argv] = opts.program ? [BIN, args] : [process.execPath, [BIN, ...args]];
+  const r = spawnSync(file, argv, { encoding: 'utf8', env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 120000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
