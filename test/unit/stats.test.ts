@@ -98,6 +98,25 @@ describe('fingerprint lanes: native kernel = the JS definition', () => {
     assert.deepEqual(native.fingerprintLanes(a, flatRuns(runs)), referenceLanes(a, runs));
   });
 
+  it('property: random runs of every element width (vector steps, tails, unaligned starts, 2^32 inside a vector) match', () => {
+    // the kernel takes 4- and 8-byte elements a vector of 4 chains at a time (16 to 64
+    // elements) with a prefetch every 256; lengths around those sizes, starts at any byte
+    // alignment and global indices that reach a multiple of 2^32 inside a step
+    const r = rng(2026);
+    const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+    for (const dtype of ['float32', 'int32', 'float64', 'int64', 'uint16', 'uint8'] as Dtype[]) {
+      const a = fill(dtype, 2000, r);
+      for (let k = 0; k < 150; k++) {
+        const length = pick([0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257, Math.floor(r() * 1200)]);
+        const local = Math.floor(r() * (a.length - length + 1));
+        const edge = 2 ** 32 * (1 + Math.floor(r() * 3));
+        const global = pick([Math.floor(r() * 2 ** 40), edge - Math.floor(r() * (length + 2)), Math.floor(r() * 1000)]);
+        const runs: Run[] = [{ local, global, length }];
+        assert.deepEqual(native.fingerprintLanes(a, flatRuns(runs)), referenceLanes(a, runs), `${dtype} ${JSON.stringify(runs[0])}`);
+      }
+    }
+  });
+
   it('lanes of any cut add up to the whole', () => {
     const shape = [6, 5, 4];
     const a = fill('float64', numel(shape), rng(11));
