@@ -212,7 +212,19 @@ DND_INLINE uint32_t Word(const T* p, size_t i) {
   }
 }
 
-// One segment (global indices lo0 + i do not cross 2^32) of 4- or 8-byte elements, with
+// Elements [from, to) of a segment (global indices lo0 + i that do not cross 2^32), one by
+// one, into sa and sb.
+template <typename T>
+DND_INLINE void FingerprintScalar(const T* q, size_t from, size_t to, uint32_t lo0, uint32_t hiMix, uint32_t& sa, uint32_t& sb) {
+  for (size_t i = from; i < to; ++i) {
+    uint32_t gi = Fmix32((lo0 + static_cast<uint32_t>(i)) ^ hiMix);
+    uint32_t w = Word(q, i);
+    sa += Fmix32(w ^ gi);
+    sb += Fmix32((w ^ 0x27d4eb2fu) + gi);
+  }
+}
+
+// One segment of 4- or 8-byte elements, with
 // explicit vectors of W bytes (16: SSE2 or NEON, 32: AVX2, 64: AVX-512) and kChains
 // independent chains. The lanes are sums mod 2^32, so how the elements are spread over
 // vector lanes and chains does not change them. Why not the compiler's own vectorisation
@@ -295,12 +307,7 @@ DND_INLINE void FingerprintSegmentV(const T* q, size_t seg, uint32_t lo0, uint32
       ra += sa[c][j];
       rb += sb[c][j];
     }
-  for (; i < seg; ++i) {  // the tail, element by element
-    uint32_t gi = Fmix32((lo0 + static_cast<uint32_t>(i)) ^ hiMix);
-    uint32_t w = Word(q, i);
-    ra += Fmix32(w ^ gi);
-    rb += Fmix32((w ^ 0x27d4eb2fu) + gi);
-  }
+  FingerprintScalar(q, i, seg, lo0, hiMix, ra, rb);  // the tail
   a += ra;
   b += rb;
 }
@@ -325,13 +332,7 @@ DND_INLINE void FingerprintRun(const T* p, size_t local, uint64_t global, size_t
       constexpr size_t kChunk = 256;  // elements between prefetches (see FastBlock)
       for (size_t c = 0; c < seg; c += kChunk) {
         for (size_t k = 0; k < sizeof(T) * kChunk; k += 64) __builtin_prefetch(reinterpret_cast<const char*>(q + c) + kPrefetch + k);
-        size_t e = seg - c < kChunk ? seg : c + kChunk;
-        for (size_t i = c; i < e; ++i) {
-          uint32_t gi = Fmix32((lo0 + static_cast<uint32_t>(i)) ^ hiMix);
-          uint32_t w = Word(q, i);
-          sa += Fmix32(w ^ gi);
-          sb += Fmix32((w ^ 0x27d4eb2fu) + gi);
-        }
+        FingerprintScalar(q, c, seg - c < kChunk ? seg : c + kChunk, lo0, hiMix, sa, sb);
       }
       a += sa;
       b += sb;
