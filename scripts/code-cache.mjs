@@ -22,6 +22,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { RANK_NODE_FLAGS, rankEnvironment } = await import(`${root}dist/runtime/launcher.js`);
 const { encodeEnvelope } = await import(`${root}dist/runtime/job.js`);
 const { codeCachePath } = await import(`${root}dist/runtime/code-cache.js`);
+const { modulePaths } = await import(`${root}dist/native/locate.js`);
+// npm's `prepare` (in a fresh clone, during `npm ci`) runs before the binding is built:
+// every warm-up run needs it, so they would all fail. Caches of the load alone then, said
+// once; scripts/build.sh writes warm ones after it has built the binding.
+const binding = modulePaths('mpi_napi').some((p) => existsSync(p));
+if (!binding) process.stderr.write('[code-cache] no native binding yet: caches of the load alone (scripts/build.sh writes warm ones once it is built)\n');
 
 const cli = { flags: [], env: { OCLIF_DISABLE_ENGINE_WARNING: '1' } };
 const lib = JSON.stringify(`${root}dist/runtime/code-cache.js`);
@@ -76,7 +82,11 @@ const write = (files, argv, rankJob, flags, env) =>
     timeout: 30_000, // each run takes well under a second here
   });
 let failed = 0;
-for (const { files, argv, rankJob = false, flags, env } of jobs) {
+for (const job of jobs) {
+  const { files, flags, env } = job;
+  // without the binding, no warm-up run (above)
+  const argv = binding ? job.argv : null;
+  const rankJob = binding ? (job.rankJob ?? false) : false;
   for (const f of files) rmSync(codeCachePath(f), { force: true });
   if (!files.every((f) => existsSync(f))) continue;
   let r = write(files, argv, rankJob, flags, env);
