@@ -32,7 +32,6 @@ export type CodeCacheUse = 'accepted' | 'rejected' | 'stale' | 'none' | 'off';
 const MAGIC = Buffer.from('dndcc1\0\0');
 const HEADER_BYTES = MAGIC.length + 16;
 
-
 /** zlib.crc32 (Node >= 20.15 and 22.2), loaded on first use; null on older Nodes. */
 let zlibCrc32: Crc32 | null | undefined;
 function nodeCrc32(): Crc32 | null {
