@@ -7,7 +7,8 @@
 // cores there are, which no C rank pays).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { BIN, RANK_NODE, ROOT, compileC, measure, median, mpiEnv, timeProcess } from './lib.mjs';
+import { BIN, RANK_NODE, ROOT, compileC, measureInterleaved, median, mpiEnv, timeProcess } from './lib.mjs';
+import { PEER_LAUNCH, peerLaunch, peerMissing } from './peer.mjs';
 
 const BINDING = `${ROOT}${process.env.DND_NATIVE_DIR ?? 'build/Release'}/mpi_napi.node`;
 
@@ -64,20 +65,36 @@ export function launchBreakdown(n, runs) {
   return out;
 }
 
-export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
+export function benchLaunch({ runs = 7, sizes = [1, 2, 4], peer = true } = {}) {
   const hello = compileC('hello', [`${ROOT}src/native/quick-sockets.cc`]);
-  // dnd started as a user starts it: the program (its #! line), as `dnd` on PATH is
-  const cli = measure(runs, () => timeProcess(BIN, ['--version']).seconds);
-  const nodeStart = measure(runs, () => timeProcess(process.execPath, ['-e', '0']).seconds);
+  // the Python peer's launch too, in the same series (bench/peer.mjs skips rows that have one)
+  const peerSkipped = peer ? peerMissing() : 'not asked (--no-peer)';
   // Node ranks alone start as dnd's own ranks do: without the extra CA certificates Node
   // would parse at every start (src/runtime/launcher.ts, rankEnvironment)
   const rankEnv = mpiEnv({ NODE_EXTRA_CA_CERTS: '' });
+  // every figure of every rank count in one interleaved series (lib.mjs measureInterleaved):
+  // dnd's command and its floor's two parts are then measured in the same minutes
+  const figures = {
+    // dnd started as a user starts it: the program (its #! line), as `dnd` on PATH is
+    cli: () => timeProcess(BIN, ['--version']).seconds,
+    'node -e 0': () => timeProcess(process.execPath, ['-e', '0']).seconds,
+  };
+  for (const n of sizes) {
+    figures[`dnd ${n}`] = () => timeProcess(BIN, ['create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds;
+    figures[`hello ${n}`] = () => timeProcess('mpiexec', ['-n', String(n), hello]).seconds;
+    figures[`node ${n}`] = () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', '0'], rankEnv).seconds;
+    if (!peerSkipped) figures[`peer ${n}`] = () => peerLaunch(n);
+    if (existsSync(BINDING)) figures[`node hello ${n}`] = () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`], rankEnv).seconds;
+  }
+  const m = measureInterleaved(runs, figures);
+  const cli = m.cli;
+  const nodeStart = m['node -e 0'];
   const rows = [];
   for (const n of sizes) {
-    const dnd = measure(runs, () => timeProcess(BIN, ['create', 'randn', '7,4,3', '--split', '0', '-n', String(n)]).seconds);
-    const mpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), hello]).seconds);
-    const nodeMpi = measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', '0'], rankEnv).seconds);
-    const nodeHello = existsSync(BINDING) ? measure(runs, () => timeProcess('mpiexec', ['-n', String(n), ...RANK_NODE, '-e', `const m = require(${JSON.stringify(BINDING)}); m.init(); m.barrier(); m.finalize();`], rankEnv).seconds) : null;
+    const dnd = m[`dnd ${n}`];
+    const mpi = m[`hello ${n}`];
+    const nodeMpi = m[`node ${n}`];
+    const nodeHello = m[`node hello ${n}`] ?? null;
     const floor = cli.median + mpi.median;
     rows.push({
       figure: `launch create randn 7,4,3 -n ${n}`,
@@ -89,6 +106,7 @@ export function benchLaunch({ runs = 7, sizes = [1, 2, 4] } = {}) {
         'node -e 0': nodeStart.median,
         ...(nodeHello ? { 'mpiexec node MPI hello': nodeHello.median, least_ratio: (cli.median + nodeHello.median) / floor } : {}),
       },
+      ...(peer && !peerSkipped ? { peer: { what: PEER_LAUNCH, ...m[`peer ${n}`] }, vs_peer: m[`peer ${n}`].median / dnd.median } : {}),
       breakdown_ms: launchBreakdown(n, runs),
       ratio: dnd.median / floor,
       goal: '<= 1.3x',

@@ -49,6 +49,25 @@ export function spread(xs) {
 }
 
 /** Median and spread (min..max) of `runs` measurements, after one warm-up. */
+/**
+ * Like measure() for several figures at once, their runs interleaved: each round runs every
+ * figure once, in an order turned by one each round, so that a machine that changes speed
+ * between minutes (ours do: bench/README.md) weighs on all of them alike instead of on
+ * whichever was measured then. One warm-up round first. Returns { name: spread } as measure().
+ */
+export function measureInterleaved(runs, figures) {
+  const names = Object.keys(figures);
+  const xs = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = -1; r < runs; r++) {
+    const shift = Math.max(r, 0) % names.length;
+    for (const k of [...names.slice(shift), ...names.slice(0, shift)]) {
+      const t = figures[k]();
+      if (r >= 0) xs[k].push(t);
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, { median: median(xs[k]), min: Math.min(...xs[k]), max: Math.max(...xs[k]), runs }]));
+}
+
 export function measure(runs, f) {
   f();
   const xs = Array.from({ length: runs }, () => f());

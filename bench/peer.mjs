@@ -21,6 +21,10 @@ function py(n, args) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
+export const PEER_LAUNCH = 'mpiexec python3: mpi4py + numpy randn block, allgather of the layout';
+/** Seconds of one launch of the peer's small job on n ranks. */
+export const peerLaunch = (n) => timeProcess('mpiexec', ['-n', String(n), PYTHON, SCRIPT, 'launch']).seconds;
+
 /** null when mpi4py, numpy and an MPI-enabled h5py all load; otherwise why not */
 export function peerMissing() {
   try {
@@ -42,8 +46,9 @@ export function attachPeers(rows, { reps = 5, perRank = 1 << 25 } = {}) {
       let peer = null;
       let what = '';
       if ((m = /^launch create randn 7,4,3 -n (\d+)$/.exec(row.figure))) {
-        what = 'mpiexec python3: mpi4py + numpy randn block, allgather of the layout';
-        peer = () => measure(row.dnd.runs ?? reps, () => timeProcess('mpiexec', ['-n', m[1], PYTHON, SCRIPT, 'launch']).seconds);
+        if (row.peer) continue; // measured by bench/launch.mjs, interleaved with dnd's launches
+        what = PEER_LAUNCH;
+        peer = () => measure(row.dnd.runs ?? reps, () => peerLaunch(m[1]));
       } else if ((m = /^random fill randn float32 -n (\d+)$/.exec(row.figure))) {
         what = 'numpy default_rng().standard_normal(float32)';
         peer = () => spread(py(Number(m[1]), ['fill', String(perRank), String(reps)]).samples_per_s);

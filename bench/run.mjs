@@ -33,7 +33,7 @@ const section = (name, f) => {
   process.stderr.write(`[bench] ${name}...\n`);
   rows.push(...f());
 };
-section('launch', () => benchLaunch({ runs: quick ? 3 : 7 }));
+section('launch', () => benchLaunch({ runs: quick ? 3 : 7, peer: !process.argv.includes('--no-peer') }));
 section('fill', () => benchFill({ reps, perRank: quick ? 1 << 23 : 1 << 25, pageSizes: quick ? [] : [1 << 21, 1 << 23, 1 << 25, 1 << 27] }));
 section('exchange', () => benchExchange({ reps, bytes: quick ? [64 << 20] : [64 << 20, 256 << 20, 1 << 30] }));
 section('trace', () => benchTrace({ runs: quick ? 3 : 5 }));
