@@ -232,6 +232,12 @@ DND_INLINE void FingerprintScalar(const T* q, size_t from, size_t to, uint32_t l
 // multiplies in flight (0.74 ns an element here, AVX2); four chains written side by side
 // give the out-of-order core independent work (0.45 ns; bench/README.md, "Statistics and
 // fingerprints").
+// GCC's vector extensions (__builtin_shuffle); other compilers (clang, which dnd is not
+// built or tested with) take the scalar loop, which gives the same lanes.
+#if defined(__GNUC__) && !defined(__clang__)
+#define DND_FINGERPRINT_VECTORS 1
+// the 8-byte split below takes a value's low word from the lower address
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "FingerprintSegmentV assumes little-endian words");
 constexpr int kChains = 4;
 template <int W>
 struct U32Vec {
@@ -311,6 +317,9 @@ DND_INLINE void FingerprintSegmentV(const T* q, size_t seg, uint32_t lo0, uint32
   a += ra;
   b += rb;
 }
+#else
+#define DND_FINGERPRINT_VECTORS 0
+#endif
 
 // Adds the hashes of `len` elements starting at local element `local`, whose global flat
 // indices start at `global`, into lanes a and b (mod 2^32). W: vector bytes of the ISA.
@@ -325,9 +334,12 @@ DND_INLINE void FingerprintRun(const T* p, size_t local, uint64_t global, size_t
     uint32_t hiMix = Fmix32(static_cast<uint32_t>(g >> 32) + 0x9e3779b9u);
     uint32_t lo0 = static_cast<uint32_t>(g);
     const T* q = p + local + done;
+#if DND_FINGERPRINT_VECTORS
     if constexpr (sizeof(T) == 4 || sizeof(T) == 8) {
       FingerprintSegmentV<W>(q, seg, lo0, hiMix, a, b);
-    } else {
+    } else
+#endif
+    {
       uint32_t sa = 0, sb = 0;
       constexpr size_t kChunk = 256;  // elements between prefetches (see FastBlock)
       for (size_t c = 0; c < seg; c += kChunk) {
