@@ -102,17 +102,28 @@ export function benchHdf5({ reps = 5, sizes = [1, 2, 4], bytes = 1 << 30 } = {})
         ddDirect.push(dd(join(dir, 'dd.bin'), bytes, { direct: true, fsync: true }));
         ddDirectNoSync.push(dd(join(dir, 'dd.bin'), bytes, { direct: true, fsync: false }));
       }
-      // cold reads: the file's pages dropped before each rep (the last write above is on disk after the drop's fdatasync)
+      const c = cRun(reps);
+      // cold reads: the file's pages dropped before each rep (the last write above is on
+      // disk after the drop's fdatasync), dnd's and the C floor's in turn, taking turns at
+      // going first: the disk drifts as the page cache does (5 of dnd's reps, then 5 of
+      // C's, put 0.58x on a row that was 0.82x an hour before)
       const cold = [];
       const left = [];
+      const cColdFile = join(dir, 'c.h5'); // cRun just wrote it
+      const cc = { read_cold: [], resident_after_drop: [] };
+      const cCold = () => {
+        const r = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, cColdFile, String(rows), String(cols), '1', 'coldread'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
+        cc.read_cold.push(r.read_cold[0]);
+        cc.resident_after_drop.push(r.resident_after_drop[0]);
+      };
       for (let i = 0; i < reps; i++) {
+        if (i % 2 === 0) cCold();
         left.push(JSON.parse(execFileSync(drop, [file], { encoding: 'utf8' })).resident_after);
         // --checksum: info without it reads metadata only (op_s is the load; the fingerprint comes after)
         const r = JSON.parse(execFileSync(process.execPath, [BIN, 'info', file, '-n', String(n), '--checksum', '--json'], { env: mpiEnv(), encoding: 'utf8' }));
         cold.push(r.timing.op_s);
+        if (i % 2 === 1) cCold();
       }
-      const c = cRun(reps);
-      const cc = JSON.parse(execFileSync('mpiexec', ['-n', String(n), exe, join(dir, 'c.h5'), String(rows), String(cols), String(reps), 'cold'], { env: mpiEnv(), encoding: 'utf8' }).trim().split('\n')[0]);
       // the fastest way here to put the bytes into a new file without fsync: C's parallel
       // HDF5 write through the page cache, or dd around it (O_DIRECT)
       const directFloor = median(ddDirectNoSync) < median(cWrites);

@@ -5,9 +5,11 @@
  * faults in the read (dnd pre-faults its fresh block inside its own timing).
  * usage: h5io FILE ROWS COLS REPS        -> {"write": [...], "read": [...]} from rank 0
  *        h5io FILE ROWS COLS REPS cold   -> {"read_cold": [...], "resident_after_drop": [...]}
+ *        h5io FILE ROWS COLS REPS coldread -> the same, FILE as an earlier run left it
  *   cold: writes FILE once (untimed), then before each read drops FILE's pages from the
  *   page cache (fdatasync + posix_fadvise DONTNEED on every rank, as bench/c/dropcache.c),
- *   so every read comes from the disk. */
+ *   so every read comes from the disk; coldread does not write (one rep at a time, in
+ *   turn with dnd's cold reads). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <hdf5.h>
@@ -59,7 +61,8 @@ int main(int argc, char **argv) {
   /* the read buffer: allocated and touched once, before any timed read */
   float *rbuf = mmap(0, n * 4 + 4, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   memset(rbuf, 0, n * 4 + 4);
-  int cold = argc > 5 && strcmp(argv[5], "cold") == 0;
+  int coldread = argc > 5 && strcmp(argv[5], "coldread") == 0;
+  int cold = coldread || (argc > 5 && strcmp(argv[5], "cold") == 0);
   double *tw = calloc(reps, sizeof(double)), *tr = calloc(reps, sizeof(double));
   long *left = calloc(reps, sizeof(long));
   hsize_t dims[2] = {rows, cols}, start[2] = {off, 0}, count[2] = {cnt, cols};
@@ -67,7 +70,7 @@ int main(int argc, char **argv) {
     MPI_Barrier(MPI_COMM_WORLD);
     double t = MPI_Wtime();
     hid_t fapl, f, fs, ms, ds, dxpl;
-    if (!cold || rep == 0) {
+    if (!cold || (rep == 0 && !coldread)) {
       fapl = H5Pcreate(H5P_FILE_ACCESS);
       H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
       f = H5Fcreate(file, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
