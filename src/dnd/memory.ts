@@ -37,10 +37,18 @@ import { itemsize, typedView, type Dtype, type TypedArray } from './dtypes.js';
 const PAGED_THRESHOLD = 1 << 21;
 /** one measured slice of a pre-fault */
 const SLICE = 64 << 20;
+/**
+ * a slice with huge-page advice. Smaller: on our VMs huge pages came at ~0.1 ms/MiB until
+ * the machine's free ones ran out and then at 2.6-4 ms/MiB (compaction), and the slice
+ * that meets that step is what the verdict pays before it turns: 165-257 ms for a 64 MiB
+ * slice, a third of a 1 GiB first touch (bench/RESULTS.md, "Twelfth session").
+ */
+const HUGE_SLICE = 16 << 20;
 /** Node 20's limit on a typed array's element count (v8 TypedArray::kMaxLength) */
 const MAX_ELEMENTS = 2 ** 32;
 /**
- * every EXPLORE-th slice tries the advice that is currently losing, on PROBE bytes. 4 MiB
+ * after every EXPLORE full slices' worth of bytes (1 GiB) the advice that is currently
+ * losing is tried again, on PROBE bytes. 4 MiB
  * (two huge pages): a one-shot `dnd create` has one block, so its four opening probes are
  * most of what auto costs there; with 16 MiB probes a 32 MiB fill's first touch took
  * 14-30 ms against 7 ms with 4 MiB probes and 5.5-8 ms pinned to huge pages (bench/README.md).
@@ -55,7 +63,8 @@ interface Rate {
 }
 
 const rates: Record<'huge' | 'small', Rate> = { huge: { bytes: 0, seconds: 0, samples: 0 }, small: { bytes: 0, seconds: 0, samples: 0 } };
-let slices = 0;
+/** bytes pre-faulted since the losing advice was last tried */
+let sinceExplore = 0;
 /** buffers allocated here for blocks: a view of one (a block kept by a move) may release it */
 const blocks = new WeakSet<ArrayBuffer>();
 let touchSeconds = 0;
@@ -86,7 +95,7 @@ export function reusedBlockBytes(): number {
 
 /**
  * The advice the next slice gets: pinned, or the measured faster one. Slices that sample
- * an advice (the first two of each, then every EXPLORE-th slice the losing one) are
+ * an advice (the first two of each, then the losing one after every EXPLORE * SLICE bytes) are
  * PROBE bytes only: on a machine where huge pages are 5x dearer (bench: big), sampling
  * them must stay cheap. Huge pages are probed first: they won for fills of 8-512 MiB on
  * our machine when measured (bench/README.md), so a block of one probe gets them.
@@ -98,7 +107,7 @@ function nextAdvice(): { advice: 'huge' | 'small'; probe: boolean } {
   const { huge, small } = rates;
   if (huge.samples < 2 || small.samples < 2) return { advice: small.samples < huge.samples ? 'small' : 'huge', probe: true };
   const faster = measuredFaster();
-  if (slices % EXPLORE === EXPLORE - 1) return { advice: faster === 'huge' ? 'small' : 'huge', probe: true };
+  if (sinceExplore >= EXPLORE * SLICE) return { advice: faster === 'huge' ? 'small' : 'huge', probe: true };
   return { advice: faster, probe: false };
 }
 
@@ -152,13 +161,13 @@ function prefault(buffer: ArrayBuffer): void {
   let hugeBytes = 0;
   for (let off = 0, len = 0; off < buffer.byteLength; off += len) {
     const { advice, probe } = nextAdvice();
-    len = Math.min(probe ? PROBE : SLICE, buffer.byteLength - off);
+    len = Math.min(probe ? PROBE : advice === 'huge' ? HUGE_SLICE : SLICE, buffer.byteLength - off);
     const t = performance.now();
     const done = native.prefault(buffer, off, len, advice === 'huge');
     if (done > 0) record(advice, done, (performance.now() - t) / 1000);
     if (advice === 'huge') hugeBytes += done;
     else if (probe && done > 0) smallProbes.push([off, len]);
-    slices++;
+    sinceExplore = probe ? 0 : sinceExplore + len;
   }
   // Most of the block went onto huge pages: its small-page probes would stay small pages in
   // the middle of it, and every later pass over the block (a reused receive block, above
@@ -166,7 +175,7 @@ function prefault(buffer: ArrayBuffer): void {
   // with them left small, 7.8 ms with them moved (bench/README.md, "Page advice and GC
   // threads"). Moving a few MiB onto huge pages costs about what their first touch did
   // (~3 ms for 8 MiB), once per process: the opening probes are the only small ones in a
-  // block where huge pages win, but for one exploring probe in 16 slices.
+  // block where huge pages win, but for one exploring probe in every GiB.
   if (smallProbes.length > 0 && 2 * hugeBytes > buffer.byteLength && hugePagesAllowed()) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
   touchSeconds += (performance.now() - t0) / 1000;
   touchBytes += buffer.byteLength;
