@@ -62,6 +62,27 @@ function fill(dtype: Dtype, n: number, r: () => number, special = true): TypedAr
   return a;
 }
 
+/**
+ * float32 values with magnitudes log-uniform over `span` binades around a random centre,
+ * random signs, every 97th a zero: the shape of data that decides Float32Block's bound.
+ */
+function float32Spread(n: number, span: number, r: () => number): Float32Array {
+  const centre = Math.floor(r() * 236) - 140; // the largest, 2^(95 + 30 + 1), stays finite
+  return Float32Array.from({ length: n }, (_, i) => (i % 97 === 5 ? 0 : (r() < 0.5 ? -1 : 1) * (1 + r()) * 2 ** (centre + Math.floor(r() * (span + 1)) - span / 2)));
+}
+
+/** A double times 2^1074, exactly (every double is a multiple of 2^-1074). */
+function scaled(v: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  const hi = view.getUint32(0);
+  const field = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  if (field !== 0) m |= 1n << 52n;
+  m <<= BigInt(Math.max(field, 1) - 1); // m * 2^(max(field, 1) - 1075), times 2^1074
+  return hi >>> 31 ? -m : m;
+}
+
 const hex = (a: TypedArray) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 
 describe('fingerprint lanes: native kernel = the JS definition', () => {
@@ -226,6 +247,13 @@ describe('statistics', () => {
       big[4100] = special;
       arrays.push(big);
     }
+    // float32 blocks that span few enough binades take a cheaper exact scheme (reduce.h,
+    // Float32Block): magnitudes over 0..60 binades around centres from 2^-140 to 2^95
+    // (zeros, denormals and signed values mixed in) put blocks on both sides of its bound
+    for (let span = 0; span <= 60; span += 4) arrays.push(float32Spread(4300, span, r));
+    const tiny = float32Spread(6200, 20, r);
+    tiny[3000] = 1e-30; // one block falls back, the others do not
+    arrays.push(tiny);
     const offset = Float64Array.from(fill('float64', 3000, r, false) as Float64Array, (v) => v + 1e9); // std << mean
     arrays.push(offset);
     const huge = fill('float64', 5000, r, false);
@@ -267,13 +295,56 @@ describe('statistics', () => {
       // an offset of 1e12 (~1e10 standard deviations) makes the variance a small difference
       // of large sums unless the shift removes it
       if (dtype === 'float64') for (let i = 0; i < a.length; i++) (a as Float64Array)[i] += 1e12;
+      check(a, dtype);
+    }
+    // float32 data that takes Float32Block in some cuts (their full blocks) and not others
+    for (const span of [3, 30, 48]) check(float32Spread(9000, span, r), `float32 over ${span} binades`);
+    function check(a: TypedArray, what: string) {
       const whole = statsOf(a);
       for (let trial = 0; trial < 20; trial++) {
         const cuts = [0, ...Array.from({ length: 1 + Math.floor(r() * 6) }, () => Math.floor(r() * a.length)).sort((x, y) => x - y), a.length];
         let m: Moments = { ...EMPTY_MOMENTS };
         for (let i = 0; i + 1 < cuts.length; i++) m = mergeMoments(m, momentsOf(a.subarray(cuts[i], cuts[i + 1]) as TypedArray, shiftOf(a), pass));
-        assert.deepEqual(finishStats(m), whole, `${dtype} cuts ${cuts.join(',')}`);
+        assert.deepEqual(finishStats(m), whole, `${what} cuts ${cuts.join(',')}`);
       }
+    }
+  });
+
+  it('the native sums are exact to ~100 bits (raw double-double sums against exact integers)', () => {
+    // Rounded results cannot show an error of 2^-60: compare each kernel's hi + lo sums of
+    // x, of d = fl(x - shift) and of d^2 with the exact sums, as integers (every double is a
+    // multiple of 2^-1074). Sum2's bound is about (n u)^2 of the sum of magnitudes; what the
+    // kernels reach is far inside it, and a lost error term (e.g. Fast2Sum with its operands
+    // out of order) costs up to 2^-53.
+    const r = rng(21);
+    const arrays: TypedArray[] = [];
+    for (let span = 0; span <= 48; span += 3) arrays.push(float32Spread(6200, span, r));
+    for (const dtype of ['float32', 'float64', 'int32', 'int16', 'int64'] as Dtype[]) arrays.push(fill(dtype, 6200, r, false));
+    const offset = fill('float64', 4500, r, false) as Float64Array;
+    for (let i = 0; i < offset.length; i++) offset[i] += 1e9;
+    arrays.push(offset);
+    for (const a of arrays) {
+      const shift = shiftOf(a);
+      const m = momentsOf(a, shift, pass);
+      let s0 = 0n, s1 = 0n, s2 = 0n, abs0 = 0n, abs1 = 0n;
+      for (let i = 0; i < a.length; i++) {
+        const x = Number(a[i]);
+        const xi = a instanceof BigInt64Array ? (a[i] as bigint) << 1074n : scaled(x);
+        const di = a instanceof BigInt64Array ? xi : scaled(x - m.shift);
+        s0 += xi;
+        s1 += di;
+        s2 += di * di; // scaled by 2^2148
+        abs0 += xi < 0n ? -xi : xi;
+        abs1 += di < 0n ? -di : di;
+      }
+      const what = `${a.constructor.name} of ${a.length}, min ${m.min}, max ${m.max}`;
+      const within = (got: bigint, want: bigint, mag: bigint, name: string) => {
+        const err = got > want ? got - want : want - got;
+        assert.ok(err << 96n <= mag, `${what}: ${name} off by 2^${(err.toString(2).length - mag.toString(2).length).toString()} of its magnitudes`);
+      };
+      within(scaled(m.s0[0]) + scaled(m.s0[1]), s0, abs0, 'sum of x');
+      within(scaled(m.s1[0]) + scaled(m.s1[1]), s1, abs1, 'sum of d');
+      within((scaled(m.s2[0]) + scaled(m.s2[1])) << 1074n, s2, s2, 'sum of d^2');
     }
   });
 
