@@ -9,7 +9,8 @@
 // every rank count and split (src/dnd/stats.ts explains the argument, the shift and the
 // limits). Each block of kBlock elements first runs a vectorised pass that assumes finite
 // values and is redone element by element (AddOne) when its sums say otherwise; float32
-// blocks first try a cheaper exact scheme (Float32Block).
+// blocks first try a cheaper exact scheme (Float32Block), and 8- and 16-bit integers are
+// summed exactly as integers (SmallIntMoments).
 //
 // Fingerprint: the definition lives in src/dnd/checksum.ts (its doc comment); this is the
 // same arithmetic (4- and 8-byte elements in explicit vectors, the others element by
@@ -255,8 +256,74 @@ DND_INLINE bool Float32Block(const float* p, double shift, MomentSums& out) {
   return true;
 }
 
+#ifdef __SIZEOF_INT128__
+// An exact integer (below 2^100) into a double-double sum: its nearest double, then the
+// remainder (an integer below 2^47, exact in a double).
+DND_INLINE void AddExact(__int128 v, double& hi, double& lo) {
+  const double h = static_cast<double>(v);
+  TwoSum(hi, h, lo);
+  lo += static_cast<double>(v - static_cast<__int128>(h));
+}
+
+// 8- and 16-bit integers with an integer shift K (|K| <= 2^31), the exact way: chunks of
+// 2^20 values summed as integers (x and x^2 in int64, which the compiler vectorises as it
+// likes: integer sums do not depend on their order), then sum d = sum x - n K and
+// sum d^2 = sum x^2 - 2 K sum x + n K^2 in 128 bits, each chunk's added to the
+// double-double sums. Returns false (nothing added) for any other shift.
+template <typename T>
+DND_INLINE bool SmallIntMoments(const T* p, size_t n, double shift, MomentSums& out) {
+  static_assert(std::is_integral_v<T> && sizeof(T) <= 2, "2^20 squares must fit int64");
+  if (!(std::fabs(shift) <= 2147483648.0) || shift != std::trunc(shift)) return false;
+  const int64_t k = static_cast<int64_t>(shift);
+  constexpr size_t kChunk = size_t{1} << 20;
+  MomentSums m = out;
+  for (size_t b = 0; b < n; b += kChunk) {
+    const size_t len = n - b < kChunk ? n - b : kChunk;
+    const T* q = p + b;
+    int64_t sum = 0, sq = 0;
+    T mn = q[0], mx = q[0];
+    if constexpr (sizeof(T) == 1) {
+      // 2^15 squares of 8-bit values stay below 2^31: 32-bit lanes, 8 to a vector with AVX2
+      for (size_t j = 0; j < len; j += 1 << 15) {
+        const size_t end = len - j < (1 << 15) ? len : j + (1 << 15);
+        int32_t s32 = 0, q32 = 0;
+        for (size_t i = j; i < end; ++i) {
+          const int32_t v = q[i];
+          s32 += v;
+          q32 += v * v;
+          mn = q[i] < mn ? q[i] : mn;
+          mx = q[i] > mx ? q[i] : mx;
+        }
+        sum += s32;
+        sq += q32;
+      }
+    } else {
+      for (size_t i = 0; i < len; ++i) {
+        const int64_t v = q[i];
+        sum += v;
+        sq += v * v;  // below 2^32
+        mn = q[i] < mn ? q[i] : mn;
+        mx = q[i] > mx ? q[i] : mx;
+      }
+    }
+    const __int128 cnt = static_cast<__int128>(len);
+    AddExact(sum, m.s0hi, m.s0lo);
+    AddExact(sum - cnt * k, m.s1hi, m.s1lo);
+    AddExact(sq - 2 * static_cast<__int128>(k) * sum + cnt * k * k, m.s2hi, m.s2lo);
+    if (mn < m.min) m.min = mn;
+    if (mx > m.max) m.max = mx;
+  }
+  out = m;
+  return true;
+}
+#endif
+
 template <typename T>
 DND_INLINE void MomentsKernel(const T* p, size_t n, double shift, MomentSums& out) {
+#ifdef __SIZEOF_INT128__
+  if constexpr (std::is_integral_v<T> && sizeof(T) <= 2)
+    if (SmallIntMoments(p, n, shift, out)) return;
+#endif
   for (size_t b = 0; b < n; b += kBlock) {
     size_t len = n - b < kBlock ? n - b : kBlock;
     if constexpr (std::is_same_v<T, float>)

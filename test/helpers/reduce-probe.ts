@@ -19,6 +19,7 @@ export function probe(): unknown[] {
   const native = loadNative();
   return probeArrays().map((a) => ({
     moments: Array.from(native.momentSums(a, 3.5)),
+    integerShift: Array.from(native.momentSums(a, -3)),
     lanes: native.fingerprintLanes(a, Float64Array.of(0, 2 ** 32 - 1000, a.length)),
   }));
 }

@@ -290,7 +290,7 @@ describe('statistics', () => {
 
   it('cutting an array into blocks in any way changes nothing, bit for bit', () => {
     const r = rng(9);
-    for (const dtype of ['float32', 'float64', 'int32', 'int64'] as Dtype[]) {
+    for (const dtype of ['float32', 'float64', 'int32', 'int64', 'int16', 'uint16', 'int8'] as Dtype[]) {
       const a = fill(dtype, 5000, r, false);
       // an offset of 1e12 (~1e10 standard deviations) makes the variance a small difference
       // of large sums unless the shift removes it
@@ -319,7 +319,8 @@ describe('statistics', () => {
     const r = rng(21);
     const arrays: TypedArray[] = [];
     for (let span = 0; span <= 48; span += 3) arrays.push(float32Spread(6200, span, r));
-    for (const dtype of ['float32', 'float64', 'int32', 'int16', 'int64'] as Dtype[]) arrays.push(fill(dtype, 6200, r, false));
+    for (const dtype of ['float32', 'float64', 'int32', 'int16', 'int64', 'int8', 'uint8', 'uint16', 'bool'] as Dtype[]) arrays.push(fill(dtype, 6200, r, false));
+    arrays.push(Uint16Array.from({ length: 5000 }, (_, i) => (i % 3 ? 65535 : 0)), Int16Array.from({ length: 5000 }, (_, i) => (i % 2 ? -32768 : 32767)));
     const offset = fill('float64', 4500, r, false) as Float64Array;
     for (let i = 0; i < offset.length; i++) offset[i] += 1e9;
     arrays.push(offset);
@@ -345,6 +346,38 @@ describe('statistics', () => {
       within(scaled(m.s0[0]) + scaled(m.s0[1]), s0, abs0, 'sum of x');
       within(scaled(m.s1[0]) + scaled(m.s1[1]), s1, abs1, 'sum of d');
       within((scaled(m.s2[0]) + scaled(m.s2[1])) << 1074n, s2, s2, 'sum of d^2');
+    }
+  });
+
+  it('8- and 16-bit integers: exact sums across the 2^15 and 2^20 chunks of their kernel, extremes included', () => {
+    // sums of x and of (x - shift)^2 here stay below 2^53: plain numbers are exact
+    const r = rng(33);
+    const n = 2 ** 20 + 2 ** 15 + 7;
+    const arrays = [
+      Uint8Array.from({ length: n }, (_, i) => (i % 5 ? 255 : Math.floor(r() * 256))),
+      Int8Array.from({ length: n }, (_, i) => (i % 3 ? -128 : Math.floor(r() * 256) - 128)),
+      Uint16Array.from({ length: n }, (_, i) => (i % 2 ? 65535 : Math.floor(r() * 65536))),
+      Int16Array.from({ length: n }, (_, i) => (i % 4 ? -32768 : Math.floor(r() * 65536) - 32768)),
+    ];
+    for (const a of arrays) {
+      const shift = a[1];
+      const m = momentsOf(a, shift, pass);
+      let s0 = 0;
+      let s2 = 0;
+      let mn = Infinity;
+      let mx = -Infinity;
+      for (let i = 0; i < a.length; i++) {
+        s0 += a[i];
+        s2 += (a[i] - shift) ** 2;
+        mn = Math.min(mn, a[i]);
+        mx = Math.max(mx, a[i]);
+      }
+      const what = `${a.constructor.name} of ${a.length}`;
+      assert.ok(Math.abs(s2) < 2 ** 53, `${what}: the reference is exact`);
+      assert.equal(scaled(m.s0[0]) + scaled(m.s0[1]), scaled(s0), `${what} sum of x`);
+      assert.equal(scaled(m.s1[0]) + scaled(m.s1[1]), scaled(s0 - a.length * shift), `${what} sum of d`);
+      assert.equal(scaled(m.s2[0]) + scaled(m.s2[1]), scaled(s2), `${what} sum of d^2`);
+      assert.deepEqual([m.min, m.max], [mn, mx], `${what} min/max`);
     }
   });
 
