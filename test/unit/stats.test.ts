@@ -251,6 +251,14 @@ describe('statistics', () => {
     // Float32Block): magnitudes over 0..60 binades around centres from 2^-140 to 2^95
     // (zeros, denormals and signed values mixed in) put blocks on both sides of its bound
     for (let span = 0; span <= 60; span += 4) arrays.push(float32Spread(4300, span, r));
+    // a non-finite value in a block that would qualify: refused (a NaN only after its sums)
+    for (const special of [NaN, Infinity, -Infinity]) {
+      for (const at of [2048, 3001, 4095]) {
+        const a = float32Spread(4300, 8, r);
+        a[at] = special;
+        arrays.push(a);
+      }
+    }
     const tiny = float32Spread(6200, 20, r);
     tiny[3000] = 1e-30; // one block falls back, the others do not
     arrays.push(tiny);
