@@ -18,6 +18,14 @@
  *
  * DND_HUGEPAGES=on|off pins the advice (for benchmarks); unset or `auto` measures.
  *
+ * An in-place move that keeps part of its old block (a redistribute or balance keeps most
+ * rows where they are; a gather to every rank keeps each rank's own) gets its new block
+ * from allocateKeeping(): when that block is fresh, the kept bytes are handed over as
+ * pages (the binding's movePages) instead of being copied into pages touched for them, so
+ * only the received part of the block pays first touch. The new block is then a view a
+ * little into its buffer, placed so that the kept bytes sit at the same place in a page as
+ * in the old block (pages move only as whole pages).
+ *
  * A block released here (dispose(), or the old block of an in-place move) keeps its pages
  * for a moment: the next block of the same size that its caller will write whole (a
  * receive, a read, a draw, a copy) gets them instead of fresh ones, so a loop of moves
@@ -26,12 +34,12 @@
  * values. The pool holds at most POOL_MAX buffers, for at most POOL_IDLE_MS (a timer: in a
  * script that never yields to the event loop, until its next large allocation or exit),
  * and is emptied before any other large allocation, so a rank never holds more than it
- * did before the release. DND_REUSE=off gives every block fresh pages.
+ * did before the release. DND_REUSE=off gives every block fresh pages (and copies kept rows).
  */
 import { loadNative } from '../native/index.js';
 import { readFileSync } from 'node:fs';
 import { DndError } from './errors.js';
-import { itemsize, typedView, type Dtype, type TypedArray } from './dtypes.js';
+import { itemsize, lanes, typedView, type Dtype, type TypedArray } from './dtypes.js';
 
 /** below this a block is plain JS memory, neither advised nor pre-faulted */
 const PAGED_THRESHOLD = 1 << 21;
@@ -73,6 +81,11 @@ let reusedBytes = 0;
 
 /** released blocks, kept for the next allocation of their size that is written whole */
 const pool: ArrayBuffer[] = [];
+/** bytes a buffer has beyond its block (allocateKeeping's lining up); 0 when absent */
+const slack = new WeakMap<ArrayBuffer, number>();
+/** a kept range below this is copied: its first touch is cheap, and each move splits the new block's mapping in three */
+const MOVE_MIN = 16 << 20;
+let movedBytes = 0;
 /** two: an in-place move loop alternates two block sizes (or one); more would hold memory no loop reuses */
 const POOL_MAX = 2;
 /** after this long without a release, the pool's buffers go back to the system */
@@ -86,6 +99,11 @@ export function firstTouchSeconds(): number {
 
 export function firstTouchBytes(): number {
   return touchBytes;
+}
+
+/** Bytes that in-place moves handed to their new blocks as pages instead of copying them. */
+export function movedBlockBytes(): number {
+  return movedBytes;
 }
 
 /** Bytes of blocks this process took from released blocks instead of fresh pages. */
@@ -153,15 +171,15 @@ function hugePagesAllowed(): boolean {
   return thpAllowed;
 }
 
-/** Touches every page of `buffer` once, in measured slices (see the file comment). */
-function prefault(buffer: ArrayBuffer): void {
+/** Touches every page of [from, to) of `buffer` once, in measured slices (see the file comment). */
+function prefault(buffer: ArrayBuffer, from = 0, to = buffer.byteLength): void {
   const native = loadNative();
   const t0 = performance.now();
   const smallProbes: Array<[number, number]> = [];
   let hugeBytes = 0;
-  for (let off = 0, len = 0; off < buffer.byteLength; off += len) {
+  for (let off = from, len = 0; off < to; off += len) {
     const { advice, probe } = nextAdvice();
-    len = Math.min(probe ? PROBE : advice === 'huge' ? HUGE_SLICE : SLICE, buffer.byteLength - off);
+    len = Math.min(probe ? PROBE : advice === 'huge' ? HUGE_SLICE : SLICE, to - off);
     const t = performance.now();
     const done = native.prefault(buffer, off, len, advice === 'huge');
     if (done > 0) record(advice, done, (performance.now() - t) / 1000);
@@ -176,9 +194,9 @@ function prefault(buffer: ArrayBuffer): void {
   // threads"). Moving a few MiB onto huge pages costs about what their first touch did
   // (~3 ms for 8 MiB), once per process: the opening probes are the only small ones in a
   // block where huge pages win, but for one exploring probe in every GiB.
-  if (smallProbes.length > 0 && 2 * hugeBytes > buffer.byteLength && hugePagesAllowed()) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
+  if (smallProbes.length > 0 && 2 * hugeBytes > to - from && hugePagesAllowed()) for (const [off, len] of smallProbes) native.collapse(buffer, off, len);
   touchSeconds += (performance.now() - t0) / 1000;
-  touchBytes += buffer.byteLength;
+  touchBytes += to - from;
 }
 
 function gib(bytes: number): string {
@@ -221,6 +239,7 @@ function keep(b: ArrayBuffer): boolean {
     return false;
   }
   blocks.add(moved);
+  if (slack.has(b)) slack.set(moved, slack.get(b) as number);
   pool.push(moved);
   if (pool.length > POOL_MAX) loadNative().release(pool.shift() as ArrayBuffer);
   if (poolTimer) clearTimeout(poolTimer);
@@ -229,9 +248,9 @@ function keep(b: ArrayBuffer): boolean {
   return true;
 }
 
-/** A pooled buffer of exactly `bytes`, taken out of the pool; null when there is none. */
+/** A pooled buffer for a block of exactly `bytes`, taken out of the pool; null when there is none. */
 function takePooled(bytes: number): ArrayBuffer | null {
-  const i = pool.findIndex((b) => b.byteLength === bytes);
+  const i = pool.findIndex((b) => b.byteLength - (slack.get(b) ?? 0) === bytes);
   if (i < 0) return null;
   const [b] = pool.splice(i, 1);
   if (pool.length === 0) drainPool();
@@ -282,17 +301,81 @@ export function allocate(dtype: Dtype, length: number, opts: AllocateOptions = {
     reusedBytes += bytes;
     return typedView(dtype, pooled, 0, length);
   }
-  // nothing to reuse: the pool's memory goes back before any new memory is taken
+  const buffer = freshBuffer(bytes, bytes, what);
+  if (opts.prefault !== false) prefault(buffer);
+  return typedView(dtype, buffer, 0, length);
+}
+
+/** A new buffer of `bytes` for a block of `blockBytes`, after the pool's memory went back; a job error naming the block when it cannot be had. */
+function freshBuffer(bytes: number, blockBytes: number, what: () => string): ArrayBuffer {
   drainPool();
   const avail = availableBytes();
-  if (avail !== null && bytes > avail) throw new DndError('job', `cannot allocate a block of ${what()}: this host has ${gib(avail)} available; use more ranks or hosts`);
+  if (avail !== null && blockBytes > avail) throw new DndError('job', `cannot allocate a block of ${what()}: this host has ${gib(avail)} available; use more ranks or hosts`);
   let buffer: ArrayBuffer;
   try {
     buffer = new ArrayBuffer(bytes);
   } catch (e) {
     throw new DndError('job', `cannot allocate a block of ${what()}: ${(e as Error).message}`);
   }
-  if (opts.prefault !== false) prefault(buffer);
   blocks.add(buffer);
-  return typedView(dtype, buffer, 0, length);
+  return buffer;
+}
+
+/** What an in-place move keeps of its old block: `items` items of `from` from item `fromItem` on, bound for item `toItem` of the new block. */
+export interface Kept {
+  from: TypedArray;
+  fromItem: number;
+  toItem: number;
+  items: number;
+}
+
+/**
+ * The new block of an in-place move (its old block is released right after) that keeps
+ * `kept` of the old one; every other item is received. `place()`, called once the rest has
+ * been received, puts the kept items in: as pages when the block is fresh, the kept range
+ * at least MOVE_MIN and the old block one of ours (see the file comment; the old block's
+ * range then reads as zeros), else copied. Only the received part is pre-faulted when the
+ * pages will move.
+ */
+export function allocateKeeping(dtype: Dtype, length: number, kept: Kept): { block: TypedArray; place: () => void } {
+  const item = itemsize(dtype);
+  const k = lanes(dtype);
+  const src = kept.from;
+  const copy = (block: TypedArray) => () => {
+    (block as Float64Array).set((src as Float64Array).subarray(kept.fromItem * k, (kept.fromItem + kept.items) * k), kept.toItem * k);
+  };
+  const bytes = length * item;
+  const keptBytes = kept.items * item;
+  const movable = keptBytes >= MOVE_MIN && src.buffer instanceof ArrayBuffer && blocks.has(src.buffer) && length <= MAX_ELEMENTS && reuseOn();
+  const pooled = movable ? takePooled(bytes) : null;
+  if (!movable || pooled) {
+    if (pooled) reusedBytes += bytes;
+    const block = pooled ? typedView(dtype, pooled, 0, length) : allocate(dtype, length, { reuse: true });
+    return { block, place: copy(block) };
+  }
+  const native = loadNative();
+  const what = () => `${length} ${dtype} elements (${bytes} bytes, ${gib(bytes)})`;
+  const [srcInPage, page] = native.pageOffset(src.buffer as ArrayBuffer);
+  const buffer = freshBuffer(bytes + page, bytes, what);
+  // the block starts `lead` bytes in, so that its kept range sits where the old one does in a page
+  const want = (srcInPage + src.byteOffset + kept.fromItem * item) % page;
+  const lead = (((want - native.pageOffset(buffer)[0] - kept.toItem * item) % page) + page) % page;
+  const elementBytes = item / k;
+  if (lead % elementBytes !== 0) {
+    // a buffer that is not aligned to its elements (not V8's allocator): copy instead
+    loadNative().release(buffer);
+    const block = allocate(dtype, length, { reuse: true });
+    return { block, place: copy(block) };
+  }
+  slack.set(buffer, page);
+  const at = lead + kept.toItem * item;
+  prefault(buffer, lead, at);
+  prefault(buffer, at + keptBytes, lead + bytes);
+  const block = typedView(dtype, buffer, lead, length);
+  return {
+    block,
+    place: () => {
+      movedBytes += native.movePages(buffer, at, src.buffer as ArrayBuffer, src.byteOffset + kept.fromItem * item, keptBytes);
+    },
+  };
 }

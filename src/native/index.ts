@@ -62,6 +62,16 @@ export interface NativeBinding {
   mapForRead(buffer: ArrayBuffer, offset: number, length: number): number;
   /** detaches a buffer so V8 frees it now (its views become empty); false if already detached */
   release(buffer: ArrayBuffer): boolean;
+  /**
+   * Puts src[srcOffset, +length) at dst[dstOffset, +length) (two buffers): the whole pages
+   * of the range change owner (mremap, MREMAP_DONTUNMAP), the partial ones at its ends are
+   * copied. Everything is copied where the two ranges sit at different places in a page or
+   * the kernel refuses. The source range is left valid memory but its contents undefined
+   * (moved pages read as zeros). Returns the bytes moved as pages.
+   */
+  movePages(dst: ArrayBuffer, dstOffset: number, src: ArrayBuffer, srcOffset: number, length: number): number;
+  /** [the buffer's address modulo the page size, the page size] */
+  pageOffset(buffer: ArrayBuffer): [number, number];
   /** kind: 0 uniform, 1 normal, 2 integer in [low, high) */
   philoxFill(array: Bytes, kind: 0 | 1 | 2, seed: bigint, start: bigint, low: number, high: number): void;
   /** the instruction set philoxFill runs with (DND_RANDOM_ISA=avx2|base forces a lesser one) */

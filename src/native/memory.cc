@@ -15,6 +15,10 @@
 //     moved onto huge pages (the small-page probes of a block on which huge pages won).
 //   release(buffer) - detaches it; V8 then frees its backing store at once (munmap for
 //     large calloc blocks) instead of at the next garbage collection.
+//   movePages(dst, dstOffset, src, srcOffset, length) - the bytes of a block that an
+//     in-place move keeps, handed to its new block as pages instead of copied.
+//   pageOffset(buffer) - where in its page a buffer starts, for lining two up.
+#include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -144,7 +148,89 @@ static Napi::Value Release(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, napi_detach_arraybuffer(env, ab) == napi_ok);
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4  // Linux 5.7; older kernels: EINVAL, and the bytes are copied
+#endif
+
+// movePages(dst, dstOffset, src, srcOffset, length) -> bytes that changed owner as whole
+// pages; the rest were copied. Puts src[srcOffset, +length) at dst[dstOffset, +length) (two
+// different buffers). The whole pages of the source range are moved (mremap with
+// MREMAP_DONTUNMAP): no copy, and the destination's pages there are never touched, which
+// on our machines is the expensive part of a new block (src/dnd/memory.ts). The source
+// range keeps its mapping and reads as zeros afterwards (fresh pages on its next touch),
+// so the source buffer stays whole, valid memory. The partial pages at either end are
+// copied. Everything is copied where the two ranges do not sit at the same place in a
+// page, or where the kernel refuses (before Linux 5.7; a range across mappings that
+// cannot be split finer than 2 MiB, where prefault's advice changes).
+static Napi::Value MovePages(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer() || !info[2].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "movePages: expects (ArrayBuffer, offset, ArrayBuffer, offset, length)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::ArrayBuffer dstBuf = info[0].As<Napi::ArrayBuffer>(), srcBuf = info[2].As<Napi::ArrayBuffer>();
+  const double dOff = info[1].As<Napi::Number>().DoubleValue(), sOff = info[3].As<Napi::Number>().DoubleValue();
+  const double len = info[4].As<Napi::Number>().DoubleValue();
+  if (!(dOff >= 0) || !(sOff >= 0) || !(len >= 0) || dOff + len > static_cast<double>(dstBuf.ByteLength()) ||
+      sOff + len > static_cast<double>(srcBuf.ByteLength()) || dstBuf.Data() == srcBuf.Data()) {
+    Napi::RangeError::New(env, "movePages: ranges outside their buffers, or one buffer twice").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  char* d = static_cast<char*>(dstBuf.Data()) + static_cast<size_t>(dOff);
+  char* s = static_cast<char*>(srcBuf.Data()) + static_cast<size_t>(sOff);
+  const size_t n = static_cast<size_t>(len);
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t s0 = (reinterpret_cast<uintptr_t>(s) + page - 1) & ~(page - 1);  // the first whole page
+  const uintptr_t s1 = (reinterpret_cast<uintptr_t>(s) + n) & ~(page - 1);         // the end of the last
+  if ((reinterpret_cast<uintptr_t>(d) - reinterpret_cast<uintptr_t>(s)) % page != 0 || s1 <= s0) {
+    std::memcpy(d, s, n);
+    return Napi::Number::New(env, 0);
+  }
+  const uintptr_t shift = reinterpret_cast<uintptr_t>(d) - reinterpret_cast<uintptr_t>(s);  // mod 2^64
+  std::memcpy(d, s, s0 - reinterpret_cast<uintptr_t>(s));
+  std::memcpy(reinterpret_cast<char*>(s1 + shift), reinterpret_cast<char*>(s1), reinterpret_cast<uintptr_t>(s) + n - s1);
+  uintptr_t at = s0;
+  size_t moved = 0;
+  while (at < s1) {
+    size_t piece = s1 - at;
+    for (;;) {
+      void* r = mremap(reinterpret_cast<void*>(at), piece, piece, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, reinterpret_cast<void*>(at + shift));
+      if (r != MAP_FAILED) break;
+      // EFAULT: the range spans mappings of different kinds (pre-faulting advises 2 MiB-aligned
+      // slices differently): halve it, ending on a 2 MiB boundary
+      uintptr_t end = (at + piece / 2) & ~(kHuge - 1);
+      if (end <= at) end = (at & ~(kHuge - 1)) + kHuge;
+      if (errno != EFAULT || end - at >= piece) {
+        piece = 0;
+        break;
+      }
+      piece = end - at;
+    }
+    if (piece == 0) break;
+    at += piece;
+    moved += piece;
+  }
+  if (at < s1) std::memcpy(reinterpret_cast<char*>(at + shift), reinterpret_cast<char*>(at), s1 - at);  // what the kernel refused
+  return Napi::Number::New(env, static_cast<double>(moved));
+}
+
+// pageOffset(buffer) -> the buffer's address modulo the page size, and the page size
+static Napi::Value PageOffset(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "pageOffset: expects an ArrayBuffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, static_cast<double>(reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data()) % page)));
+  out.Set(1u, Napi::Number::New(env, static_cast<double>(page)));
+  return out;
+}
+
 void InitMemory(Napi::Env env, Napi::Object exports) {
+  exports.Set("movePages", Napi::Function::New(env, MovePages));
+  exports.Set("pageOffset", Napi::Function::New(env, PageOffset));
   exports.Set("prefault", Napi::Function::New(env, Prefault));
   exports.Set("collapse", Napi::Function::New(env, Collapse));
   exports.Set("release", Napi::Function::New(env, Release));

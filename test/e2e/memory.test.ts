@@ -90,6 +90,19 @@ describe('released blocks reused by the next block of their size (test/mpi/pool-
   }
 });
 
+describe('in-place moves hand kept rows to a fresh block as pages (test/mpi/move-pages-ranks.mjs)', () => {
+  for (const n of [1, 2, 3]) {
+    it(`${n} rank(s): redistribute, balance, complex items and a gather in place: values bit for bit, pages moved where the block is fresh, none from a caller's memory or with DND_REUSE=off`, () => {
+      const r = spawnSync('mpiexec', ['-n', String(n), process.execPath, `${ROOT}test/mpi/move-pages-ranks.mjs`], { encoding: 'utf8', env: mpiEnv(), timeout: 120000 });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { size: number; cases: number; failures: string[] };
+      assert.equal(out.size, n);
+      assert.deepEqual(out.failures, []);
+      assert.ok(out.cases >= 21, `${out.cases} cases`);
+    });
+  }
+});
+
 /**
  * A loop of exchanges costs V8 no collections: allocating any backing store while a large
  * block is young makes V8 collect its young generation first, and the exchange path used

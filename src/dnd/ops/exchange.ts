@@ -10,11 +10,14 @@
  * shrinks its block, or leaves it as it is) keeps that run as a view: nothing is
  * allocated or touched, and its box to itself is left out of the collective. Fresh
  * memory is the expensive part of a move here (memory.ts), so this is worth the view.
+ * Otherwise, in an in-place move, a box to itself that is contiguous on both sides (a
+ * redistribute keeps most rows where they are) is also left out of the collective and put
+ * in afterwards by memory.ts's allocateKeeping: as pages, not copied, into a fresh block.
  */
 import type { Comm } from '../comm.js';
 import type { Dtype, TypedArray } from '../dtypes.js';
 import { itemsize, lanes } from '../dtypes.js';
-import { allocate } from '../memory.js';
+import { allocate, allocateKeeping, type Kept } from '../memory.js';
 import { numel } from '../layout.js';
 import { contiguousOffset, type Box, type ExchangePlan } from './plan.js';
 import { peerBytes, recorder } from '../trace.js';
@@ -66,17 +69,28 @@ function keptRun(send: TypedArray, plan: ExchangePlan, rank: number, k: number):
   return send.subarray(off * k, (off + n) * k) as TypedArray;
 }
 
+/** The box of `send` this rank keeps, when it is contiguous in the old and the new block (else null). */
+function keptBox(send: TypedArray, plan: ExchangePlan, rank: number): Kept | null {
+  const items = numel(plan.sends[rank].extent);
+  if (items === 0) return null;
+  const fromItem = contiguousOffset(plan.oldLshape, plan.sends[rank]);
+  const toItem = contiguousOffset(plan.newLshape, plan.recvs[rank]);
+  return fromItem === null || toItem === null ? null : { from: send, fromItem, toItem, items };
+}
+
 /** Collective: every rank must call with its own plan of the same exchange. */
 export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: ExchangePlan, reuse = false): ExchangeResult {
   const item = itemsize(dtype);
   const kept = reuse ? keptRun(send, plan, comm.rank, lanes(dtype)) : null;
-  if (kept) {
-    // the box to myself stays where it is: take it out of the collective
+  const own = reuse && !kept ? keptBox(send, plan, comm.rank) : null;
+  // the boxes received (and the box kept) tile the new block: every element is written
+  const keeping = own ? allocateKeeping(dtype, numel(plan.newLshape), own) : null;
+  if (kept || keeping) {
+    // the box to myself stays where it is, or is put in afterwards: take it out of the collective
     const drop = (boxes: Box[]) => boxes.map((b, p) => (p === comm.rank ? { start: b.start, extent: b.extent.map(() => 0) } : b));
     plan = { ...plan, sends: drop(plan.sends), recvs: drop(plan.recvs) };
   }
-  // the boxes received tile the new block: every element is written
-  const recv = kept ?? allocate(dtype, numel(plan.newLshape), { reuse: true });
+  const recv = kept ?? keeping?.block ?? allocate(dtype, numel(plan.newLshape), { reuse: true });
   const sendOffsets = plan.sends.map((b) => contiguousOffset(plan.oldLshape, b));
   const recvOffsets = plan.recvs.map((b) => contiguousOffset(plan.newLshape, b));
   const contiguous = sendOffsets.every((o) => o !== null) && recvOffsets.every((o) => o !== null);
@@ -102,6 +116,7 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
     const t0 = recorder.on ? recorder.now() : -1;
     comm.native.alltoallv(send, sendCounts, d(sendOffsets, sendDisplsBuf), recv, f(plan.recvs, recvCountsBuf), d(recvOffsets, recvDisplsBuf));
     if (t0 >= 0) recorder.collective('MPI_Alltoallv', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to: peerBytes(sendCounts, comm.rank) });
+    keeping?.place(); // after the collective: until it is done, the old block stays as it was
     return { larray: recv, method: 'alltoallv', sentBytes, recvBytes, kept: kept !== null };
   }
   if ([...plan.oldLshape, ...plan.newLshape].some((e) => e > INT_MAX)) {
@@ -114,5 +129,6 @@ export function exchange(comm: Comm, send: TypedArray, dtype: Dtype, plan: Excha
     const to = peerBytes(plan.sends.map((b) => numel(b.extent) * item), comm.rank);
     recorder.collective('MPI_Alltoallw', t0, { bytes: sentBytes, recv_bytes: recvBytes, pattern: 'peers', to });
   }
+  keeping?.place();
   return { larray: recv, method: 'alltoallw', sentBytes, recvBytes, kept: kept !== null };
 }
