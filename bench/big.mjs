@@ -72,11 +72,19 @@ export function benchBig() {
   rows.push(row('first touch 1 GiB (one process)', ft.dnd, cFloors(ft), n, '>= 0.8x of the faster C way'));
   // redistribute: issue 19's float32 1073750 x 1000, balanced -> [0, all]: 2,147,500,000 bytes 0 -> 1
   const [r1, c1] = [1073750, 1000];
-  const rd = rounds({
-    dnd: () => median(json(run('mpiexec', ['-n', '2', ...RANK_NODE, `${ROOT}bench/ranks/exchange.mjs`, 'redistribute', String(r1), String(c1), '1', `0,${r1}`], { env: mpiEnv(), encoding: 'utf8' })).seconds),
-    ...cWays('alltoallv', (env) => median(json(run('mpiexec', ['-n', '2', exe, 'redistribute', String(r1), String(c1), '1', '0'], { env: mpiEnv(env), encoding: 'utf8' })).alltoallv)),
-  });
-  rows.push(row('redistribute 2.0 GiB pair -n 2', rd.dnd, cFloors(rd), r1 * c1 * 2, '>= 0.8x of C throughput'));
+  // and the same in place, as `dnd redistribute` does: rank 1 keeps its rows, which may then
+  // reach its new block as pages (src/dnd/memory.ts), and C may move them so too (DND_MOVE)
+  const dndMove = (op) => () => median(json(run('mpiexec', ['-n', '2', ...RANK_NODE, `${ROOT}bench/ranks/exchange.mjs`, op, String(r1), String(c1), '1', `0,${r1}`], { env: mpiEnv(), encoding: 'utf8' })).seconds);
+  const cMove = (env) => median(json(run('mpiexec', ['-n', '2', exe, 'redistribute', String(r1), String(c1), '1', '0'], { env: mpiEnv(env), encoding: 'utf8' })).alltoallv);
+  const MOVED = 'alltoallv (kept rows moved as pages)';
+  const rd = rounds({ dnd: dndMove('redistribute'), 'dnd in place': dndMove('redistribute_inplace'), ...cWays('alltoallv', cMove), [MOVED]: () => cMove({ DND_HUGEPAGES: 'off', DND_PREFAULT: '1', DND_MOVE: '1' }) });
+  const copyFloors = cFloors(rd);
+  delete copyFloors['dnd in place'];
+  delete copyFloors[MOVED]; // a copy keeps the old block whole: its rows cannot move
+  rows.push(row('redistribute 2.0 GiB pair -n 2', rd.dnd, copyFloors, r1 * c1 * 2, '>= 0.8x of C throughput'));
+  const inPlaceFloors = cFloors(rd);
+  delete inPlaceFloors['dnd in place'];
+  rows.push(row('redistribute in place 2.0 GiB pair -n 2', rd['dnd in place'], inPlaceFloors, r1 * c1 * 2, '>= 0.8x of C throughput'));
   // resplit: uint8 65536 x 32772 split along axis 1 (32770 + 2 columns) to none: 2^31 + 131072 bytes 0 -> 1
   const [r2, c2] = [65536, 32772];
   const rs = rounds({

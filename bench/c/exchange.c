@@ -14,7 +14,11 @@
  * DND_HUGEPAGES=off: no huge-page advice (fresh memory is cheaper without it on some
  * machines, see src/dnd/memory.ts); default on. DND_PREFAULT=1: every block is pre-faulted
  * (MADV_POPULATE_WRITE) when allocated, as dnd allocates a block about to be written whole,
- * instead of taking its page faults inside MPI's copy.
+ * instead of taking its page faults inside MPI's copy. DND_MOVE=1 (redistribute, one rep):
+ * the rows a rank keeps reach its new block as pages (mremap with MREMAP_DONTUNMAP) instead
+ * of through MPI's copy, as dnd's in-place moves do (src/native/memory.cc, movePages): the
+ * new block is placed so that they sit where they did in a page, and only the rest of it is
+ * advised and pre-faulted. The old block's kept rows are gone after that: one rep only.
  * Prints one JSON line from rank 0: {"<method>": [seconds per rep], ...} */
 #define _GNU_SOURCE
 #include <mpi.h>
@@ -22,6 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include <stdint.h>
+#include <unistd.h>
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4 /* Linux 5.7; older kernels refuse it and the rows are copied */
+#endif
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it and the copy faults instead */
@@ -38,6 +49,28 @@ static void *alloc_bytes(size_t n) {
 }
 
 static float *alloc(size_t n) { return alloc_bytes(n * 4); }
+
+/* advice (DND_HUGEPAGES) and, with DND_PREFAULT=1, first touch of [p, p + n), whole pages inside */
+static void touch_range(char *p, size_t n) {
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1), b = ((uintptr_t)p + n) & ~(page - 1);
+  if (b <= a) return;
+  const char *h = getenv("DND_HUGEPAGES");
+  madvise((void *)a, b - a, h && strcmp(h, "off") == 0 ? MADV_NOHUGEPAGE : MADV_HUGEPAGE);
+  const char *pf = getenv("DND_PREFAULT");
+  if (pf && strcmp(pf, "1") == 0) madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+}
+
+/* n bytes from src to dst, which sit at the same place in a page: whole pages moved, the ends copied */
+static void move_bytes(char *dst, char *src, size_t n) {
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t s0 = ((uintptr_t)src + page - 1) & ~(page - 1), s1 = ((uintptr_t)src + n) & ~(page - 1);
+  if (s1 <= s0) { memcpy(dst, src, n); return; }
+  memcpy(dst, src, s0 - (uintptr_t)src);
+  memcpy(dst + (s1 - (uintptr_t)src), (char *)s1, (uintptr_t)src + n - s1);
+  if (mremap((void *)s0, s1 - s0, s1 - s0, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, dst + (s0 - (uintptr_t)src)) == MAP_FAILED)
+    memcpy(dst + (s0 - (uintptr_t)src), (char *)s0, s1 - s0);
+}
 
 static void chunk(long n, int p, int size, long *off, long *cnt) {
   long q = n / size, r = n % size;
@@ -203,13 +236,35 @@ int main(int argc, char **argv) {
       rc[q] = b > a ? (int)((b - a) * cols) : 0;
       rd[q] = b > a ? (int)((a - toff[rank]) * cols) : 0;
     }
+    const char *mv = getenv("DND_MOVE");
+    int move = mv && strcmp(mv, "1") == 0;
     for (int rep = 0; rep < reps; ++rep) {
       MPI_Barrier(MPI_COMM_WORLD);
       double t = MPI_Wtime();
+      size_t nbytes = (target[rank] * cols ? target[rank] * cols : 1) * 4;
+      if (move && sc[rank] > 0) {
+        /* the kept rows move as pages: the block placed so that they line up with the old ones */
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        char *base = mmap(0, nbytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        size_t want = (uintptr_t)(old + sd[rank]) % page, at = ((uintptr_t)base + (size_t)rd[rank] * 4) % page;
+        new = (float *)(base + (want + page - at) % page);
+        size_t kept = (size_t)sc[rank] * 4;
+        touch_range((char *)new, (size_t)rd[rank] * 4);
+        touch_range((char *)(new + rd[rank]) + kept, nbytes - (size_t)rd[rank] * 4 - kept);
+        int s_self = sc[rank], r_self = rc[rank];
+        sc[rank] = rc[rank] = 0;
+        MPI_Alltoallv(old, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
+        sc[rank] = s_self;
+        rc[rank] = r_self;
+        move_bytes((char *)(new + rd[rank]), (char *)(old + sd[rank]), kept);
+        t1[rep] = slowest(MPI_Wtime() - t);
+        munmap(base, nbytes + page);
+        continue;
+      }
       new = alloc(target[rank] * cols); /* fresh, as dnd's */
       MPI_Alltoallv(old, sc, sd, MPI_FLOAT, new, rc, rd, MPI_FLOAT, MPI_COMM_WORLD);
       t1[rep] = slowest(MPI_Wtime() - t);
-      munmap(new, (target[rank] * cols ? target[rank] * cols : 1) * 4);
+      munmap(new, nbytes);
     }
     float *kept = NULL;
     for (int rep = 0; rep < reps; ++rep) {
