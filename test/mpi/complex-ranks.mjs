@@ -3,17 +3,13 @@
 // and redistribute (values checked element by element from the global index), save and
 // load, sizes, and the refusals (stats, tfjs, ranges).
 import * as dnd from '../../dist/index.js';
+import { collectiveChecks } from './checks.mjs';
 
 const comm = dnd.Comm.world();
 const { rank, size } = comm;
-const failures = [];
-let cases = 0;
+const checks = collectiveChecks(comm);
+const { check, failures } = checks;
 const file = process.argv[2];
-
-function check(ok, what) {
-  cases++;
-  if (comm.allreduceNumber(ok ? 1 : 0, 'min') !== 1 && rank === 0) failures.push(what);
-}
 
 /** Every item of x's block against want(g) = [re, im], bit for bit (Object.is: -0 and NaN). */
 function partsAre(x, want, what) {
@@ -108,5 +104,5 @@ for (const dtype of ['complex64', 'complex128']) {
   check(String(x).includes(`dtype=${dtype}`), `${dtype} String(x)`);
 }
 
-if (rank === 0) process.stdout.write(JSON.stringify({ size, cases, failures }) + '\n');
+if (rank === 0) process.stdout.write(JSON.stringify({ size, cases: checks.cases, failures }) + '\n');
 dnd.finalize();

@@ -2,16 +2,12 @@
 // direct computation from the global index, on every rank's own block; random draws
 // (first and second of a stream) gathered to rank 0 in global order for comparison.
 import * as dnd from '../../dist/index.js';
+import { collectiveChecks } from './checks.mjs';
 
 const comm = dnd.Comm.world();
 const { rank, size } = comm;
-const failures = [];
-let cases = 0;
-
-function check(ok, what) {
-  cases++;
-  if (comm.allreduceNumber(ok ? 1 : 0, 'min') !== 1 && rank === 0) failures.push(what);
-}
+const checks = collectiveChecks(comm);
+const { check, failures } = checks;
 
 /** Calls f(localIndex, globalIndex) for every element of x's block. */
 function eachGlobal(x, f) {
@@ -149,5 +145,5 @@ if (rank === 0) (await import('node:fs')).rmSync(h5, { force: true });
 // a 0-d array is never split
 check(dnd.zeros([], { split: 0 }).split === null, '0-d is unsplit');
 
-if (rank === 0) process.stdout.write(JSON.stringify({ size, cases, failures, draws: gathered }) + '\n');
+if (rank === 0) process.stdout.write(JSON.stringify({ size, cases: checks.cases, failures, draws: gathered }) + '\n');
 dnd.finalize();

@@ -6,16 +6,12 @@
 // Rank 0 prints {"size", "cases", "failures"}.
 import * as dnd from '../../dist/index.js';
 import { movedBlockBytes, reusedBlockBytes } from '../../dist/dnd/memory.js';
+import { collectiveChecks } from './checks.mjs';
 
 const comm = dnd.Comm.world();
 const { rank, size } = comm;
-const failures = [];
-let cases = 0;
-
-function check(ok, what) {
-  cases++;
-  if (comm.allreduceNumber(ok ? 1 : 0, 'min') !== 1 && rank === 0) failures.push(what);
-}
+const checks = collectiveChecks(comm);
+const { check, failures } = checks;
 
 const sum = (v) => comm.allreduceNumber(v, 'sum');
 
@@ -125,5 +121,5 @@ function inPlace(what, x, op) {
   mine.dispose();
 }
 
-if (rank === 0) console.log(JSON.stringify({ size, cases, failures }));
+if (rank === 0) console.log(JSON.stringify({ size, cases: checks.cases, failures }));
 dnd.finalize();

@@ -8,19 +8,15 @@
 // not take it. Rank 0 prints {"size", "cases", "failures"}.
 import * as dnd from '../../dist/index.js';
 import { reusedBlockBytes } from '../../dist/dnd/memory.js';
+import { collectiveChecks } from './checks.mjs';
 
 const file = process.argv[2];
 // a chunked dataset of R x C float32 of which only the first rows' chunk was written, fill time NEVER
 const [partial, writtenRows] = [process.argv[3], Number(process.argv[4])];
 const comm = dnd.Comm.world();
 const { rank, size } = comm;
-const failures = [];
-let cases = 0;
-
-function check(ok, what) {
-  cases++;
-  if (comm.allreduceNumber(ok ? 1 : 0, 'min') !== 1 && rank === 0) failures.push(what);
-}
+const checks = collectiveChecks(comm);
+const { check, failures } = checks;
 
 // float32 blocks of 4 MiB and more on every rank (2 MiB is where paged blocks start)
 const R = 1536;
@@ -183,5 +179,5 @@ throughPool(
   check(reusedBlockBytes() === before && isIndex(c), "a caller's own buffer, disposed, is not reused");
 }
 
-if (rank === 0) console.log(JSON.stringify({ size, cases, failures }));
+if (rank === 0) console.log(JSON.stringify({ size, cases: checks.cases, failures }));
 dnd.finalize();
