@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common.h"
+#include "output-drain.h"
 #include "quick-sockets.h"
 
 namespace mpinapi {
@@ -217,8 +218,11 @@ static Napi::Value Finalize(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Ends every rank. What this rank wrote last (its error record) is first left to reach the
+// launcher: see output-drain.h.
 static Napi::Value Abort(const Napi::CallbackInfo& info) {
   int code = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 1;
+  WaitForOutputTaken(2000);
   MPI_Abort(MPI_COMM_WORLD, code);
   return info.Env().Undefined();
 }
