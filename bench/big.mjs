@@ -2,12 +2,13 @@
 // between one pair of ranks, each beside the same exchange in C (bench/c/exchange.c), and
 // the first touch of fresh memory as its own row (bench/c/firsttouch.c). Every process is
 // one rep (every rep allocates gigabytes, and fresh memory is exactly what is measured),
-// in ROUNDS rounds of dnd and each C way, the order turned each round; each figure is the
+// in ROUNDS rounds of dnd and each C way, in a different order each round; each figure is the
 // median of its rounds. One process after another in a fixed order measured the order:
 // the 2 GiB redistribute took dnd 14.6-17.7 s in five full runs where it went first, and
 // 11.1-12.7 s going after C (whose 10.7-19.2 s moved as much). About 9 GB peak; run only
-// where there are 16 GiB. Every run starts 5 s after the previous one ended, so that none
-// gets the memory another just freed (still cheap to touch here).
+// where there are 16 GiB. Every run starts 5 s after the previous one ended, so that less of
+// the memory another just freed is still cheap to touch here; 5 s is not always enough, so
+// no way runs behind the same one in every round (roundOrder).
 import { execFileSync } from 'node:child_process';
 import { ROOT, compileC, median, mpiEnv, settle, RANK_NODE } from './lib.mjs';
 
@@ -23,13 +24,32 @@ const GB = 1e9;
 const ROUNDS = 3;
 
 /**
- * Runs each of `ways` (name -> function returning seconds) once a round, the order turned
- * each round, and returns name -> seconds of every round.
+ * The order of round `i` over n ways: as listed, reversed, then evens before odds. Each way
+ * meets a different predecessor in each round. Turning the order (what this did before)
+ * keeps every way behind the same one: the C way that moves kept rows always ran right
+ * after the pre-faulted C way, whose 8.6 GB it had just freed, and took 1.6 s where it
+ * takes 9 s after dnd's run (bench/RESULTS.md, "Fifteenth session").
+ */
+export function roundOrder(n, i) {
+  const listed = Array.from({ length: n }, (_, k) => k);
+  switch (i % 3) {
+    case 0:
+      return listed;
+    case 1:
+      return listed.reverse();
+    default:
+      return [...listed.filter((k) => k % 2 === 0), ...listed.filter((k) => k % 2 === 1)];
+  }
+}
+
+/**
+ * Runs each of `ways` (name -> function returning seconds) once a round, in roundOrder,
+ * and returns name -> seconds of every round.
  */
 function rounds(ways) {
   const names = Object.keys(ways);
   const out = Object.fromEntries(names.map((k) => [k, []]));
-  for (let i = 0; i < ROUNDS; i++) for (let k = 0; k < names.length; k++) out[names[(k + i) % names.length]].push(ways[names[(k + i) % names.length]]());
+  for (let i = 0; i < ROUNDS; i++) for (const k of roundOrder(names.length, i)) out[names[k]].push(ways[names[k]]());
   return out;
 }
 
