@@ -8,6 +8,7 @@ import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
 import { isComplex, itemsize, parseDtype, type Dtype, type TypedArray } from './dtypes.js';
 import { DndError, usageError } from './errors.js';
+import { datasetPath, newDatasetPath } from './h5-path.js';
 import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
 import { pieceBytes, pieceCount, rowRuns, workDone } from './pieces.js';
@@ -33,11 +34,12 @@ export function listDatasets(file: string): DatasetInfo[] {
 /** The dataset a source names, or the file's only one; a clear error otherwise. */
 export function resolveDataset(file: string, dataset: string | null, all: DatasetInfo[]): DatasetInfo {
   if (dataset !== null) {
-    const want = dataset.startsWith('/') ? dataset : `/${dataset}`;
+    const want = datasetPath(dataset);
     const found = all.find((d) => d.path === want);
     if (!found) {
       const names = all.map((d) => d.path).join(', ') || 'none';
-      throw usageError(`${file} has no dataset ${want}: it holds ${names}`);
+      const parent = want.split('/').includes('..') ? " ('..' is a link name in HDF5, not the parent group)" : '';
+      throw usageError(`${file} has no dataset ${want}${parent}: it holds ${names}`);
     }
     return found;
   }
@@ -88,7 +90,8 @@ export interface LoadOptions {
  * Collective: every rank reads its chunk() of the dataset (Heat's `load(path, dataset,
  * dtype, split)`; split none by default, as Heat's).
  */
-export function load(file: string, dataset: string, opts: LoadOptions = {}): DNDarray {
+export function load(file: string, name: string, opts: LoadOptions = {}): DNDarray {
+  const dataset = datasetPath(name);
   const comm = opts.comm ?? Comm.world();
   if (opts.readOnly) {
     const mapped = mapLoad(file, dataset, opts, comm);
@@ -180,7 +183,8 @@ export const SLOW_PAGES = 1.0;
  * Collective: every rank writes its own block into `file`:`dataset`. A failure is fatal
  * for the job (see load): the file is left as it is, and the caller aborts the job.
  */
-export function save(x: DNDarray, file: string, dataset: string, opts: SaveOptions): void {
+export function save(x: DNDarray, file: string, name: string, opts: SaveOptions): void {
+  const dataset = newDatasetPath(name);
   const native = loadH5();
   let t0 = recorder.on ? recorder.now() : -1;
   const fid = native.h5Open(mpioName(file), opts.mode === 'create' ? 'create' : 'rw', true);

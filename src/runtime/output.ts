@@ -38,6 +38,7 @@ import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { DndError, usageError } from '../dnd/errors.js';
 import { save } from '../dnd/io.js';
+import { newDatasetPath } from '../dnd/h5-path.js';
 import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
@@ -97,8 +98,11 @@ export function parseOutput(s: string): { file: string; dataset: string } {
   const at = s.lastIndexOf(':/');
   const [file, dataset] = at > 0 && !exists(s) ? [s.slice(0, at), s.slice(at + 1)] : [s, DEFAULT_DATASET];
   if (!file) throw usageError(`Expected --out as FILE.h5[:/dataset] but received '${s}'`);
-  if (!/^\/[^/]/.test(dataset) || dataset.endsWith('/')) throw usageError(`--out dataset must be a path like /group/name, got '${dataset}'`);
-  return { file: resolve(file), dataset };
+  try {
+    return { file: resolve(file), dataset: newDatasetPath(dataset) };
+  } catch (e) {
+    throw usageError(`--out ${s}: ${(e as Error).message}`);
+  }
 }
 
 function exists(p: string): boolean {

@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { datasetDtype, listDatasets, resolveDataset, type DatasetInfo } from '../dnd/io.js';
 import type { Dtype } from '../dnd/dtypes.js';
 import { usageError } from '../dnd/errors.js';
+import { datasetPath } from '../dnd/h5-path.js';
 import { loadH5 } from '../native/index.js';
 import { fileKind } from './output.js';
 import { FACTORY_KINDS, type FactoryKind } from '../dnd/spec.js';
@@ -23,7 +24,7 @@ export function parseSource(s: string): Source {
   if (g && !existsSync(s)) return { type: 'generator', kind: g[1] as FactoryKind, shape: g[2].split(',').map(Number) };
   // FILE:/dataset — the dataset part starts with '/'; a file name may contain ':' itself
   const at = s.lastIndexOf(':/');
-  if (at > 0 && !existsSync(s)) return { type: 'file', file: s.slice(0, at), dataset: s.slice(at + 1) };
+  if (at > 0 && !existsSync(s)) return { type: 'file', file: s.slice(0, at), dataset: datasetPath(s.slice(at + 1)) };
   return { type: 'file', file: s, dataset: null };
 }
 
@@ -64,12 +65,9 @@ export function fileDatasets(file: string): DatasetInfo[] {
 export function inspectFileSource(file: string, dataset: string | null): FileFacts {
   const size = checkHdf5File(file);
   const all = fileDatasets(file);
-  const info = resolveDataset(file, dataset, all.some((d) => d.path === normalPath(dataset)) ? all : [...all, ...viaLink(file, dataset)]);
+  const path = dataset === null ? null : datasetPath(dataset);
+  const info = resolveDataset(file, path, path === null || all.some((d) => d.path === path) ? all : [...all, ...viaLink(file, path)]);
   return { file, bytes_on_disk: size, dataset: info, dtype: datasetDtype(info, file) };
-}
-
-function normalPath(dataset: string | null): string | null {
-  return dataset === null || dataset.startsWith('/') ? dataset : `/${dataset}`;
 }
 
 /**
@@ -77,9 +75,7 @@ function normalPath(dataset: string | null): string | null {
  * names each object once, at its first path): HDF5 follows the link, and the ranks open
  * the same path, so it is read as the dataset it leads to.
  */
-function viaLink(file: string, dataset: string | null): DatasetInfo[] {
-  const path = normalPath(dataset);
-  if (path === null) return [];
+function viaLink(file: string, path: string): DatasetInfo[] {
   const native = loadH5();
   const fid = native.h5Open(file, 'r', false);
   try {

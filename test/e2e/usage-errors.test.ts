@@ -112,7 +112,14 @@ describe('bad input: exit 2, one line, no job, no file', () => {
     [['create', 'randn', '7', '-n', '2', '--out', `${h5}:/x`], /already has a dataset \/x; use --force to replace it/],
     [['create', 'randn', '7', '-n', '2', '--out', `${dir}/text.h5`], /exists and is not an HDF5 file; use --force/],
     [['create', 'randn', '7', '-n', '2', '--out', `${dir}/folder.h5`], /is a directory/],
-    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/y.h5:/g/`], /--out dataset must be a path like \/group\/name, got '\/g\/'/],
+    // dataset names as HDF5 reads them: '.' and empty parts dropped, '..' never created
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/y.h5:/`], /--out .*y\.h5:\/: dataset name '\/' names the root group, not a dataset/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/y.h5:/g/../x`], /--out .*: dataset name '\/g\/\.\.\/x' contains '\.\.', which HDF5 does not read as the parent group/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${h5}:/./x//`], /already has a dataset \/x; use --force/],
+    [['resplit', `${h5}://x`, '--axis', '1', '-n', '2', '--out', `${h5}:/./x`], /is the input itself \(.*ok\.h5:\/x\); use --force/],
+    [['info', `${h5}:/`, '-n', '2'], /dataset name '\/' names the root group, not a dataset/],
+    [['info', `${h5}:/g/../x`, '-n', '2'], /has no dataset \/g\/\.\.\/x \('\.\.' is a link name in HDF5, not the parent group\): it holds \/x/],
+    [['info', `${h5}:/x/.`, '-n', '2'], /dataset name '\/x\/\.' ends in '\.', which names a group, not a dataset/],
     [['create', 'randn', '7', '-n', '2', '--out', ''], /Expected --out as FILE\.h5\[:\/dataset\]/],
     [['create', 'randn', '7', '-n', '2', '--force'], /--force only applies with --out/],
     // files that are not regular, links, the input itself, HDF5 paths, unreadable storage

@@ -140,6 +140,17 @@ try {
   refusedComplex = /complex and real types do not convert/.test(e.message);
 }
 check(refusedComplex, 'load refuses real -> complex');
+// dataset names as HDF5 reads them (dnd/h5-path.ts): h5py's relative 'd', '/./g//e' is /g/e
+valuesAre(dnd.load(h5, 'd', { split: 0 }), (g) => 0.75 + g, "load of 'd' reads /d");
+dnd.save(dnd.arangeOver([3], 0, 1, { split: 0, dtype: 'int32' }), h5, '/./g//e/', { mode: 'append' });
+valuesAre(dnd.load(h5, '/g/e', { split: 0 }), (g) => g, "save to '/./g//e/' writes /g/e");
+let refusedParent = false;
+try {
+  dnd.save(dnd.zeros([2], { split: 0 }), h5, '/g/../f', { mode: 'append' });
+} catch (e) {
+  refusedParent = e.tag === 'usage' && /contains '\.\.'/.test(e.message);
+}
+check(refusedParent, "save refuses to create a link named '..'");
 comm.barrier();
 if (rank === 0) (await import('node:fs')).rmSync(h5, { force: true });
 // a 0-d array is never split
