@@ -7,6 +7,7 @@
  */
 import type { Hook } from '@oclif/core';
 import { usageError } from '../dnd/errors.js';
+import { minOf } from '../runtime/extent.js';
 
 /** Edit distance (insert, delete, substitute, swap of neighbours all cost 1). */
 export function editDistance(a: string, b: string): number {
@@ -25,7 +26,7 @@ export function editDistance(a: string, b: string): number {
 export function suggestions(word: string, ids: string[]): string[] {
   const w = word.toLowerCase();
   const scored = ids.map((id) => ({ id, d: id.startsWith(w) && w.length >= 2 ? 0 : editDistance(w, id) }));
-  const best = Math.min(...scored.map((s) => s.d));
+  const best = minOf(scored.map((s) => s.d));
   // two letters match too much to guess from; longer words may be off by a third, at most 2
   const allowed = w.length < 3 ? 0 : Math.max(1, Math.min(2, Math.floor(w.length / 3)));
   if (!Number.isFinite(best) || best > allowed) return [];

@@ -1,19 +1,15 @@
 /** Rendering of resplit/redistribute results and of their --dry-run plans. */
-import Table from 'cli-table3';
+import { grid } from './grid.js';
 import type { ChalkInstance } from 'chalk';
 import type { DryRunReport, LayoutView } from '../runtime/dry-run.js';
 import type { MoveReport } from '../runtime/jobs/move.js';
 import { arrayHeader, bytes, rate, rankTable, seconds, tuple } from './render.js';
 
-function table(c: ChalkInstance, head: string[]): Table.Table {
-  return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [], compact: true }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-}
-
 const splitName = (s: number | null) => (s === null ? 'none' : String(s));
 
 /** before and after, one row per rank */
 function sideBySide(before: LayoutView, after: LayoutView, c: ChalkInstance): string {
-  const t = table(c, ['rank', `before (split ${splitName(before.split)})`, 'count', 'displ', `after (split ${splitName(after.split)})`, 'count', 'displ']);
+  const t = grid(c, ['rank', `before (split ${splitName(before.split)})`, 'count', 'displ', `after (split ${splitName(after.split)})`, 'count', 'displ']);
   before.lshape_map.forEach((l, p) => {
     t.push([
       String(p),
@@ -49,10 +45,10 @@ export function renderMoveReport(r: MoveReport, c: ChalkInstance): string {
 
 export function renderDryRun(r: DryRunReport, c: ChalkInstance): string {
   const lines = [`${c.bold('plan')} ${r.command} ${c.cyan(tuple(r.gshape))} ${r.dtype} on ${r.nprocs} ranks: ${c.yellow('dry run, nothing moved')}`, sideBySide(r.before, r.after, c)];
-  const pairs = table(c, ['from', 'to', 'bytes']);
+  const pairs = grid(c, ['from', 'to', 'bytes']);
   r.traffic.forEach((row, p) => row.forEach((b, q) => b > 0 && p !== q && pairs.push([String(p), String(q), bytes(b)])));
   lines.push(pairs.length ? pairs.toString() : 'no data moves between ranks');
-  const mem = table(c, ['rank', 'sends', 'receives', 'old block', 'new block', 'peak estimate']);
+  const mem = grid(c, ['rank', 'sends', 'receives', 'old block', 'new block', 'peak estimate']);
   // a mapped source's old blocks are views of the file (page cache), not memory of the rank's
   const old = (b: number) => (r.source_mapped && b > 0 ? `${bytes(b)} (mapped)` : bytes(b));
   for (const k of r.ranks) mem.push([String(k.rank), bytes(k.send_bytes), bytes(k.recv_bytes), old(k.old_bytes), bytes(k.new_bytes), bytes(k.peak_estimate_bytes)]);

@@ -1,16 +1,9 @@
 /** Human rendering of `dnd trace summary` (see runtime/trace-summary.ts for what the numbers mean). */
-import Table from 'cli-table3';
+import { grid } from './grid.js';
 import type { ChalkInstance } from 'chalk';
 import type { TraceSummary } from '../runtime/trace-summary.js';
 import { bytes, seconds } from './render.js';
-
-function table(c: ChalkInstance, head: string[]): Table.Table {
-  return new Table({
-    head: head.map((h) => c.bold(h)),
-    style: { head: [], border: [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-}
+import { maxOf } from '../runtime/extent.js';
 
 const PALETTE = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red', 'white'] as const;
 
@@ -34,7 +27,7 @@ export function renderTraceSummary(s: TraceSummary, c: ChalkInstance): string {
   const lines: string[] = [];
   lines.push(`${c.bold('trace')} ${s.file}  ${s.job ? `job ${c.cyan(s.job)}  ` : ''}ranks ${c.cyan(String(s.nprocs))} on ${hosts.join(', ')}  ${seconds(s.duration_s)} from the first event to the last`);
 
-  const pt = table(c, ['phase', 'ranks', 'min', 'median', 'max', 'imbalance', 'slowest']);
+  const pt = grid(c, ['phase', 'ranks', 'min', 'median', 'max', 'imbalance', 'slowest']);
   for (const p of s.phases) {
     const imb = p.imbalance.toFixed(2);
     const row = [p.cat === 'user' ? `${p.name} ${c.dim('(script)')}` : p.name, String(p.ranks), seconds(p.min_s), seconds(p.median_s), seconds(p.max_s), p.imbalance >= 1.25 && p.max_s >= 0.001 ? c.yellow(imb) : imb, String(p.slowest_rank)];
@@ -44,7 +37,7 @@ export function renderTraceSummary(s: TraceSummary, c: ChalkInstance): string {
 
   const col = s.collectives;
   if (col.count > 0) {
-    const ct = table(c, ['rank', 'host', 'calls', 'in MPI', 'waiting', 'caused', 'last in', 'sent']);
+    const ct = grid(c, ['rank', 'host', 'calls', 'in MPI', 'waiting', 'caused', 'last in', 'sent']);
     for (const r of col.ranks) ct.push([String(r.rank), r.host, String(r.count), seconds(r.time_s), seconds(r.wait_s), seconds(r.imposed_s), String(r.last_count), bytes(r.bytes_sent)]);
     lines.push(`${c.bold('collectives')} ${col.count} calls in the job; waiting = entered before the last rank did; caused = others' waiting when this rank entered last`, ct.toString());
     if (col.mismatched > 0) lines.push(c.yellow(`warning: ${col.mismatched} collective(s) had different names on different ranks at the same position`));
@@ -57,7 +50,7 @@ export function renderTraceSummary(s: TraceSummary, c: ChalkInstance): string {
   }
 
   if (s.nprocs > 1) {
-    const w = Math.max(6, ...s.bytes_matrix.flat().map((b) => bytes(b).length));
+    const w = maxOf(s.bytes_matrix.flat().map((b) => bytes(b).length), 6);
     const head = `  ${'from\\to'.padEnd(7)}${s.bytes_matrix.map((_, q) => String(q).padStart(w + 2)).join('')}`;
     lines.push(`${c.bold('bytes sent')} rank → rank, in collectives (all-to-all, gather, broadcast, allgather payloads)`, c.dim(head));
     s.bytes_matrix.forEach((row, p) => lines.push(`  ${String(p).padEnd(7)}${row.map((b, q) => (q === p ? '-' : b === 0 ? '0' : bytes(b)).padStart(w + 2)).join('')}`));

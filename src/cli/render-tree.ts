@@ -3,11 +3,12 @@
  * dataset's attributes: one table row per link, indented by depth, attribute rows under
  * their object; long attribute values are shortened (--json has them whole).
  */
-import Table from 'cli-table3';
+import { grid } from './grid.js';
 import type { ChalkInstance } from 'chalk';
 import type { AttrValue, AttributeJson, FileListing, TreeObject } from '../runtime/file-tree.js';
 import { showReal, type JsonReal } from '../runtime/json-real.js';
 import { bytes, seconds, tuple } from './render.js';
+import { maxOf } from '../runtime/extent.js';
 
 /** Items of an array value shown before "…" */
 const MAX_ITEMS = 6;
@@ -82,14 +83,6 @@ function kindOf(o: TreeObject): string {
   return o.kind ?? 'unknown';
 }
 
-function table(c: ChalkInstance, head: string[]): Table.Table {
-  return new Table({
-    head: head.map((h) => c.bold(h)),
-    style: { head: [], border: [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-}
-
 function maxshape(shape: number[], max: (number | null)[]): string {
   if (max.every((m, i) => m === shape[i])) return '=';
   return `(${max.map((m) => (m === null ? 'None' : String(m))).join(', ')}${max.length === 1 ? ',' : ''})`;
@@ -105,8 +98,8 @@ export function renderListing(l: FileListing, c: ChalkInstance): string {
   if (n.soft_links) parts.push(plural(n.soft_links, 'soft link'));
   if (n.external_links) parts.push(plural(n.external_links, 'external link'));
   const lines = [`${c.bold('file')}     ${l.file} (${bytes(l.bytes_on_disk)} on disk)  ${parts.join(', ')}`];
-  const t = table(c, ['object', 'kind', 'shape', 'type', 'layout', 'maxshape', 'filters', 'stored', 'attrs']);
-  const attrs = table(c, ['object', 'attribute', 'shape', 'type', 'value']);
+  const t = grid(c, ['object', 'kind', 'shape', 'type', 'layout', 'maxshape', 'filters', 'stored', 'attrs']);
+  const attrs = grid(c, ['object', 'attribute', 'shape', 'type', 'value']);
   let nattrs = 0;
   for (const o of l.objects) {
     const d = o.dataset;
@@ -142,6 +135,6 @@ export function renderListing(l: FileListing, c: ChalkInstance): string {
 /** The attributes of one dataset: `attrs` then one line each, or `attrs none`. */
 export function renderAttributes(attrs: AttributeJson[], c: ChalkInstance): string[] {
   if (attrs.length === 0) return [`${c.bold('attrs')}    none`];
-  const width = Math.max(...attrs.map((a) => a.name.length));
+  const width = maxOf(attrs.map((a) => a.name.length));
   return [`${c.bold('attrs')}`, ...attrs.map((a) => `  ${c.cyan(a.name.padEnd(width))}  ${c.dim(a.type)}${a.shape && a.shape.length ? c.dim(` ${tuple(a.shape)}`) : ''}  ${showAttributeValue(a)}`)];
 }

@@ -2,12 +2,13 @@
  * Human rendering of job results (the command layer only; ranks never render). Tables
  * with cli-table3, colours with a chalk instance chosen by the launcher.
  */
-import Table from 'cli-table3';
+import { grid } from './grid.js';
 import type { ChalkInstance } from 'chalk';
 import type { ArrayReport } from '../runtime/report.js';
 import type { ChunkReport } from '../runtime/jobs/chunk.js';
 import { showReal } from '../runtime/json-real.js';
 import { formatBytes, formatRate } from '../runtime/units.js';
+import { maxOf } from '../runtime/extent.js';
 
 export function tuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -24,15 +25,6 @@ export function seconds(s: number): string {
 
 function slices(sl: readonly [number, number][]): string {
   return `[${sl.map(([a, b]) => `${a}:${b}`).join(', ')}]`;
-}
-
-function table(c: ChalkInstance, head: string[]): Table.Table {
-  return new Table({
-    head: head.map((h) => c.bold(h)),
-    style: { head: [], border: [], compact: true },
-    // no rule between rows: one line per rank reads better with many ranks
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
 }
 
 /** `gshape (7, 4, 3)  dtype float32  split 0  ranks 4  balanced yes` */
@@ -52,7 +44,7 @@ export function arrayHeader(r: ArrayReport, c: ChalkInstance): string {
 export function rankTable(r: ArrayReport, c: ChalkInstance): string {
   const withChecksum = r.ranks.some((k) => k.checksum !== undefined);
   const withSum = r.ranks.some((k) => k.lsum !== undefined); // complex arrays have no sum
-  const t = table(c, ['rank', 'host', 'lshape', 'offset', 'count', 'slices', 'bytes', ...(withChecksum ? ['checksum'] : []), ...(withSum ? ['local sum'] : [])]);
+  const t = grid(c, ['rank', 'host', 'lshape', 'offset', 'count', 'slices', 'bytes', ...(withChecksum ? ['checksum'] : []), ...(withSum ? ['local sum'] : [])]);
   for (const k of r.ranks) {
     const count = r.split === null ? '-' : String(k.lshape[r.split]);
     const empty = k.lshape.some((d) => d === 0);
@@ -87,7 +79,7 @@ export function rate(nbytes: number, s: number): string {
 export function distributionBars(r: ArrayReport, c: ChalkInstance, width = 40): string {
   if (r.split === null || !r.counts) return `${c.bold('distribution')} every rank holds the whole array`;
   const counts = r.counts;
-  const max = Math.max(1, ...counts);
+  const max = maxOf(counts, 1);
   const total = counts.reduce((a, b) => a + b, 0);
   const digits = String(r.nprocs - 1).length;
   const lines = [`${c.bold('distribution')} rows of axis ${r.split} per rank`];
@@ -102,7 +94,7 @@ export function distributionBars(r: ArrayReport, c: ChalkInstance, width = 40): 
 
 export function renderChunkReport(r: ChunkReport, c: ChalkInstance, onlyRank?: number): string {
   const head = `${c.bold('chunk')} ${c.cyan(tuple(r.gshape))}  split ${c.cyan(r.split === null ? 'none' : String(r.split))}  ranks ${c.cyan(String(r.nprocs))}${r.launched ? `  ${c.green('confirmed by the ranks of a real job')}` : ''}`;
-  const t = table(c, ['rank', ...(r.launched ? ['host'] : []), 'offset', 'lshape', 'slices']);
+  const t = grid(c, ['rank', ...(r.launched ? ['host'] : []), 'offset', 'lshape', 'slices']);
   for (const k of r.ranks) {
     if (onlyRank !== undefined && k.rank !== onlyRank) continue;
     t.push([String(k.rank), ...(r.launched ? [k.host ?? ''] : []), String(k.offset), tuple(k.lshape), slices(k.slices)]);

@@ -239,7 +239,7 @@ export function save(x: DNDarray, file: string, name: string, opts: SaveOptions)
     const b = x.larray as ArrayBufferView;
     if (b.buffer instanceof ArrayBuffer) x.comm.native.mapForRead(b.buffer, b.byteOffset, b.byteLength);
     // pieces need the largest block of any rank (a collective, once, and only when watched)
-    const largest = pieceBytes() > 0 ? Math.max(...x.lshapeMap.map((l) => numel(l))) * itemsize(x.dtype) : 0;
+    const largest = pieceBytes() > 0 ? x.lshapeMap.reduce((m, l) => Math.max(m, numel(l)), 0) * itemsize(x.dtype) : 0;
     inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
   }
   if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct, ...(policy === 'measure' ? { buffered_s_per_gib: measured, slow_s_per_gib: slow } : {}) } : {}) });

@@ -7,6 +7,7 @@
  * Collectives in dnd are synchronous, so ranks that all block in different ones can never
  * get out.
  */
+import { minOf } from './extent.js';
 
 /** One rank's report, as a `wait` record on stderr. */
 export interface WaitRecord {
@@ -48,7 +49,7 @@ export function describeDeadlock(records: WaitRecord[]): string | null {
     if (g.host !== r.host) g.host = undefined;
     groups.set(key, g);
   }
-  const waited = Math.min(...records.map((r) => r.waited ?? 0));
+  const waited = minOf(records.map((r) => r.waited ?? 0));
   const where = [...groups].map(([key, g]) => `${ranks(g.ranks)}${g.host ? ` (${g.host})` : ''} in ${key}`).join('; ');
   return `deadlock: every rank has waited inside MPI for ${waited.toFixed(0)} s with no progress, in different collectives — ${where}; every rank was stopped`;
 }

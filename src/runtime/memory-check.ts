@@ -13,6 +13,7 @@ import { inSlurmAllocation } from './detect.js';
 import type { Layout } from '../dnd/ops/plan.js';
 import { blockBytes } from './dry-run.js';
 import { formatBytes } from './units.js';
+import { maxOf } from './extent.js';
 
 const bytes = formatBytes;
 
@@ -55,7 +56,7 @@ export function checkMoveFitsInMemory(what: string, gshape: number[], dtype: Dty
   const { sourceMapped = false, suggestDryRun = true } = opts;
   const blocks = blockBytes(gshape, dtype, from, to, nprocs);
   const peaks = blocks.map((b) => (sourceMapped ? 0 : b.old) + b.new);
-  const largest = Math.max(0, ...peaks);
+  const largest = maxOf(peaks, 0);
   const local = inSlurmAllocation() ? largest : peaks.reduce((a, b) => a + b, 0);
   const avail = availableMemory();
   if (local > avail) {

@@ -21,6 +21,7 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import { basename, dirname, join } from 'node:path';
 import type { LocalEvent } from '../dnd/trace.js';
 import type { RankTrace, TracedResult } from './trace-rank.js';
+import { maxOf, minOf } from './extent.js';
 
 export interface TraceEvent {
   name: string;
@@ -79,7 +80,7 @@ export function clockOffsets(ranks: RankTrace[]): { offsets: number[]; spreads: 
   const raw = ranks.map((r) => {
     const n = Math.min(r.sync.length, r0.sync.length);
     const d = Array.from({ length: n }, (_, i) => r.origin + r.sync[i] - (r0.origin + r0.sync[i]));
-    return { est: median(d), spread: n ? Math.max(...d) - Math.min(...d) : 0 };
+    return { est: median(d), spread: n ? maxOf(d) - minOf(d) : 0 };
   });
   const byHost = new Map<string, number[]>();
   ranks.forEach((r, p) => byHost.set(r.host, [...(byHost.get(r.host) ?? []), raw[p].est]));
@@ -132,7 +133,7 @@ export function buildTraceFile(t: TracedResult, command: string, launcher: Launc
   }
   // per track in time order; at equal times the enclosing span first
   timed.sort((a, b) => a.pid - b.pid || (a.ts ?? 0) - (b.ts ?? 0) || (b.dur ?? 0) - (a.dur ?? 0));
-  out.push(...timed);
+  for (const e of timed) out.push(e);
   const hosts = ranks.map((r) => r.host);
   return {
     traceEvents: out,

@@ -17,6 +17,7 @@
  *   there (upper case: working; lower case: waiting in a collective for another rank).
  */
 import { usageError } from '../dnd/errors.js';
+import { maxOf, minOf } from './extent.js';
 
 interface Ev {
   name: string;
@@ -149,12 +150,12 @@ function phaseStats(events: Ev[], n: number): PhaseStats[] {
       const have = s.per.flatMap((v, p) => (v === null ? [] : [{ v, p }]));
       const vals = have.map((h) => h.v);
       const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
-      const max = Math.max(...vals);
+      const max = maxOf(vals);
       return {
         name: key.split('\u0000')[1],
         cat: s.cat,
         ranks: have.length,
-        min_s: Math.min(...vals),
+        min_s: minOf(vals),
         median_s: median(vals),
         max_s: max,
         mean_s: mean,
@@ -193,7 +194,7 @@ function collectiveWaits(events: Ev[], hosts: string[], n: number): Waits {
   let mismatched = 0;
   for (const list of bySeq.values()) {
     if (new Set(list.map((e) => e.name)).size > 1) mismatched++;
-    const lastEntry = Math.max(...list.map((e) => e.ts));
+    const lastEntry = maxOf(list.map((e) => e.ts));
     const last = list.reduce((a, e) => (e.ts > a.ts ? e : a));
     let imposed = 0;
     for (const e of list) {
@@ -289,8 +290,8 @@ export function summarizeTrace(value: unknown, file: string, width = 60): TraceS
   const n = hosts.length;
   const spanEvents = events.filter((e) => e.ph === 'X');
   if (spanEvents.length === 0) throw usageError(`${file} has rank tracks but no spans: nothing to summarise`);
-  const start = Math.min(...spanEvents.map((e) => e.ts));
-  const end = Math.max(...spanEvents.map((e) => e.ts + e.dur));
+  const start = minOf(spanEvents.map((e) => e.ts));
+  const end = maxOf(spanEvents.map((e) => e.ts + e.dur));
   const waits = collectiveWaits(events, hosts, n);
   const imposer = waits.summary.ranks.reduce<RankCollectives | null>((a, r) => (r.imposed_s > 0 && (!a || r.imposed_s > a.imposed_s) ? r : a), null);
   const legend = new Map<string, string>();
@@ -298,8 +299,8 @@ export function summarizeTrace(value: unknown, file: string, width = 60): TraceS
   const jobs = spanEvents.filter((e) => e.cat === 'phase' && e.name === 'job');
   let jobTimeline: TraceSummary['job_timeline'] = null;
   if (jobs.length) {
-    const js = Math.min(...jobs.map((e) => e.ts));
-    const je = Math.max(...jobs.map((e) => e.ts + e.dur));
+    const js = minOf(jobs.map((e) => e.ts));
+    const je = maxOf(jobs.map((e) => e.ts + e.dur));
     if (je - js < 0.5 * (end - start)) {
       const jobRows = timeline(events, waits.intervals, n, js, je, width, legend);
       jobTimeline = { start_s: js - start, end_s: je - start, width, rows: jobRows, legend: {} };

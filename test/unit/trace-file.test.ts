@@ -113,6 +113,22 @@ describe('trace summary from known events', () => {
     assert.ok(s.timeline.rows[0].includes(Object.entries(s.timeline.legend).find(([, name]) => name === 'job')?.[0].toLowerCase() ?? '?'));
   });
 
+  it('a trace of 300,000 collectives builds and sums up (no spread of every event into one call)', () => {
+    const calls = 150_000;
+    const ev = (p: number): LocalEvent[] => [
+      { ph: 'X', name: 'job', cat: 'phase', ts: 20, dur: calls * 0.01 + 10 },
+      ...Array.from({ length: calls }, (_, i): LocalEvent => ({ ph: 'X', name: 'MPI_Barrier', cat: 'mpi', ts: 21 + i * 0.01 + (p === 1 ? 0.002 : 0), dur: 0.008 - (p === 1 ? 0.002 : 0), args: { bytes: 0, seq: i } })),
+    ];
+    const t: TracedResult = { '@@dnd-trace': 1, result: null, job: 'run', ranks: [rank(0, 'a', 0, ev(0)), rank(1, 'a', 0, ev(1))] };
+    const file = buildTraceFile(t, 'run', null);
+    assert.equal(file.traceEvents.filter((e) => e.name === 'MPI_Barrier').length, 2 * calls);
+    const s = summarizeTrace(file, 'long.json', 40);
+    assert.equal(s.collectives.count, calls);
+    // rank 1 enters every barrier 2 µs after rank 0: it is the slowest, rank 0 waited 0.3 s in all
+    assert.equal(s.slowest_rank?.rank, 1);
+    assert.ok(Math.abs(s.collectives.ranks[0].wait_s - calls * 2e-6) < 1e-6, String(s.collectives.ranks[0].wait_s));
+  });
+
   it('one rank: no slowest rank, no waits', () => {
     const ev = job(0, 1);
     const t: TracedResult = { '@@dnd-trace': 1, result: null, job: 'create', ranks: [rank(0, 'a', 0, ev[0])] };

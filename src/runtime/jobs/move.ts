@@ -16,6 +16,7 @@ import { openSource } from './source.js';
 import { testFault } from '../test-fault.js';
 import { phase, planSteps } from '../progress.js';
 import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
+import { maxOf } from '../extent.js';
 
 export interface MoveRank {
   rank: number;
@@ -113,7 +114,7 @@ export function runMove(job: MoveJob, comm: Comm): MoveReport | null {
   const bytes = ranks.reduce((a, r) => a + r.sent_bytes, 0);
   moveReport.moved = { method: stats.method, bytes, throughput_bytes_per_s: report.timing.op_s > 0 ? bytes / report.timing.op_s : 0, ranks };
   const ratios = ranks.map((r) => r.peak_ratio).filter((v): v is number => v !== null);
-  if (ratios.length) moveReport.timing.peak_rss_ratio_max = Math.max(...ratios);
+  if (ratios.length) moveReport.timing.peak_rss_ratio_max = maxOf(ratios);
   if (job.out) {
     moveReport.out = { file: job.out.named, dataset: job.out.dataset };
     moveReport.timing.write_s = writeSeconds;
