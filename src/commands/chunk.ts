@@ -9,13 +9,20 @@ import { usageError } from '../dnd/errors.js';
 import { normalizeSplit } from '../dnd/layout.js';
 import { planChunks, type ChunkReport } from '../runtime/jobs/chunk.js';
 
+/**
+ * The most ranks a plan lists: its report holds a row and three entries per rank, 1.8 GB
+ * of the CLI's heap and 117 MB of JSON at 10^6 ranks; 10^7 ran out of heap.
+ */
+const MAX_LISTED = 2 ** 20;
+
 export default class Chunk extends DndCommand {
   static override summary = 'Show which rank gets which slice of an array (Heat\'s chunk()).';
 
   static override description = prose`Computed here with the same pure function the ranks use, without starting any rank, so it works on
 a login node where mpirun is not allowed. With n = shape[split], q = n / ranks, r = n % ranks:
 ranks below r hold q + 1 rows starting at rank * (q + 1), the others q rows starting at
-rank * q + r. Non-split axes are whole; with --split none every rank holds everything.
+rank * q + r. Non-split axes are whole; with --split none every rank holds everything. It lists
+up to 2^20 ranks.
 
 With --launch, a real job starts and every rank computes its own chunk; dnd fails (exit 3) if
 any rank disagrees with this plan.`;
@@ -46,6 +53,9 @@ any rank disagrees with this plan.`;
     const gshape = args.shape ?? [];
     const split = normalizeSplit(flags.split, gshape.length);
     const nprocs = this.resolveNprocs(flags.nprocs);
+    if (nprocs > MAX_LISTED) {
+      throw usageError(`-n ${nprocs} is more ranks than dnd chunk lists (up to ${MAX_LISTED}, 2^20: every rank is a row, and lshape_map, counts and displs have one entry per rank); the rule for any number of ranks is in dnd chunk --help`);
+    }
     if (flags.rank !== undefined && flags.rank >= nprocs) throw usageError(`--rank ${flags.rank} is out of range: with -n ${nprocs} ranks are 0..${nprocs - 1}`);
     if (flags.trace !== undefined && !flags.launch) throw usageError('--trace records a job, and dnd chunk starts one only with --launch');
     const trace = planTrace(flags.trace, 'chunk');

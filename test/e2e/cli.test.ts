@@ -98,6 +98,27 @@ describe('dnd chunk', () => {
     assert.match(bad.stderr, /--rank 2 is out of range: with -n 2 ranks are 0..1/);
   });
 
+  it('a table of 3,000 ranks (drawn in blocks) has one aligned row per rank, as --json has them; over 2^20 ranks is refused', () => {
+    const n = 3000;
+    const json = dndJson<ChunkReport>(['chunk', '10000,3', '-n', String(n)]);
+    const text = dnd(['chunk', '10000,3', '-n', String(n)]);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    const rows = lines.filter((l) => /^│ \d/.test(l));
+    assert.equal(rows.length, n);
+    const box = lines.filter((l) => l.startsWith('┌') || l.startsWith('└') || l.startsWith('│'));
+    assert.equal(box.length, n + 3, 'top border, header, one row per rank, bottom border: no seam between blocks');
+    assert.equal(new Set(box.map((l) => l.length)).size, 1, 'every line of the box has the same width');
+    rows.forEach((l, p) => {
+      const cells = l.split('│').slice(1, -1).map((x) => x.trim());
+      const r = json.ranks[p];
+      assert.deepEqual(cells, [String(r.rank), String(r.offset), `(${r.lshape.join(', ')})`, `[${r.slices.map(([a, b]) => `${a}:${b}`).join(', ')}]`]);
+    });
+    const over = dnd(['chunk', '7,4', '-n', String(2 ** 20 + 1)]);
+    assert.equal(over.code, 2);
+    assert.match(over.stderr, /^dnd: -n 1048577 is more ranks than dnd chunk lists \(up to 1048576, 2\^20/);
+  });
+
   it('--launch: the ranks of a real job confirm it', () => {
     const r = dndJson<ChunkReport>(['chunk', '10,3', '-n', '4', '--launch']);
     assertSchema('chunk-report', r);
