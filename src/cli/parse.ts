@@ -13,12 +13,11 @@ export function parseShape(input: string, what = 'shape'): number[] {
   if (!/^\d+(,\d+)*$/.test(s)) {
     throw usageError(`Expected ${what} as comma-separated non-negative integers like 7,4,3 but received '${input}'`);
   }
-  const dims = s.split(',').map(Number);
-  if (dims.length > MAX_NDIM) throw usageError(`${what} has ${dims.length} axes: at most ${MAX_NDIM} are allowed`);
-  dims.forEach((d) => {
-    if (!Number.isSafeInteger(d)) throw usageError(`${what} extent ${d} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
-  });
-  return dims;
+  const words = s.split(',');
+  if (words.length > MAX_NDIM) throw usageError(`${what} has ${words.length} axes: at most ${MAX_NDIM} are allowed`);
+  // the user's digits in the message: 2^53 + 1 as a number would read back as 2^53
+  for (const w of words) if (!Number.isSafeInteger(Number(w))) throw usageError(`${what} extent ${w} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
+  return words.map(Number);
 }
 
 /** "4,0,2,1" -> counts (same syntax as a shape, any length). */
@@ -27,7 +26,9 @@ export function parseCounts(input: string, what = 'counts'): number[] {
   if (!/^\d+(,\d+)*$/.test(s)) {
     throw usageError(`Expected ${what} as comma-separated non-negative integers like 4,0,2,1 but received '${input}'`);
   }
-  return s.split(',').map(Number);
+  const words = s.split(',');
+  for (const w of words) if (!Number.isSafeInteger(Number(w))) throw usageError(`${what} entry ${w} is too large: at most ${Number.MAX_SAFE_INTEGER}`);
+  return words.map(Number);
 }
 
 /** "none" -> null, "-1" -> -1. Range is checked against the shape later. */

@@ -23,6 +23,11 @@ describe('parseShape', () => {
   });
   it('rejects extents beyond 2^53', () => {
     assert.throws(() => parseShape('99999999999999999999'), /too large/);
+    // the message repeats the digits given, not the double they round to (2^53)
+    assert.throws(() => parseShape('4,9007199254740993'), /^DndError: shape extent 9007199254740993 is too large: at most 9007199254740991$/);
+    assert.deepEqual(parseShape('9007199254740991'), [Number.MAX_SAFE_INTEGER]);
+    // counts alike: a rounded count could make a wrong sum look right
+    assert.throws(() => parseCounts('1,9007199254740993', '--target'), /^DndError: --target entry 9007199254740993 is too large: at most 9007199254740991$/);
   });
 });
 
