@@ -50,7 +50,7 @@ export function rankTable(r: ArrayReport, c: ChalkInstance): string {
     const empty = k.lshape.some((d) => d === 0);
     const row = [String(k.rank), k.host, tuple(k.lshape), String(k.offset), count, slices(k.slices), bytes(k.lnbytes)];
     if (withChecksum) row.push(k.checksum ?? '');
-    if (withSum) row.push(k.lsum === undefined ? '' : showReal(k.lsum));
+    if (withSum) row.push(k.lsum === undefined ? '' : showReal(k.lsum, 10));
     t.push(empty ? row.map((x) => c.dim(x)) : row);
   }
   return t.toString();

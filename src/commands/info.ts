@@ -13,7 +13,7 @@ import type { InfoJob } from '../runtime/job.js';
 import type { InfoReport } from '../runtime/jobs/info.js';
 import { datasetJson, readAttributes, readFileTree, type AttributeJson, type FileListing } from '../runtime/file-tree.js';
 import { checkHdf5File, fileDatasets, parseSource, type FileFacts } from '../runtime/source.js';
-import { showReal, type JsonReal } from '../runtime/json-real.js';
+import { showDatum, showReal, type JsonReal } from '../runtime/json-real.js';
 import { outerRank } from '../runtime/detect.js';
 
 /** The one-line warning of a split that cuts every chunk (rule: src/dnd/chunk-cuts.ts). */
@@ -178,7 +178,8 @@ Inspecting never changes the data or its layout.`;
     if (r.stats) {
       const s = r.stats;
       const f = (v: JsonReal | null) => showReal(v);
-      lines.push(`${c.bold('stats')}    min ${f(s.min)}  max ${f(s.max)}  mean ${f(s.mean)}  std ${f(s.std)}  sum ${showReal(s.sum, 10)}  (${s.count} values${s.nan_count ? `, ${s.nan_count} NaN` : ''})`);
+      const datum = (v: JsonReal | null) => showDatum(v, r.dtype);
+      lines.push(`${c.bold('stats')}    min ${datum(s.min)}  max ${datum(s.max)}  mean ${f(s.mean)}  std ${f(s.std)}  sum ${showReal(s.sum, 10)}  (${s.count} values${s.nan_count ? `, ${s.nan_count} NaN` : ''})`);
     }
     if (r.checksum !== undefined) lines.push(`${c.bold('checksum')} ${r.checksum}${r.sum === undefined ? '' : `  ${c.bold('sum')} ${showReal(r.sum, 10)}`}`);
     const loading = r.read_bytes === 0 && !r.stats && r.checksum === undefined ? 'metadata only, no value read' : `${seconds(r.timing.op_s)} loading (slowest rank)`;
