@@ -18,6 +18,7 @@ import type { ArrayReport } from '../../src/runtime/report.js';
 import { py, tempDir } from '../helpers/files.js';
 import { dnd, dndJson, faultEnv } from '../helpers/run.js';
 import { assertSchema } from '../helpers/schema.js';
+import { rng } from '../helpers/rng.js';
 
 interface Made {
   file: string;
@@ -27,19 +28,6 @@ interface Made {
 }
 
 const SEED = Number(process.env.DND_PROPERTY_SEED ?? Math.floor(Math.random() * 1e6));
-
-/** xorshift32: the choice of -n and split per run, reproducible from SEED */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 /** numbers within a few ulps; strings, null and integers exactly; signed zeros equal */
 function close(got: unknown, want: unknown, ulps: number): boolean {

@@ -7,24 +7,12 @@ import { describe, it } from 'node:test';
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { Grid, grid } from '../../src/cli/grid.js';
+import { rng } from '../helpers/rng.js';
 
 function oneTable(head: string[], rows: string[][]): string {
   const t = new Table({ head, style: { head: [], border: [], compact: true }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   t.push(...rows);
   return t.toString();
-}
-
-/** a deterministic generator (xorshift32), so that a failure names a seed that repeats */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
 }
 
 const c = new Chalk({ level: 1 });

@@ -6,18 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { showDatum, showReal } from '../../src/runtime/json-real.js';
+import { rng } from '../helpers/rng.js';
 
-/** deterministic doubles across many magnitudes (xorshift32 bits), both signs */
+/** deterministic doubles across many magnitudes, both signs */
 function* doubles(count: number): Generator<number> {
-  let s = 0x9e3779b9;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
+  const next = rng(0x9e3779b9);
   for (let i = 0; i < count; i++) yield (next() < 0.5 ? -1 : 1) * next() * 10 ** Math.floor(next() * 60 - 30);
 }
 

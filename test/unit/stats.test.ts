@@ -20,23 +20,11 @@ import { jsonReal, jsonRealOrNull } from '../../src/runtime/json-real.js';
 import { referenceLanes } from '../helpers/fingerprint-ref.js';
 import { probe } from '../helpers/reduce-probe.js';
 import { ROOT } from '../helpers/run.js';
+import { rng } from '../helpers/rng.js';
 
 const native = loadNative();
 const pass = (a: TypedArray, shift: number) => native.momentSums(a, shift);
 const flatRuns = (runs: readonly Run[]) => Float64Array.from(runs.flatMap((r) => [r.local, r.global, r.length]));
-
-/** a small deterministic generator (xorshift32) */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 const DT: Dtype[] = ['float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'bool'];
 
