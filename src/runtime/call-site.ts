@@ -53,3 +53,20 @@ export function scriptSite(): string {
     Error.stackTraceLimit = limit;
   }
 }
+
+/**
+ * Where in a user's files an error was thrown, from its stack text: `script.mjs:2:21` for
+ * the first frame outside dnd's own files, Node's internals and node_modules, or null
+ * (an error of dnd's own jobs has none). The failure record names it, since the rank's
+ * stack itself is not shown.
+ */
+export function scriptFrameOf(stack: string | undefined): string | null {
+  for (const line of (stack ?? '').split('\n').slice(1)) {
+    const m = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+    if (!m || m[1].startsWith('node:') || m[1].startsWith('[')) continue;
+    const name = show(m[1]);
+    if (name !== null) return `${name}:${m[2]}:${m[3]}`;
+  }
+  return null;
+}
+

@@ -4,11 +4,15 @@
  */
 import type { RankFailure } from './job.js';
 import { brand } from '../dnd/brand.js';
+import { scriptFrameOf } from './call-site.js';
 
 export function failureOf(e: unknown, rank: number, host?: string): RankFailure {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
-  return { rank, host, message: err.message.split('\n')[0], code: typeof code === 'string' ? code : undefined };
+  // a throw in a user's script says where (its stack is not shown)
+  const site = e instanceof Error ? scriptFrameOf(err.stack) : null;
+  const message = err.message.split('\n')[0];
+  return { rank, host, message: site && !message.includes(site) ? `${message} (at ${site})` : message, code: typeof code === 'string' ? code : undefined };
 }
 
 /** `rank 2 (n01): cannot open …` */

@@ -144,7 +144,7 @@ describe('user scripts: deadlocks, process.exit, the last line', () => {
       const r = dnd(['run', file, '-n', n]);
       assert.equal(r.code, 3, `-n ${n}: ${r.stderr}`);
       // every rank throws; whichever reports first ends the others
-      assert.match(r.stderr, /^dnd: rank \d \(\S+\): boom alone\n$/, `-n ${n}`);
+      assert.match(r.stderr, /^dnd: rank \d \(\S+\): boom alone \(at \S*boom\.mjs:1:7\)\n$/, `-n ${n}`);
     }
   });
 
