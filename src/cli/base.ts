@@ -19,6 +19,7 @@ import { saveTrace, type TracePlan } from './trace-out.js';
 import { nativeMissing } from '../native/index.js';
 import { stamp } from '../runtime/timing.js';
 import { newJobToken } from '../runtime/job-token.js';
+import { knobWarnings } from '../runtime/env-knobs.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -143,6 +144,7 @@ export abstract class DndCommand extends Command {
     stamp('cli', 'command parsed');
     const out = 'out' in job ? (job.out ?? null) : null;
     const { trace = null, ...extra } = options;
+    if ((this.outer()?.rank ?? 0) === 0) for (const w of knobWarnings(process.env)) process.stderr.write(`dnd: warning: ${w}\n`);
     if (this.outer()) return this.runAsRank<T>(job, nprocs, t0, out, trace);
     if (this.placement) {
       launcher = launcherForHosts(launcher, this.placement);

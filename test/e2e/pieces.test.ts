@@ -41,8 +41,9 @@ describe('transfers in pieces give the bytes of one transfer', () => {
     });
   }
 
-  it('a bad DND_PIECE_BYTES is ignored (one piece), not an error', () => {
+  it('a bad DND_PIECE_BYTES is ignored (one piece) with one warning, not an error', () => {
     const r = dnd(['create', 'randn', '5,3', '-n', '2', '--out', `${dir}/bad.h5:/data`], { env: { DND_PIECE_BYTES: 'lots' } });
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, 'dnd: warning: DND_PIECE_BYTES="lots" is not a whole number of bytes: it acts as unset (pieces only while progress is shown)\n');
   });
 });
