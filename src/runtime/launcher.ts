@@ -446,7 +446,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       }
       if (failures.length > 0) return reject(new JobError(`${describeFailure(failures[0])}${cause.hint ? ` (${cause.hint})` : ''}`, failures));
       if (cause.message) return reject(new JobError(cause.message));
-      if (death) return reject(new JobError(death));
+      if (death) return reject(new JobError(`${death}${busErrorHint(death, job)}`));
       // mpiexec's own explanation (no slots, unreachable host …): shown whole, then one line
       // Hydra's errors are one line each, the meaningful one first (shown in dnd's line);
       // Open MPI's explanation is a box, shown whole
@@ -459,3 +459,17 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
   });
   return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: decision.launcher };
 }
+
+/**
+ * A rank killed by SIGBUS while its job reads a file: ranks read files through a mapping
+ * (dnd/io-map.ts), and touching a mapped page the file no longer has (another program
+ * truncated or rewrote it meanwhile) raises SIGBUS. The other common cause, shared memory
+ * that ran out (/dev/shm full), is named too.
+ */
+export function busErrorHint(death: string, job: JobSpec): string {
+  if (!/killed by signal 7\b/.test(death)) return '';
+  const file = 'source' in job && job.source.type === 'file' ? job.source.file : null;
+  if (file === null) return '';
+  return ` (SIGBUS: ${file} was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, /dev/shm, may be full)`;
+}
+

@@ -204,3 +204,17 @@ describe('the memory check before launch counts no block for a source the ranks 
     assert.equal((JSON.parse(unbalanced.stdout) as { source_mapped: boolean }).source_mapped, false);
   });
 });
+
+describe('a mapped source emptied by another program while the job reads it', () => {
+  it('exit 3, the rank killed by SIGBUS, and the likely cause named; the source is not written', () => {
+    const dir = tempDir();
+    const file = join(dir, 'shrinks.h5');
+    const made = dnd(['create', 'randn', '4000,1000', '-n', '2', '--out', file]);
+    assert.equal(made.code, 0, made.stderr);
+    // rank 0 truncates the file after every rank mapped it and before any touched it
+    const r = dnd(['resplit', file, '--axis', '1', '-n', '2', '--out', join(dir, 'out.h5')], { env: faultEnv(`rank=0,at=op,do=truncate,path=${file}`) });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^dnd: rank [01] \(\S+\) was killed by signal 7 \(Bus error\) \(SIGBUS: \S*shrinks\.h5 was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, \/dev\/shm, may be full\)\n/);
+    assert.ok(!existsSync(join(dir, 'out.h5')), 'no output');
+  });
+});

@@ -11,10 +11,11 @@
  *
  * at: start (after MPI init), op (before the data moves), moved (after it moved),
  * write (before HDF5 output), commit (rank 0, the file complete, before it is put in place). do: throw | exit (exit 7 without MPI_Abort) |
- * sleep:SECONDS | corrupt (moved only). pidfile: the rank writes its pid there (suffixed
+ * sleep:SECONDS | corrupt (moved only) | truncate (empties the file named by path=, as
+ * another program rewriting it would). pidfile: the rank writes its pid there (suffixed
  * with .RANK) before acting.
  */
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 
 const spec = process.env.DND_TEST_FAULT;
 if (spec) {
@@ -26,6 +27,10 @@ if (spec) {
     const action = f.do ?? 'throw';
     if (action === 'corrupt') {
       if (block && block.byteLength > 0) new Uint8Array(block.buffer, block.byteOffset, 1)[0] ^= 1;
+      return;
+    }
+    if (action === 'truncate') {
+      truncateSync(f.path, 0);
       return;
     }
     if (action === 'throw') throw new Error(`injected fault at ${at} (DND_TEST_FAULT)`);
