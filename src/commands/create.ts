@@ -97,7 +97,7 @@ KIND is one of: ${FACTORY_KINDS.join(', ')}.`;
     );
     if (flags.force && flags.out === undefined) throw usageError('--force only applies with --out');
     if (flags.out !== undefined) job.out = planOutput(flags.out, { force: flags.force, token: this.jobToken(), durable: flags.fsync });
-    const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'create') });
+    const run = await this.runJob<ArrayReport>(job, nprocs, flags.launcher, flags.timeout, { trace: planTrace(flags.trace, 'create', { out: flags.out }) });
     if (!run.result) return undefined; // not rank 0 of an outer-launched job
     const report = run.result;
     report.timing.total_s = run.totalSeconds;

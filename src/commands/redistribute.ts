@@ -54,7 +54,7 @@ length of the split axis. --dry-run prints the plan without starting any rank.`;
     const from = startLayout(src, nprocs);
     const to = target ? { split: src.split, counts: target } : balancedLayout(src.gshape, src.split, nprocs);
     if (flags['dry-run'] && flags.trace !== undefined) throw usageError('--trace records a running job, but --dry-run starts none: drop one of them');
-    const trace = planTrace(flags.trace, 'redistribute');
+    const trace = planTrace(flags.trace, 'redistribute', { out: flags.out });
     if (flags['dry-run']) {
       const plan = dryRun('redistribute', src.gshape, src.dtype, from, to, nprocs, src.mapped);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));

@@ -51,7 +51,7 @@ and each rank's peak resident memory. --dry-run prints the plan without starting
     const from = startLayout(src, nprocs);
     const to = axis === src.split ? from : balancedLayout(src.gshape, axis, nprocs);
     if (flags['dry-run'] && flags.trace !== undefined) throw usageError('--trace records a running job, but --dry-run starts none: drop one of them');
-    const trace = planTrace(flags.trace, 'resplit');
+    const trace = planTrace(flags.trace, 'resplit', { out: flags.out });
     if (flags['dry-run']) {
       const plan = dryRun('resplit', src.gshape, src.dtype, from, to, nprocs, src.mapped);
       if (!this.jsonEnabled()) this.log(renderDryRun(plan, this.c));

@@ -168,7 +168,8 @@ export function temporariesOf(file: string): string[] {
 }
 
 /** Follows a symbolic --out to the file it names; the link itself is kept. */
-function followLink(file: string, spec: string): string {
+/** `file`, or where it leads when it is a symbolic link (`what` names the flag in errors, e.g. `--out f.h5`). */
+export function followLink(file: string, what: string): string {
   let st;
   try {
     st = lstatSync(file);
@@ -179,7 +180,7 @@ function followLink(file: string, spec: string): string {
   try {
     return realpathSync(file);
   } catch {
-    throw usageError(`--out ${spec}: ${file} is a symbolic link to a file that does not exist (or a loop); give the real path`);
+    throw usageError(`${what}: ${file} is a symbolic link to a file that does not exist (or a loop); give the real path`);
   }
 }
 
@@ -220,7 +221,7 @@ function pathConflict(file: string, dataset: string): string | null {
 /** Checks the output before launch (exit 2 on failure) and takes the target's lock. */
 export function planOutput(spec: string, opts: PlanOptions): OutputPlan {
   const { file: named, dataset } = parseOutput(spec);
-  const file = followLink(named, spec);
+  const file = followLink(named, `--out ${spec}`);
   const dir = dirname(file);
   let dst;
   try {

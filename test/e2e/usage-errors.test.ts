@@ -137,6 +137,11 @@ describe('bad input: exit 2, one line, no job, no file', () => {
     [['info', `${dir}/virtual.h5`, '-n', '2'], /virtual\.h5:\/v is a virtual dataset/],
     [['info', `${dir}/external.h5`, '-n', '2'], /external\.h5:\/x keeps its values in 1 external file\(s\)/],
     [['info', `${dir}/scalar.h5`, '-n', '2'], /scalar\.h5:\/s is a scalar dataset/],
+    // --trace never replaces what is not a trace: a device node, a FIFO, a data file, the job's own --out
+    [['create', 'randn', '7', '-n', '2', '--trace', '/dev/null'], /--trace \/dev\/null: \/dev\/null is a character device: --trace writes regular files only/],
+    [['create', 'randn', '7', '-n', '2', '--trace', `${dir}/pipe.h5`], /pipe\.h5 is a FIFO \(named pipe\): --trace writes regular files only/],
+    [['info', h5, '-n', '2', '--trace', h5], /--trace .*ok\.h5: .*ok\.h5 exists and is not a trace, so it is not replaced/],
+    [['create', 'randn', '7', '-n', '2', '--out', `${dir}/both.json`, '--trace', `${dir}/both.json`], /--trace .*both\.json and --out .*both\.json name the same file/],
     // memory
     [['create', 'randn', '100000,100000', '-n', '2'], /array of 100000,100000 float32 does not fit: the blocks of 2 rank\(s\) need 37\.3 GiB but this machine has/],
     [['resplit', 'zeros:2000000000', '--axis', 'none', '-n', '4', '--dtype', 'float64'], /does not fit/],
