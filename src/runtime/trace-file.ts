@@ -18,10 +18,10 @@
  * barrier. Times are microseconds from the first event, to the nanosecond.
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { LocalEvent } from '../dnd/trace.js';
 import type { RankTrace, TracedResult } from './trace-rank.js';
 import { maxOf, minOf } from './extent.js';
+import { tempPathFor } from './temp-name.js';
 
 export interface TraceEvent {
   name: string;
@@ -159,7 +159,7 @@ export function buildTraceFile(t: TracedResult, command: string, launcher: Launc
 
 /** Writes the file to a temporary name beside it, flushes it, and renames it into place. */
 export function writeTraceFile(path: string, file: TraceFile, token: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.dnd-${token}.tmp`);
+  const tmp = tempPathFor(path, token);
   try {
     const fd = openSync(tmp, 'w');
     try {

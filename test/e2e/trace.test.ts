@@ -202,6 +202,17 @@ describe('--trace and trace summary: bad input', () => {
     });
   }
 
+  it('a name of 250 bytes: its temporary name is shortened, the trace is written and replaced by a second job, nothing else is left', () => {
+    const dir = tempDir();
+    const name = `${'t'.repeat(245)}.json`;
+    for (let i = 0; i < 2; i++) {
+      const r = dnd(['create', 'ones', '4', '-n', '2', '--trace', `${dir}/${name}`]);
+      assert.equal(r.code, 0, r.stderr);
+      checkTrace(JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')));
+      assert.deepEqual(readdirSync(dir), [name]);
+    }
+  });
+
   it('summary of something that is not a trace: exit 2, one line', () => {
     const dir = tempDir();
     writeFileSync(`${dir}/a.json`, '{"x": 1}');
