@@ -20,6 +20,7 @@ import { nativeMissing } from '../native/index.js';
 import { stamp } from '../runtime/timing.js';
 import { newJobToken } from '../runtime/job-token.js';
 import { knobWarnings } from '../runtime/env-knobs.js';
+import { printableOutput } from './printable.js';
 
 export interface JobRun<T> {
   /** rank 0's result; null on the other ranks of an outer-launched job */
@@ -70,6 +71,11 @@ export abstract class DndCommand extends Command {
    * One JSON object on stdout, numbers arrays inline, timings rounded to the microsecond
    * (see json.ts); never coloured. Its shape is the schema in schemas/ for the command.
    */
+  /** Human output, control characters from files made visible (printable.ts). */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(printableOutput(message), ...args);
+  }
+
   override logJson(json: unknown): void {
     writeStdout(`${formatJson(roundTimings(json))}\n`);
   }

@@ -7,6 +7,7 @@
 import { constants } from 'node:os';
 import { isDndError } from '../dnd/errors.js';
 import { InterruptedError, JobError } from '../runtime/failure.js';
+import { printable } from './printable.js';
 
 export interface ExitPlan {
   code: number;
@@ -34,7 +35,13 @@ function firstLine(s: string): string {
   return s.split('\n').map((l) => l.trim()).find(Boolean) ?? s;
 }
 
+/** What bin/run.js does on a failure: the exit code and the one line to print (printable: it may quote a file's names). */
 export function exitPlan(e: unknown): ExitPlan {
+  const plan = rawExitPlan(e);
+  return plan.message === null ? plan : { ...plan, message: printable(plan.message) };
+}
+
+function rawExitPlan(e: unknown): ExitPlan {
   const err = e as { name?: string; message?: string; oclif?: { exit?: number }; code?: string };
   if (err?.code === 'EEXIT') return { code: err.oclif?.exit ?? 0, message: null };
   if (e instanceof InterruptedError) return { code: 128 + (constants.signals[e.signal] ?? 2), message: e.message };

@@ -9,6 +9,7 @@ import type { AttrValue, AttributeJson, FileListing, TreeObject } from '../runti
 import { showReal, type JsonReal } from '../runtime/json-real.js';
 import { bytes, seconds, tuple } from './render.js';
 import { maxOf } from '../runtime/extent.js';
+import { printable } from './printable.js';
 
 /** Items of an array value shown before "…" */
 const MAX_ITEMS = 6;
@@ -103,25 +104,25 @@ export function renderListing(l: FileListing, c: ChalkInstance): string {
   let nattrs = 0;
   for (const o of l.objects) {
     const d = o.dataset;
-    const row = [c.cyan(label(o)), kindOf(o)];
-    if (o.same_as !== undefined) row.push('', `same object as ${o.same_as}${o.link === 'soft' ? ` (→ ${o.target})` : ''}`);
-    else if (o.link === 'soft') row.push('', `→ ${o.target ?? '?'} ${c.yellow('(dangling: nothing there)')}`);
-    else if (o.link === 'external') row.push('', `→ ${o.target_file ?? '?'}:${o.target ?? '?'} (not followed)`);
+    const row = [c.cyan(printable(label(o))), kindOf(o)];
+    if (o.same_as !== undefined) row.push('', printable(`same object as ${o.same_as}${o.link === 'soft' ? ` (→ ${o.target})` : ''}`));
+    else if (o.link === 'soft') row.push('', `→ ${printable(o.target ?? '?')} ${c.yellow('(dangling: nothing there)')}`);
+    else if (o.link === 'external') row.push('', printable(`→ ${o.target_file ?? '?'}:${o.target ?? '?'} (not followed)`));
     else if (d) {
       row.push(
         d.scalar ? 'scalar' : tuple(d.shape),
-        `${d.stored_type}${d.committed_type ? ' (committed)' : ''}`,
+        printable(`${d.stored_type}${d.committed_type ? ' (committed)' : ''}`),
         d.layout + (d.chunks ? ` ${tuple(d.chunks)}` : ''),
         maxshape(d.shape, d.maxshape),
         d.filters.join(', ') || '-',
         bytes(d.storage_size),
       );
-    } else if (o.kind === 'datatype') row.push('', o.stored_type ?? '');
+    } else if (o.kind === 'datatype') row.push('', printable(o.stored_type ?? ''));
     while (row.length < 8) row.push('');
     row.push(o.attributes?.length ? String(o.attributes.length) : '');
     t.push(row);
     for (const a of o.attributes ?? []) {
-      attrs.push([c.cyan(shortPath(o.path)), a.name, a.shape === null ? '-' : a.shape.length === 0 ? 'scalar' : tuple(a.shape), a.type, showAttributeValue(a)]);
+      attrs.push([c.cyan(printable(shortPath(o.path))), printable(a.name), a.shape === null ? '-' : a.shape.length === 0 ? 'scalar' : tuple(a.shape), printable(a.type), printable(showAttributeValue(a))]);
       nattrs++;
     }
   }
@@ -135,6 +136,6 @@ export function renderListing(l: FileListing, c: ChalkInstance): string {
 /** The attributes of one dataset: `attrs` then one line each, or `attrs none`. */
 export function renderAttributes(attrs: AttributeJson[], c: ChalkInstance): string[] {
   if (attrs.length === 0) return [`${c.bold('attrs')}    none`];
-  const width = maxOf(attrs.map((a) => a.name.length));
-  return [`${c.bold('attrs')}`, ...attrs.map((a) => `  ${c.cyan(a.name.padEnd(width))}  ${c.dim(a.type)}${a.shape && a.shape.length ? c.dim(` ${tuple(a.shape)}`) : ''}  ${showAttributeValue(a)}`)];
+  const width = maxOf(attrs.map((a) => printable(a.name).length));
+  return [`${c.bold('attrs')}`, ...attrs.map((a) => `  ${c.cyan(printable(a.name).padEnd(width))}  ${c.dim(printable(a.type))}${a.shape && a.shape.length ? c.dim(` ${tuple(a.shape)}`) : ''}  ${printable(showAttributeValue(a))}`)];
 }

@@ -15,6 +15,7 @@ import { datasetJson, readAttributes, readFileTree, type AttributeJson, type Fil
 import { checkHdf5File, fileDatasets, parseSource, type FileFacts } from '../runtime/source.js';
 import { showDatum, showReal, type JsonReal } from '../runtime/json-real.js';
 import { outerRank } from '../runtime/detect.js';
+import { printable } from '../cli/printable.js';
 
 /** The one-line warning of a split that cuts every chunk (rule: src/dnd/chunk-cuts.ts). */
 export function chunkWarning(a: SplitAdvice, facts: FileFacts, nprocs: number): string {
@@ -123,7 +124,7 @@ Inspecting never changes the data or its layout.`;
     if (flags.stats && isComplex(src.dtype)) throw usageError(`--stats is for real dtypes: ${src.dtype} has no min or max, and its mean and std are not computed (use --checksum)`);
     const advice = facts ? splitAdvice(facts.dataset.shape, facts.dataset.chunks, src.split, nprocs) : null;
     const warnings = advice && facts ? [chunkWarning(advice, facts, nprocs)] : [];
-    if ((outerRank()?.rank ?? 0) === 0) for (const w of warnings) process.stderr.write(`dnd: warning: ${w}\n`);
+    if ((outerRank()?.rank ?? 0) === 0) for (const w of warnings) process.stderr.write(`dnd: warning: ${printable(w)}\n`);
     const attributes: AttributeJson[] | null = facts ? readAttributes(facts.file, facts.dataset.path) : null;
     const job: InfoJob = {
       op: 'info',
@@ -170,7 +171,7 @@ Inspecting never changes the data or its layout.`;
       const d = facts.dataset;
       lines.push(`${c.bold('file')}     ${facts.file} (${bytes(facts.bytes_on_disk)} on disk)`);
       lines.push(
-        `${c.bold('dataset')}  ${d.path}  shape ${tuple(d.shape)}${growable(d.shape, d.maxshape)}  ${d.storedType}  ${d.layout}${d.chunks ? ` chunks ${tuple(d.chunks)}` : ''}${d.filters.length ? `  filters ${d.filters.join(', ')}` : ''}  stored ${bytes(d.storageSize)}`,
+        `${c.bold('dataset')}  ${printable(d.path)}  shape ${tuple(d.shape)}${growable(d.shape, d.maxshape)}  ${printable(d.storedType)}  ${d.layout}${d.chunks ? ` chunks ${tuple(d.chunks)}` : ''}${d.filters.length ? `  filters ${d.filters.join(', ')}` : ''}  stored ${bytes(d.storageSize)}`,
         ...renderAttributes(attributes, c),
       );
     }

@@ -162,6 +162,23 @@ describe('dnd info FILE: the objects of a file, as h5py sees them', () => {
     assert.deepEqual(dndJson<Listing>(['info', join(dir, 'one.h5'), '--list']).objects.map((o) => o.path), ['/', '/only']);
   });
 
+  it('names and values with control characters: shown as escapes, never sent to the terminal; exact in --json', () => {
+    const f = join(dir, 'escapes.h5');
+    const evil = 'evil\u001b]0;pwned\u0007\u001b[2J';
+    h5py('f = h5py.File(sys.argv[1], "w"); f[sys.argv[2]] = np.arange(3.0); f[sys.argv[2]].attrs[sys.argv[2]] = 1; f["plain"] = np.arange(2.0)', f, evil);
+    const shown = 'evil\\x1b]0;pwned\\x07\\x1b[2J';
+    const runs = [dnd(['info', f]), dnd(['info', `${f}:/plain`]), dnd(['info', `${f}:/${evil}`]), dnd(['info', `${f}:/nope`])];
+    // no control character reaches the output (the runs are not on a terminal: no colour either)
+    const control = (text: string) => [...text].some((ch) => ch !== '\n' && ch !== '\t' && (ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f)));
+    for (const r of runs) assert.ok(!control(r.stdout + r.stderr), JSON.stringify(r.stdout + r.stderr));
+    assert.ok(runs[0].stdout.includes(shown), runs[0].stdout);
+    assert.ok(runs[2].stdout.includes(`dataset  /${shown}`) && runs[2].stdout.includes(shown.slice(0, 8)), runs[2].stdout);
+    assert.equal(runs[3].code, 2);
+    assert.ok(runs[3].stderr.includes(`it holds /${shown}, /plain`), runs[3].stderr);
+    const listing = dndJson<Listing>(['info', f]);
+    assert.ok(listing.objects.some((o) => o.path === `/${evil}`));
+  });
+
   it('bad combinations: one line, exit 2', () => {
     const cases: [string[], RegExp][] = [
       [['info', tree, '--stats'], /--stats reads one dataset: .* holds 7 \(.*\); name one as/],
