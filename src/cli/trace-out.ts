@@ -11,7 +11,7 @@ import { usageError } from '../dnd/errors.js';
 import type { LocalEvent } from '../dnd/trace.js';
 import { buildTraceFile, writeTraceFile } from '../runtime/trace-file.js';
 import { isTraced } from '../runtime/trace-rank.js';
-import { fileKind, followLink, parseOutput } from '../runtime/output.js';
+import { fileKind, followLink, parseOutput } from '../runtime/out-path.js';
 
 export const traceFlag = Flags.string({
   summary: 'Record a per-rank trace (phases, every MPI collective with its bytes, memory) to FILE.json: Chrome trace-event format, opens in ui.perfetto.dev or chrome://tracing; `dnd trace summary FILE.json` reads it. An existing trace is replaced; any other existing file is refused.',

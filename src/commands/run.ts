@@ -9,6 +9,7 @@ import { planTrace, traceFlag } from '../cli/trace-out.js';
 import { seconds } from '../cli/render.js';
 import { usageError } from '../dnd/errors.js';
 import type { RunReport } from '../runtime/jobs/run.js';
+import { fileKind } from '../runtime/out-path.js';
 
 export default class Run extends DndCommand {
   static override summary = 'Run your own script on N ranks, with the dnd library ready as the global `dnd`.';
@@ -52,7 +53,8 @@ closed with its terminal (SIGHUP) or interrupted, every rank ends too.`;
   async run(): Promise<RunReport | undefined> {
     const { args, flags, argv } = await this.parse(Run);
     const script = resolve(args.script ?? '');
-    if (!existsSync(script) || !statSync(script).isFile()) throw usageError(`${args.script}: no such script`);
+    if (!existsSync(script)) throw usageError(`${args.script}: no such script`);
+    if (!statSync(script).isFile()) throw usageError(`${args.script} is ${fileKind(statSync(script))}, not a script file`);
     if (!/\.(m?js|cjs|ts|mts)$/.test(script)) throw usageError(`${args.script}: expected a .js, .mjs or .ts script`);
     const dash = this.argv.indexOf('--');
     const scriptArgs = dash >= 0 ? this.argv.slice(dash + 1) : (argv as string[]).slice(1);

@@ -26,27 +26,27 @@ import {
   lstatSync,
   openSync,
   readdirSync,
-  realpathSync,
   renameSync,
   statSync,
   unlinkSync,
   accessSync,
   type BigIntStats,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { DndError, usageError } from '../dnd/errors.js';
 import { save } from '../dnd/io.js';
-import { newDatasetPath } from '../dnd/h5-path.js';
 import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
 import { testFault } from './test-fault.js';
 import { tempPathFor, tempStem } from './temp-name.js';
+import { exists, fileKind, followLink, parseOutput } from './out-path.js';
+
+export { DEFAULT_DATASET, fileKind, followLink, parseOutput } from './out-path.js';
 
 
-export const DEFAULT_DATASET = '/data';
 
 /** What a file was when the job planned against it; strings keep 64-bit values exact. */
 export interface FileIdentity {
@@ -91,25 +91,7 @@ export interface PlanOptions {
   inputs?: InputRef[];
 }
 
-export function parseOutput(s: string): { file: string; dataset: string } {
-  const at = s.lastIndexOf(':/');
-  const [file, dataset] = at > 0 && !exists(s) ? [s.slice(0, at), s.slice(at + 1)] : [s, DEFAULT_DATASET];
-  if (!file) throw usageError(`Expected --out as FILE.h5[:/dataset] but received '${s}'`);
-  try {
-    return { file: resolve(file), dataset: newDatasetPath(dataset) };
-  } catch (e) {
-    throw usageError(`--out ${s}: ${(e as Error).message}`);
-  }
-}
 
-function exists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function identityOf(st: BigIntStats): FileIdentity {
   return { dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
@@ -119,15 +101,6 @@ function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
-/** What a non-regular file is, in words. */
-export function fileKind(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isDirectory()) return 'a directory';
-  return 'not a regular file';
-}
 
 
 /** Temporaries of `file` in its directory (any job's). */
@@ -144,21 +117,6 @@ export function temporariesOf(file: string): string[] {
 }
 
 /** Follows a symbolic --out to the file it names; the link itself is kept. */
-/** `file`, or where it leads when it is a symbolic link (`what` names the flag in errors, e.g. `--out f.h5`). */
-export function followLink(file: string, what: string): string {
-  let st;
-  try {
-    st = lstatSync(file);
-  } catch {
-    return file;
-  }
-  if (!st.isSymbolicLink()) return file;
-  try {
-    return realpathSync(file);
-  } catch {
-    throw usageError(`${what}: ${file} is a symbolic link to a file that does not exist (or a loop); give the real path`);
-  }
-}
 
 /** The first object on the way to `dataset` that is not a group, or a group at `dataset`. */
 /**

@@ -25,6 +25,12 @@ const cases: { file: string; n: string; want: RegExp }[] = [
 ];
 
 describe('dnd run: where a script failed', () => {
+  it('a directory given as the script: exit 2, says so', () => {
+    const r = dnd(['run', 'odd dir é', '-n', '2'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'dnd: odd dir é is a directory, not a script file\n');
+  });
+
   for (const c of cases) {
     it(`${c.file} -n ${c.n}: exit 3, one line naming the place`, () => {
       const r = dnd(['run', c.file, '-n', c.n], { cwd: dir });
