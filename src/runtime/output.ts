@@ -46,8 +46,6 @@ import { exists, fileKind, followLink, parseOutput } from './out-path.js';
 
 export { DEFAULT_DATASET, fileKind, followLink, parseOutput } from './out-path.js';
 
-
-
 /** What a file was when the job planned against it; strings keep 64-bit values exact. */
 export interface FileIdentity {
   dev: string;
@@ -91,8 +89,6 @@ export interface PlanOptions {
   inputs?: InputRef[];
 }
 
-
-
 function identityOf(st: BigIntStats): FileIdentity {
   return { dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
 }
@@ -100,8 +96,6 @@ function identityOf(st: BigIntStats): FileIdentity {
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
-
-
 
 /** Temporaries of `file` in its directory (any job's). */
 export function temporariesOf(file: string): string[] {
