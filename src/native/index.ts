@@ -130,8 +130,8 @@ export interface H5Binding {
   h5RawOffset(fid: bigint, path: string, dtype: string): number | null;
   /** writes the array's bytes at fileOffset of an existing file, whole pages with O_DIRECT (direct-write.cc) */
   directWrite(path: string, fileOffset: number, array: Bytes, mode: 'buffered' | 'direct' | 'measure', slowSecondsPerGiB: number): { direct: number; buffered: number; measured: number };
-  /** while armed, SIGINT/SIGTERM/SIGHUP remove `paths`, print the signal's line, exit 128+N */
-  armInterruptCleanup(paths: string[], onSigint: string, onSigterm: string, onSighup: string): void;
+  /** while armed, SIGINT/SIGTERM/SIGHUP (and SIGBUS) remove `paths`, print the signal's line, exit 128+N (SIGBUS: 3); an empty line leaves that signal alone */
+  armInterruptCleanup(paths: string[], onSigint: string, onSigterm: string, onSighup: string, onSigbus?: string): void;
   disarmInterruptCleanup(): void;
   /** collective when parallel: flush and sync the file to stable storage (MPI_File_sync) */
   h5Flush(fid: bigint): void;

@@ -27,6 +27,7 @@ import { nativeBuildInfo } from '../native/index.js';
 import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
 import { srunMpiPlugin } from './slurm.js';
 import { checkSlots } from './slots.js';
+import { busErrorHint } from './bus-error.js';
 import { guardInProcessOutput } from './interrupt.js';
 import { pieceSizeFor, ProgressLine, setProgressSink, watchJobWork, type ProgressEvent } from './progress.js';
 import { describeDeadlock, type WaitRecord } from './deadlock.js';
@@ -458,18 +459,5 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
     });
   });
   return { result, totalSeconds: (performance.now() - t0) / 1000, launcher: decision.launcher };
-}
-
-/**
- * A rank killed by SIGBUS while its job reads a file: ranks read files through a mapping
- * (dnd/io-map.ts), and touching a mapped page the file no longer has (another program
- * truncated or rewrote it meanwhile) raises SIGBUS. The other common cause, shared memory
- * that ran out (/dev/shm full), is named too.
- */
-export function busErrorHint(death: string, job: JobSpec): string {
-  if (!/killed by signal 7\b/.test(death)) return '';
-  const file = 'source' in job && job.source.type === 'file' ? job.source.file : null;
-  if (file === null) return '';
-  return ` (SIGBUS: ${file} was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, /dev/shm, may be full)`;
 }
 

@@ -217,4 +217,16 @@ describe('a mapped source emptied by another program while the job reads it', ()
     assert.match(r.stderr, /^dnd: rank [01] \(\S+\) was killed by signal 7 \(Bus error\) \(SIGBUS: \S*shrinks\.h5 was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, \/dev\/shm, may be full\)\n/);
     assert.ok(!existsSync(join(dir, 'out.h5')), 'no output');
   });
+
+  it('in-process (-n 1, no MPI): the same line and exit 3, not the CLI killed by the signal', () => {
+    const dir = tempDir();
+    const file = join(dir, 'shrinks.h5');
+    const made = dnd(['create', 'randn', '4000,1000', '-n', '2', '--out', file]);
+    assert.equal(made.code, 0, made.stderr);
+    // the only rank truncates the file after mapping it, before the statistics touch it
+    const r = dnd(['info', file, '--stats', '-n', '1'], { env: faultEnv(`rank=0,at=op,do=truncate,path=${file}`) });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^dnd: rank 0 \(\S+\) was stopped by signal 7 \(Bus error\) \(SIGBUS: \S*shrinks\.h5 was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, \/dev\/shm, may be full\)\n$/);
+    assert.equal(r.stdout, '', 'no report of values never read');
+  });
 });

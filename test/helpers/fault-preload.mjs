@@ -9,7 +9,7 @@
  *   DND_TEST_FAULT="rank=1,at=moved,do=corrupt"                     rank 1 flips a bit of
  *                                                                   its block after a move
  *
- * at: start (after MPI init), op (before the data moves), moved (after it moved),
+ * at: start (after MPI init), op (before the data moves; in info, after the load), moved (after it moved),
  * write (before HDF5 output), commit (rank 0, the file complete, before it is put in place). do: throw | exit (exit 7 without MPI_Abort) |
  * sleep:SECONDS | corrupt (moved only) | truncate (empties the file named by path=, as
  * another program rewriting it would). pidfile: the rank writes its pid there (suffixed

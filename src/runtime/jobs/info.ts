@@ -11,6 +11,7 @@ import { jsonReal, jsonRealOrNull, type JsonReal } from '../json-real.js';
 import { openSource } from './source.js';
 import { phase } from '../progress.js';
 import { phaseBegin, phaseEnd } from '../../dnd/trace.js';
+import { testFault } from '../test-fault.js';
 
 /** Stats as --json prints them: non-finite values as "nan", "inf", "-inf". */
 export interface StatsReport {
@@ -50,6 +51,7 @@ export function runInfo(job: InfoJob, comm: Comm): InfoReport | null {
   const t0 = comm.wtime();
   const x = openSource(job.source, job.split, comm, job.source.type === 'generator' ? (job.source.create.counts ?? null) : null, true);
   const loadSeconds = comm.wtime() - t0;
+  testFault('op', comm.rank);
   if (job.stats) phase('statistics', x.gnbytes);
   const t1 = comm.wtime();
   // one pass over the block serves --stats and the sum of --checksum
