@@ -15,9 +15,14 @@ export function busErrorCause(job: JobSpec): string | null {
   return `${file} was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, /dev/shm, may be full`;
 }
 
-/** The words after a rank's death by SIGBUS (signal 7), or '' for any other death. */
-export function busErrorHint(death: string, job: JobSpec): string {
+/**
+ * The words after a rank's death by SIGBUS (signal 7), or '' for any other death.
+ * `sourceChanged`: the launcher saw the file change (source-change.ts), which it then
+ * says itself, so only the mapping is named here.
+ */
+export function busErrorHint(death: string, job: JobSpec, sourceChanged = false): string {
   if (!/killed by signal 7\b/.test(death)) return '';
   const cause = busErrorCause(job);
-  return cause === null ? '' : ` (SIGBUS: ${cause})`;
+  if (cause === null) return '';
+  return sourceChanged && 'source' in job && job.source.type === 'file' ? ` (SIGBUS: reading ${job.source.file} through a mapping)` : ` (SIGBUS: ${cause})`;
 }

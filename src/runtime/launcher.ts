@@ -28,6 +28,7 @@ import { everyRankHere, mpiexecHostArgs, type HostPlacement } from './hosts.js';
 import { srunMpiPlugin } from './slurm.js';
 import { checkSlots } from './slots.js';
 import { busErrorHint } from './bus-error.js';
+import { sourceChange, stampSource, type SourceStamp } from './source-change.js';
 import { guardInProcessOutput } from './interrupt.js';
 import { pieceSizeFor, ProgressLine, setProgressSink, watchJobWork, type ProgressEvent } from './progress.js';
 import { describeDeadlock, type WaitRecord } from './deadlock.js';
@@ -298,7 +299,19 @@ function splitRecord(line: string, prefix: string): { before: string; body: stri
   return at < 0 ? null : { before: line.slice(0, at), body: line.slice(at + prefix.length) };
 }
 
+/** Starts the job and waits for its result; a failure says whether the source file changed meanwhile. */
 export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Launched<T>> {
+  const before = stampSource(job);
+  try {
+    return await launchJob<T>(job, opts, before);
+  } catch (e) {
+    const changed = e instanceof JobError && !e.reported && before ? sourceChange(before) : '';
+    if (changed) throw new JobError(`${(e as JobError).message}${changed}`, (e as JobError).failures);
+    throw e;
+  }
+}
+
+async function launchJob<T>(job: JobSpec, opts: LaunchOptions, source: SourceStamp | null): Promise<Launched<T>> {
   const env = opts.env ?? process.env;
   const decision = chooseLauncher(opts.launcher, opts.nprocs, env);
   const envelope = makeEnvelope(job, opts.nprocs, opts.color);
@@ -447,7 +460,7 @@ export async function launch<T>(job: JobSpec, opts: LaunchOptions): Promise<Laun
       }
       if (failures.length > 0) return reject(new JobError(`${describeFailure(failures[0])}${cause.hint ? ` (${cause.hint})` : ''}`, failures));
       if (cause.message) return reject(new JobError(cause.message));
-      if (death) return reject(new JobError(`${death}${busErrorHint(death, job)}`));
+      if (death) return reject(new JobError(`${death}${busErrorHint(death, job, source !== null && sourceChange(source) !== '')}`));
       // mpiexec's own explanation (no slots, unreachable host …): shown whole, then one line
       // Hydra's errors are one line each, the meaningful one first (shown in dnd's line);
       // Open MPI's explanation is a box, shown whole

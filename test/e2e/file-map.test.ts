@@ -8,7 +8,7 @@
  * resplit and redistribute of a file send from the mapping: the same output file.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -214,7 +214,8 @@ describe('a mapped source emptied by another program while the job reads it', ()
     // rank 0 truncates the file after every rank mapped it and before any touched it
     const r = dnd(['resplit', file, '--axis', '1', '-n', '2', '--out', join(dir, 'out.h5')], { env: faultEnv(`rank=0,at=op,do=truncate,path=${file}`) });
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /^dnd: rank [01] \(\S+\) was killed by signal 7 \(Bus error\) \(SIGBUS: \S*shrinks\.h5 was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, \/dev\/shm, may be full\)\n/);
+    // the launcher saw the file shrink, so it says so for certain
+    assert.match(r.stderr, /^dnd: rank [01] \(\S+\) was killed by signal 7 \(Bus error\) \(SIGBUS: reading \S*shrinks\.h5 through a mapping\); \S*shrinks\.h5 changed size while the job ran \(15\.3 MiB -> 0 B\): another program truncated or rewrote it\n/);
     assert.ok(!existsSync(join(dir, 'out.h5')), 'no output');
   });
 
@@ -228,5 +229,26 @@ describe('a mapped source emptied by another program while the job reads it', ()
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /^dnd: rank 0 \(\S+\) was stopped by signal 7 \(Bus error\) \(SIGBUS: \S*shrinks\.h5 was read through a mapping, so most likely it was truncated or rewritten by another program while the job read it; otherwise shared memory, \/dev\/shm, may be full\)\n$/);
     assert.equal(r.stdout, '', 'no report of values never read');
+  });
+
+  it('a one-rank write from the emptied mapping (EFAULT, no signal): exit 3, the change named, no output', () => {
+    const dir = tempDir();
+    const file = join(dir, 'shrinks.h5');
+    const made = dnd(['create', 'randn', '4000,1000', '-n', '2', '--out', file]);
+    assert.equal(made.code, 0, made.stderr);
+    const r = dnd(['resplit', file, '--axis', '1', '-n', '1', '--out', join(dir, 'out.h5')], { env: faultEnv(`rank=0,at=op,do=truncate,path=${file}`) });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /\ndnd: rank 0 \(\S+\): writing \/data failed \([^\n]*\); \S*shrinks\.h5 changed size while the job ran \(15\.3 MiB -> 0 B\): another program truncated or rewrote it\n$/);
+    assert.deepEqual(readdirSync(dir), ['shrinks.h5'], 'no output, no temporary file');
+  });
+
+  it('a failure with the source untouched says nothing about it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'kept.h5');
+    assert.equal(dnd(['create', 'randn', '400,10', '-n', '2', '--out', file]).code, 0);
+    const r = dnd(['resplit', file, '--axis', '1', '-n', '2', '--out', join(dir, 'out.h5')], { env: faultEnv('rank=1,at=op,do=throw') });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^dnd: rank 1 \(\S+\): injected fault at op/);
+    assert.doesNotMatch(r.stderr, /while the job ran/);
   });
 });
