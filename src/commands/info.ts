@@ -8,11 +8,12 @@ import { renderAttributes, renderListing } from '../cli/render-tree.js';
 import { resolveSource } from '../cli/source.js';
 import { splitAdvice, type SplitAdvice } from '../dnd/chunk-cuts.js';
 import { isComplex } from '../dnd/dtypes.js';
+import { someNames } from '../dnd/io.js';
 import { usageError } from '../dnd/errors.js';
 import type { InfoJob } from '../runtime/job.js';
 import type { InfoReport } from '../runtime/jobs/info.js';
-import { datasetJson, readAttributes, readFileTree, type AttributeJson, type FileListing } from '../runtime/file-tree.js';
-import { checkHdf5File, fileDatasets, parseSource, type FileFacts } from '../runtime/source.js';
+import { datasetJson, fileTree, readAttributes, type AttributeJson, type FileListing } from '../runtime/file-tree.js';
+import { checkHdf5File, parseSource, type FileFacts } from '../runtime/source.js';
 import { showDatum, showReal, type JsonReal } from '../runtime/json-real.js';
 import { outerRank } from '../runtime/detect.js';
 import { printable } from '../cli/printable.js';
@@ -104,14 +105,15 @@ Inspecting never changes the data or its layout.`;
     if (parsed.type === 'file' && parsed.dataset === null) {
       // several datasets (or none, or --list): the file's tree, read here, no job
       checkHdf5File(parsed.file);
-      const datasets = fileDatasets(parsed.file);
+      // the tree, read once: it decides (one dataset: described as by name) and is the listing
+      const listing = fileTree(parsed.file);
+      const datasets = listing.objects.filter((o) => o.kind === 'dataset' && o.link === 'hard' && o.same_as === undefined);
       if (flags.list || datasets.length !== 1) {
         if (flags.stats || flags.checksum) {
-          throw usageError(`--${flags.stats ? 'stats' : 'checksum'} reads one dataset: ${parsed.file} holds ${datasets.length === 0 ? 'none' : `${datasets.length} (${datasets.map((d) => d.path).join(', ')})`}; name one as ${parsed.file}:/path`);
+          throw usageError(`--${flags.stats ? 'stats' : 'checksum'} reads one dataset: ${parsed.file} holds ${datasets.length === 0 ? 'none' : `${datasets.length} (${someNames(datasets.map((d) => d.path))})`}; name one as ${parsed.file}:/path`);
         }
         // started as one of several ranks (srun dnd info f.h5): rank 0 alone lists
         if ((outerRank()?.rank ?? 0) !== 0) return undefined;
-        const listing = readFileTree(parsed.file);
         listing.timing.total_s = (performance.now() - t0) / 1000;
         if (!this.jsonEnabled()) this.log(renderListing(listing, this.c));
         return listing;

@@ -31,13 +31,25 @@ export function listDatasets(file: string): DatasetInfo[] {
   }
 }
 
+/** the most dataset names an error line shows */
+const NAMES_SHOWN = 8;
+
+/**
+ * Dataset paths for an error line: all of a few, the first NAMES_SHOWN of many and how many
+ * more (one line, even for a file of 20,000 datasets; `dnd info FILE` lists them all).
+ */
+export function someNames(paths: string[]): string {
+  if (paths.length <= NAMES_SHOWN) return paths.join(', ');
+  return `${paths.slice(0, NAMES_SHOWN).join(', ')} and ${paths.length - NAMES_SHOWN} more`;
+}
+
 /** The dataset a source names, or the file's only one; a clear error otherwise. */
 export function resolveDataset(file: string, dataset: string | null, all: DatasetInfo[]): DatasetInfo {
   if (dataset !== null) {
     const want = datasetPath(dataset);
     const found = all.find((d) => d.path === want);
     if (!found) {
-      const names = all.map((d) => d.path).join(', ') || 'none';
+      const names = someNames(all.map((d) => d.path)) || 'none';
       const parent = want.split('/').includes('..') ? " ('..' is a link name in HDF5, not the parent group)" : '';
       throw usageError(`${file} has no dataset ${want}${parent}: it holds ${names}`);
     }
@@ -45,7 +57,7 @@ export function resolveDataset(file: string, dataset: string | null, all: Datase
   }
   if (all.length === 1) return all[0];
   if (all.length === 0) throw usageError(`${file} holds no dataset`);
-  throw usageError(`${file} holds ${all.length} datasets: name one as ${file}:/path (${all.map((d) => d.path).join(', ')})`);
+  throw usageError(`${file} holds ${all.length} datasets: name one as ${file}:/path (${someNames(all.map((d) => d.path))})`);
 }
 
 /**

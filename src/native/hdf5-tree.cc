@@ -186,7 +186,7 @@ Napi::Object Entry(TreeState* st, const std::string& path, const char* link) {
 void DescribeObject(TreeState* st, Napi::Object o, hid_t loc, const char* name, haddr_t addr) {
   const Napi::Env& env = st->env;
   H5O_info_t oi;
-  if (H5Oget_info_by_name(loc, name, &oi, H5P_DEFAULT) < 0) {
+  if (H5Oget_info_by_name2(loc, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
     H5Eclear2(H5E_DEFAULT);
     o.Set("kind", env.Null());
     return;
@@ -227,7 +227,7 @@ herr_t VisitLink(hid_t group, const char* name, const H5L_info_t* info, void* da
     o.Set("target", Bytes(env, val.data(), std::strlen(val.data())));
     // what the link leads to now (resolved by HDF5); null: dangling
     H5O_info_t oi;
-    if (H5Oget_info_by_name(group, name, &oi, H5P_DEFAULT) < 0) {
+    if (H5Oget_info_by_name2(group, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
       H5Eclear2(H5E_DEFAULT);
       o.Set("kind", env.Null());
     } else {
@@ -307,7 +307,7 @@ static Napi::Value H5Tree(const Napi::CallbackInfo& info) {
   hid_t f = ToId(info[0]);
   TreeState st{env, Napi::Array::New(env), {}};
   H5O_info_t root;
-  if (H5Oget_info_by_name(f, "/", &root, H5P_DEFAULT) < 0) {
+  if (H5Oget_info_by_name2(f, "/", &root, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
     ThrowH5(env, "cannot open the root group");
     return env.Undefined();
   }

@@ -347,7 +347,7 @@ static Napi::Value H5Close(const Napi::CallbackInfo& info) {
 static Napi::Value H5List(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   VisitState st{env, Napi::Array::New(env)};
-  if (H5Ovisit(ToId(info[0]), H5_INDEX_NAME, H5_ITER_NATIVE, VisitObject, &st) < 0) {
+  if (H5Ovisit2(ToId(info[0]), H5_INDEX_NAME, H5_ITER_NATIVE, VisitObject, &st, H5O_INFO_BASIC) < 0) {
     ThrowH5(env, "cannot list the file's objects");
     return env.Undefined();
   }
@@ -367,7 +367,7 @@ herr_t VisitLink(hid_t g, const char* name, const H5L_info_t* li, void* data) {
   o.Set("link", Napi::String::New(st->env, link));
   if (li->type == H5L_TYPE_HARD) {
     H5O_info_t oi;
-    if (H5Oget_info_by_name(g, name, &oi, H5P_DEFAULT) >= 0) {
+    if (H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS, H5P_DEFAULT) >= 0) {
       o.Set("type", Napi::String::New(st->env, oi.type == H5O_TYPE_GROUP ? "group" : oi.type == H5O_TYPE_DATASET ? "dataset" : "named datatype"));
       o.Set("attrs", Napi::Number::New(st->env, static_cast<double>(oi.num_attrs)));
     }
@@ -389,7 +389,7 @@ static Napi::Value H5Links(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   H5O_info_t root;
-  if (H5Oget_info_by_name(f, "/", &root, H5P_DEFAULT) < 0) {
+  if (H5Oget_info_by_name2(f, "/", &root, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS, H5P_DEFAULT) < 0) {
     ThrowH5(env, "cannot read the root group");
     return env.Undefined();
   }
@@ -419,7 +419,7 @@ static Napi::Value H5Describe(const Napi::CallbackInfo& info) {
     return env.Null();
   }
   H5O_info_t oi;
-  if (H5Oget_info_by_name(f, path.c_str(), &oi, H5P_DEFAULT) < 0 || oi.type != H5O_TYPE_DATASET) {
+  if (H5Oget_info_by_name2(f, path.c_str(), &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || oi.type != H5O_TYPE_DATASET) {
     H5Eclear2(H5E_DEFAULT);
     return env.Null();
   }
@@ -445,7 +445,7 @@ static Napi::Value H5Kind(const Napi::CallbackInfo& info) {
     return env.Null();
   }
   H5O_info_t oi;
-  if (H5Oget_info_by_name(f, path.c_str(), &oi, H5P_DEFAULT) < 0) {
+  if (H5Oget_info_by_name2(f, path.c_str(), &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
     H5Eclear2(H5E_DEFAULT);
     return Napi::String::New(env, "broken link");
   }

@@ -9,6 +9,7 @@
  * name) and `utf8: false` on the entry.
  */
 import { statSync } from 'node:fs';
+import { usageError } from '../dnd/errors.js';
 import { loadH5, type H5Attribute, type H5DatasetInfo, type H5TreeEntry } from '../native/index.js';
 import { jsonReal, type JsonReal } from './json-real.js';
 
@@ -153,6 +154,15 @@ export interface FileListing {
   counts: { groups: number; datasets: number; datatypes: number; soft_links: number; external_links: number; hard_links: number };
   objects: TreeObject[];
   timing: { total_s: number };
+}
+
+/** The tree of a checked file, exit 2 when HDF5 cannot read its objects. */
+export function fileTree(file: string): FileListing {
+  try {
+    return readFileTree(file);
+  } catch (e) {
+    throw usageError(`${file} cannot be read as HDF5: ${(e as Error).message}`);
+  }
 }
 
 /** Reads the file's tree on the launcher (the file was checked by inspectFileSource's rules). */

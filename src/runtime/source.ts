@@ -64,18 +64,20 @@ export function fileDatasets(file: string): DatasetInfo[] {
 /** Checks a file source on the launcher and describes its dataset. */
 export function inspectFileSource(file: string, dataset: string | null): FileFacts {
   const size = checkHdf5File(file);
-  const all = fileDatasets(file);
   const path = dataset === null ? null : datasetPath(dataset);
-  const info = resolveDataset(file, path, path === null || all.some((d) => d.path === path) ? all : [...all, ...viaLink(file, path)]);
+  // a named dataset is described alone (a file of 20,000 datasets took a second to list);
+  // the whole list only to choose the only one, or to name them in an error
+  const named = path === null ? [] : describeAt(file, path);
+  const info = named.length === 1 ? named[0] : resolveDataset(file, path, fileDatasets(file));
   return { file, bytes_on_disk: size, dataset: info, dtype: datasetDtype(info, file) };
 }
 
 /**
- * A dataset named through a soft link or a further hard link (the listing of a file
- * names each object once, at its first path): HDF5 follows the link, and the ranks open
- * the same path, so it is read as the dataset it leads to.
+ * The dataset at a path, if there is one there, as HDF5 resolves it: also through a soft
+ * link or a further hard link (the listing of a file names each object once, at its first
+ * path), which the ranks then open by the same path.
  */
-function viaLink(file: string, path: string): DatasetInfo[] {
+function describeAt(file: string, path: string): DatasetInfo[] {
   const native = loadH5();
   const fid = native.h5Open(file, 'r', false);
   try {

@@ -225,6 +225,47 @@ describe('dnd info FILE: the objects of a file, as h5py sees them', () => {
   });
 });
 
+describe('dnd info on a file of thousands of datasets', () => {
+  const dir = tempDir('dnd-info-many-');
+  const file = join(dir, 'many.h5');
+  const GROUPS = 30;
+  const EACH = 100;
+
+  before(() => {
+    h5py('f = h5py.File(sys.argv[1], "w")\nfor g in range(int(sys.argv[2])):\n  for i in range(int(sys.argv[3])): f[f"g{g}/d{i}"] = np.full(3, g * 1000 + i, dtype="f4")', file, String(GROUPS), String(EACH));
+  });
+
+  it('the listing has every dataset once; the text table one row per object, as wide as its widest cell', () => {
+    const listing = dndJson<Listing>(['info', file, '--list']);
+    assert.equal(listing.counts.datasets, GROUPS * EACH);
+    assert.equal(listing.counts.groups, GROUPS + 1);
+    assert.equal(new Set(listing.objects.map((o) => o.path)).size, listing.objects.length);
+    const r = dnd(['info', file]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('│'));
+    assert.equal(rows.length, 1 + 1 + GROUPS + GROUPS * EACH, 'header, root, groups, datasets');
+    assert.equal(new Set(rows.map((l) => l.length)).size, 1, 'every row as wide as the header');
+    assert.ok(rows.some((l) => /^│ {3}d99 +│ dataset │ \(3,\) +│ little-endian float32 │/.test(l)), rows[5]);
+  });
+
+  it('a named dataset is described alone, with its own values; errors name a few datasets and how many more, on one line', () => {
+    const one = dndJson<{ gshape: number[]; dataset: { path: string }; stats: { sum: number } }>(['info', `${file}:/g17/d42`, '--stats']);
+    assert.deepEqual([one.dataset.path, one.gshape, one.stats.sum], ['/g17/d42', [3], 3 * 17042]);
+    const cases: [string[], RegExp][] = [
+      [['info', `${file}:/g17/nope`], /has no dataset \/g17\/nope: it holds (\/g\d+\/d\d+, ){7}\/g\d+\/d\d+ and 2992 more$/],
+      [['info', `${file}:/g17`], /has no dataset \/g17: it holds .* and 2992 more$/],
+      [['info', file, '--stats'], /--stats reads one dataset: \S+ holds 3000 \((\/g\d+\/d\d+, ){7}\/g\d+\/d\d+ and 2992 more\); name one as/],
+      [['resplit', file, '--axis', '0'], /holds 3000 datasets: name one as \S+:\/path \((\/g\d+\/d\d+, ){7}\/g\d+\/d\d+ and 2992 more\)$/],
+    ];
+    for (const [args, re] of cases) {
+      const r = dnd(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr.slice(0, 300));
+      assert.match(r.stderr.trim(), re);
+    }
+  });
+});
+
 describe('dnd info: a split that cuts every HDF5 chunk', () => {
   const dir = tempDir('dnd-info-chunks-');
   const f = join(dir, 'c.h5');

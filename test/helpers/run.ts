@@ -16,7 +16,7 @@ export function dnd(args: string[], opts: { env?: Record<string, string | undefi
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const [file, argv] = opts.program ? [BIN, args] : [process.execPath, [BIN, ...args]];
-  const r = spawnSync(file, argv, { encoding: 'utf8', env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 120000 });
+  const r = spawnSync(file, argv, { encoding: 'utf8', env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 120000, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -33,6 +33,21 @@ describe('tables in blocks of rows', () => {
     }
   });
 
+  it('the same text for tables of one-line cells (drawn without cli-table3) with now and then a multi-line row', () => {
+    const oneLine = [...PIECES.filter((p) => !p.includes('\n')), 'a\tb', ' lead', 'trail ', c.bold(c.red('nested'))];
+    for (let seed = 100; seed < 130; seed++) {
+      const r = rng(seed);
+      const cols = 1 + Math.floor(r() * 9);
+      const n = 129 + Math.floor(r() * 900);
+      const head = Array.from({ length: cols }, (_, i) => c.bold(`h${i}`));
+      const rows = Array.from({ length: n }, () => Array.from({ length: cols }, () => oneLine[Math.floor(r() * oneLine.length)].repeat(1 + Math.floor(r() * 3))));
+      if (seed % 3 === 0) rows[Math.floor(r() * n)][0] = 'two\nlines';
+      const g = new Grid(head);
+      g.push(...rows);
+      assert.equal(g.toString(), oneTable(head, rows), `seed ${seed}: ${n} rows of ${cols} columns`);
+    }
+  });
+
   it('a bold header through grid(), as the renderers use it', () => {
     const g = grid(c, ['rank', 'host']);
     g.push(['0', 'vm'], ['1', 'vm']);
