@@ -3,6 +3,7 @@
  * transfers). Each rank reads or writes only its own hyperslab: no rank ever holds the
  * whole dataset unless split is none.
  */
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { loadH5, type H5DatasetInfo } from '../native/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
@@ -199,7 +200,10 @@ export function save(x: DNDarray, file: string, name: string, opts: SaveOptions)
   const dataset = newDatasetPath(name);
   const native = loadH5();
   let t0 = recorder.on ? recorder.now() : -1;
-  const fid = native.h5Open(mpioName(file), opts.mode === 'create' ? 'create' : 'rw', true);
+  // a world of one without MPI writes through HDF5's POSIX driver, as it reads (load):
+  // the same file, without MPI-IO's start; its durability is an fsync after the close
+  const parallel = !x.comm.solo;
+  const fid = parallel ? native.h5Open(mpioName(file), opts.mode === 'create' ? 'create' : 'rw', true) : native.h5Open(file, opts.mode === 'create' ? 'create' : 'rw', false);
   if (t0 >= 0) recorder.collective('H5Fopen', t0, { bytes: 0, pattern: 'io' });
   if (opts.mode === 'append' && native.h5Describe(fid, dataset)) {
     if (!opts.replace) throw new DndError('job', `${file} already has a dataset ${dataset}`);
@@ -240,9 +244,9 @@ export function save(x: DNDarray, file: string, name: string, opts: SaveOptions)
     // every rank holds the whole array: rank 0 writes it, the others take part empty,
     // in as many calls as rank 0 makes
     const none = x.gshape.map((d, i) => (i === 0 ? 0 : d));
-    inPieces(x.larray.subarray(0, 0), none, x.gshape.map(() => 0), x.gnbytes, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
+    inPieces(x.larray.subarray(0, 0), none, x.gshape.map(() => 0), x.gnbytes, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, parallel));
   } else if (x.split === null) {
-    inPieces(x.larray, x.lshape, x.gshape.map(() => 0), x.gnbytes, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
+    inPieces(x.larray, x.lshape, x.gshape.map(() => 0), x.gnbytes, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, parallel));
   } else {
     const offset = x.offset;
     const start = x.lshape.map((_, i) => (i === x.split ? offset : 0));
@@ -252,13 +256,25 @@ export function save(x: DNDarray, file: string, name: string, opts: SaveOptions)
     if (b.buffer instanceof ArrayBuffer) x.comm.native.mapForRead(b.buffer, b.byteOffset, b.byteLength);
     // pieces need the largest block of any rank (a collective, once, and only when watched)
     const largest = pieceBytes() > 0 ? x.lshapeMap.reduce((m, l) => Math.max(m, numel(l)), 0) * itemsize(x.dtype) : 0;
-    inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, true));
+    inPieces(x.larray, x.lshape, start, largest, (part, pstart, count) => native.h5Write(fid, dataset, part, x.dtype, pstart, count, parallel));
   }
   if (t0 >= 0) recorder.collective('H5Dwrite', t0, { bytes: written, pattern: 'io', ...(rawOffset !== null ? { direct, ...(policy === 'measure' ? { buffered_s_per_gib: measured, slow_s_per_gib: slow } : {}) } : {}) });
-  if (opts.durable !== false) native.h5Flush(fid);
+  // MPI-IO's flush is MPI_File_sync; the POSIX driver's only hands HDF5's buffers to the OS
+  if (opts.durable !== false && parallel) native.h5Flush(fid);
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
+  if (opts.durable !== false && !parallel) fsyncFile(file);
   if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
+}
+
+/** The file's data and metadata to stable storage (fsync through a descriptor of its own: the inode's every write). */
+function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Collective: how many ranks on this rank's host write (`writes` for this one), at least 1. */

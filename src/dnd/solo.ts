@@ -1,10 +1,10 @@
 /**
  * A world of one without MPI: the binding's collectives done as the local copies they are
  * when the only peer is oneself, every other function (random fill, statistics, memory)
- * the binding's own. A one-rank job that writes no file (reads go through HDF5's POSIX
- * driver then, io.ts) skips MPI_Init and MPI_Finalize, which as a singleton start and
- * stop Open MPI's helper daemon: about
- * 140 ms of a 330 ms `-n 1` launch here (bench/RESULTS.md). Results are the same bytes:
+ * the binding's own. A one-rank job of dnd's own commands (its files read and written
+ * through HDF5's POSIX driver then, io.ts) skips MPI_Init and MPI_Finalize, which as a
+ * singleton start and stop Open MPI's helper daemon: about 140 ms of a 330 ms `-n 1`
+ * launch here (bench/RESULTS.md), and ~400 ms of one that writes. Results are the same bytes:
  * every collective of one rank copies its send buffer to its receive buffer at the given
  * displacements, which is what MPI does for it.
  */

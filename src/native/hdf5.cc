@@ -27,13 +27,27 @@ herr_t WalkError(unsigned n, const H5E_error2_t* e, void* data) {
 
 // The innermost error of HDF5's current error stack (clears it). Must be called right
 // after the failing call: any later HDF5 API call starts a new, empty stack.
+// HDF5's POSIX drivers describe a failed system call over several lines ("file write
+// failed: time = …\n, filename = '…', file descriptor = 7, errno = 14, error message =
+// 'Bad address', buf = …"): what failed and the system's own words are what a user needs.
+std::string SystemCause(const std::string& entry) {
+  const std::string key = "error message = '";
+  size_t at = entry.find(key);
+  if (at == std::string::npos) return entry;
+  size_t from = at + key.size();
+  size_t to = entry.find('\'', from);
+  size_t head = entry.find(": time = ");
+  if (head == std::string::npos) head = entry.find('\n');
+  return entry.substr(0, head) + ": " + entry.substr(from, to == std::string::npos ? std::string::npos : to - from);
+}
+
 std::string H5Cause() {
   std::vector<std::string> stack;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, WalkError, &stack);
   H5Eclear2(H5E_DEFAULT);
   // the deepest entry with a description says most (e.g. the MPI-IO or system error)
   for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-    if (it->find(": ") + 2 < it->size()) return *it;
+    if (it->find(": ") + 2 < it->size()) return SystemCause(*it);
   }
   return "";
 }
@@ -472,6 +486,10 @@ static Napi::Value H5Create(const Napi::CallbackInfo& info) {
   H5Pset_create_intermediate_group(lcpl, 1);
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);  // every element is written by a rank
+  // the values' place in the file fixed at creation, as parallel HDF5 always does: a serial
+  // file (a world of one, dnd/io.ts) would otherwise allocate it at the first write, and
+  // the writes that go around HDF5 (direct-write.cc) need the place before
+  H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
   hid_t ds = H5Dcreate2(f, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT);
   std::string cause = ds < 0 ? H5Cause() : "";
   H5Pclose(dcpl);

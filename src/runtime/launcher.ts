@@ -219,24 +219,23 @@ export function launchCommand(launcher: 'mpiexec' | 'srun', nprocs: number, enco
 }
 
 /**
- * Whether a one-rank job can run without MPI (a world of one in JS, dnd/solo.ts): it
- * writes no file (parallel HDF5 writes, with their durable flush, go through MPI-IO;
- * reads of a world of one use HDF5's POSIX driver instead, dnd/io.ts), is not doctor's
- * MPI check (hello), runs no user script (a script may call anything of MPI) and records
- * no trace (whose phases include MPI_Init). Its output is the same
- * (test/e2e/solo.test.ts); what it saves is MPI's start and end as a singleton, ~140 ms
- * here (bench/RESULTS.md). DND_SOLO=0 runs such jobs under MPI as before.
+ * Whether a one-rank job can run without MPI (a world of one in JS, dnd/solo.ts): it is
+ * one of dnd's own data commands (its files are read and written through HDF5's POSIX
+ * driver then, with an fsync for durability, dnd/io.ts), not doctor's MPI check (hello),
+ * runs no user script (a script may call anything of MPI) and records no trace (whose
+ * phases include MPI_Init). Its output is the same (test/e2e/solo.test.ts); what it saves
+ * is MPI's start and end as a singleton: ~140 ms of a job that reads, ~400 ms of one that
+ * writes (MPI-IO's start too) here. DND_SOLO=0 runs such jobs under MPI as before.
  */
 export function soloEligible(job: JobSpec, trace: boolean, env: Env = process.env): boolean {
   if (trace || env.DND_SOLO === '0') return false;
   switch (job.op) {
     case 'chunk':
     case 'info':
-      return true;
     case 'create':
     case 'resplit':
     case 'redistribute':
-      return !job.out;
+      return true;
     default:
       return false;
   }

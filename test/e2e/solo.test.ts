@@ -1,17 +1,18 @@
 /**
- * One-rank jobs that write no file run without MPI (src/dnd/solo.ts, chosen in
+ * One-rank jobs of dnd's own commands run without MPI (src/dnd/solo.ts, chosen in
  * src/runtime/launcher.ts): the output must be the one MPI gives, the same --json, the
  * same table (host column included), the same failures; and MPI must really not start
  * (as a singleton, Open MPI's MPI_Init forks its helper daemon: a child of dnd). Files
- * are read through HDF5's POSIX driver then (src/dnd/io.ts), with the same values.
+ * are read and written through HDF5's POSIX driver then (src/dnd/io.ts), with the same
+ * values.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BIN, dnd, faultEnv } from '../helpers/run.js';
+import { BIN, dnd, faultEnv, fsyncLogEnv } from '../helpers/run.js';
 import { py, tempDir } from '../helpers/files.js';
 
 const MPI = { DND_SOLO: '0' };
@@ -164,10 +165,76 @@ describe('-n 1 without MPI: MPI does not start', () => {
     assert.deepEqual(await childrenWhilePaused(['resplit', `${file}:/f32`, '--axis', '1', '--checksum'], 'op', {}), []);
   });
 
-  it('a job that writes a file still runs under MPI (HDF5 MPI-IO), and its file is right', async () => {
+  it('a job that writes a file runs without MPI too (HDF5\'s POSIX driver), and its file is right', async () => {
     const dir = tempDir();
     const kids = await childrenWhilePaused(['create', 'ones', '4,2', '--out', join(dir, 'o.h5')], 'write', {});
-    assert.ok(kids.length > 0);
-    assert.ok(existsSync(join(dir, 'o.h5')));
+    assert.deepEqual(kids, []);
+    assert.equal(py<{ sum: number }>('read_back.py', [join(dir, 'o.h5'), '/data']).sum, 8);
+  });
+});
+
+describe('-n 1 writes without MPI: the same files and reports as MPI-IO', () => {
+  const dir = tempDir();
+  const src = join(dir, 'src:a.h5'); // a name MPI-IO would take for a driver prefix
+  py('make_solo_reads.py', [src]);
+  let written = 0;
+
+  /** the same command without MPI and with it (DND_SOLO=0), each into its own directory: the same report, the same datasets */
+  function sameWrite(args: (out: string) => string[], datasets: string[], setup?: (out: string) => void): void {
+    written++;
+    const outs = ['solo', 'mpi'].map((k) => join(dir, `${k}-${written}.h5`));
+    outs.forEach((o) => setup?.(o));
+    const [solo, mpi] = [dnd([...args(outs[0]), '-n', '1', '--json']), dnd([...args(outs[1]), '-n', '1', '--json'], { env: MPI })];
+    for (const r of [solo, mpi]) assert.equal(r.code, 0, `${args('OUT').join(' ')}: ${r.stderr}`);
+    const noPath = (j: string) => JSON.stringify(stable(j)).split(outs[0]).join('OUT').split(outs[1]).join('OUT');
+    assert.equal(noPath(solo.stdout), noPath(mpi.stdout), args('OUT').join(' '));
+    for (const d of datasets) {
+      const same = py<{ same: boolean; why: string }>('same.py', [outs[0], d, outs[1], d]);
+      assert.ok(same.same, `${args('OUT').join(' ')} ${d}: ${same.why}`);
+    }
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.dnd-')), [], 'no temporary file or lock left');
+  }
+
+  it('create, resplit and redistribute --out, every dtype and layout: the same values', () => {
+    sameWrite((o) => ['create', 'randn', '7,4,3', '--out', o], ['/data']);
+    sameWrite((o) => ['create', 'arange', '9,5', '--split', '1', '--dtype', 'int16', '--out', `${o}:/g/x`], ['/g/x']);
+    sameWrite((o) => ['create', 'full', '4,3', '--dtype', 'complex128', '--value', 'nan-infj', '--out', o], ['/data']);
+    sameWrite((o) => ['create', 'eye', '5,5', '--split', 'none', '--dtype', 'bool', '--out', o], ['/data']);
+    sameWrite((o) => ['create', 'rand', '0,4', '--out', o], ['/data']);
+    sameWrite((o) => ['create', 'randn', '300,1000', '--no-fsync', '--out', o], ['/data']);
+    sameWrite((o) => ['resplit', `${src}:/c64`, '--axis', '1', '--out', o], ['/data']);
+    sameWrite((o) => ['resplit', `${src}:/partial`, '--axis', 'none', '--out', o], ['/data']);
+    sameWrite((o) => ['redistribute', `${src}:/f32`, '--target', '6', '--out', o], ['/data']);
+  });
+
+  it('adding to an existing file and replacing a dataset in it: the old datasets kept, the new one right', () => {
+    const fill = (o: string) => {
+      assert.equal(dnd(['create', 'arange', '6,2', '-n', '2', '--out', `${o}:/old`]).code, 0);
+      assert.equal(dnd(['create', 'ones', '3', '-n', '2', '--out', `${o}:/swap`]).code, 0);
+    };
+    sameWrite((o) => ['create', 'randn', '5,5', '--seed', '3', '--out', `${o}:/new`], ['/old', '/swap', '/new'], fill);
+    sameWrite((o) => ['create', 'zeros', '4', '--force', '--out', `${o}:/swap`], ['/old', '/swap'], fill);
+  });
+
+  it('a durable write without MPI syncs the file before it is put in place, then its directory; --no-fsync neither', () => {
+    const log = join(dir, 'fsync.log');
+    const r = dnd(['create', 'randn', '50,4', '-n', '1', '--out', join(dir, 'durable.h5')], { env: fsyncLogEnv(log) });
+    assert.equal(r.code, 0, r.stderr);
+    const synced = readFileSync(log, 'utf8').trim().split('\n');
+    const file = synced.findIndex((p) => dirname(p) === dir && basename(p).includes('durable.h5') && p.includes('.dnd-'));
+    assert.ok(file >= 0, `the temporary file synced: ${synced.join(', ')}`);
+    assert.ok(synced.indexOf(dir, file) > file, `then the directory: ${synced.join(', ')}`);
+    const quick = join(dir, 'quick.log');
+    assert.equal(dnd(['create', 'randn', '50,4', '-n', '1', '--no-fsync', '--out', join(dir, 'quick.h5')], { env: fsyncLogEnv(quick) }).code, 0);
+    assert.ok(!existsSync(quick), 'nothing synced');
+  });
+
+  it('a job that fails before its commit leaves nothing, without MPI as with it', () => {
+    const out = join(dir, 'never.h5');
+    const r = dnd(['create', 'ones', '4,2', '-n', '1', '--out', out], { env: faultEnv('rank=0,at=commit,do=throw') });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^dnd: rank 0 \(\S+\): injected fault at commit/);
+    assert.ok(!existsSync(out));
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.dnd-')), []);
   });
 });

@@ -63,7 +63,12 @@ describe('concurrent writers: the loser fails with one line, nothing is lost', (
   it('two creates of the same new file: one wins whole, the other exits 3', async () => {
     for (const n of [1, 2]) {
       const file = `${dir}/race${n}.h5`;
-      const a = background(['create', 'arange', '40,3', '-n', String(n), '--out', file]);
+      // the second starts while the first is about to write (it has planned its output and
+      // pauses): the two are in flight together even where a job takes a tenth of a second
+      // (-n 1 runs in-process, without MPI)
+      const pidfile = `${dir}/writing${n}`;
+      const a = background(['create', 'arange', '40,3', '-n', String(n), '--out', file], faultEnv(`rank=0,at=write,do=sleep:1,pidfile=${pidfile}`));
+      for (let i = 0; i < 400 && !existsSync(`${pidfile}.0`); i++) await sleep(25);
       const b = background(['create', 'ones', '40,3', '-n', String(n), '--out', file]);
       const [ra, rb] = await Promise.all([a.done, b.done]);
       const codes = [ra.code, rb.code].sort();

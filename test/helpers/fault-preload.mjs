@@ -15,7 +15,18 @@
  * another program rewriting it would). pidfile: the rank writes its pid there (suffixed
  * with .RANK) before acting.
  */
-import { truncateSync, writeFileSync } from 'node:fs';
+import fs, { truncateSync, writeFileSync } from 'node:fs';
+
+// DND_TEST_FSYNC_LOG=FILE: every fsyncSync of this process appends the synced path to FILE
+// (what a durable write syncs, without MPI: test/e2e/solo.test.ts)
+if (process.env.DND_TEST_FSYNC_LOG) {
+  const log = process.env.DND_TEST_FSYNC_LOG;
+  const real = fs.fsyncSync;
+  fs.fsyncSync = (fd) => {
+    real(fd);
+    fs.appendFileSync(log, `${fs.readlinkSync(`/proc/self/fd/${fd}`)}\n`);
+  };
+}
 
 const spec = process.env.DND_TEST_FAULT;
 if (spec) {

@@ -42,6 +42,11 @@ export function mpiEnv(): NodeJS.ProcessEnv {
  * Environment that injects a fault (test/helpers/fault-preload.mjs): the preload is loaded
  * into dnd and every rank through NODE_OPTIONS; production code never reads DND_TEST_FAULT.
  */
+/** The environment that makes dnd log every path it fsyncs to `log` (fault-preload.mjs). */
+export function fsyncLogEnv(log: string): Record<string, string> {
+  return { ...faultEnv(''), DND_TEST_FSYNC_LOG: log };
+}
+
 export function faultEnv(spec: string): Record<string, string> {
   const preload = `--import=${pathToFileURL(`${ROOT}test/helpers/fault-preload.mjs`).href}`;
   return { NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '), DND_TEST_FAULT: spec };

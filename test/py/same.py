@@ -15,6 +15,6 @@ if a.shape != b.shape:
     why = f"shape {a.shape} != {b.shape}"
 elif a.dtype != b.dtype:
     why = f"dtype {a.dtype} != {b.dtype}"
-elif not np.array_equal(a, b, equal_nan=a.dtype.kind == "f"):
+elif not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"):
     why = f"values differ: {a.reshape(-1)[:8].tolist()} vs {b.reshape(-1)[:8].tolist()}"
 print(json.dumps({"same": why == "", "why": why}))
