@@ -3,7 +3,6 @@
  * transfers). Each rank reads or writes only its own hyperslab: no rank ever holds the
  * whole dataset unless split is none.
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { loadH5, type H5DatasetInfo } from '../native/index.js';
 import { Comm } from './comm.js';
 import { DNDarray } from './dndarray.js';
@@ -14,6 +13,7 @@ import { chunk, normalizeSplit, numel, type Split } from './layout.js';
 import { allocate } from './memory.js';
 import { pieceBytes, pieceCount, rowRuns, workDone } from './pieces.js';
 import { recorder } from './trace.js';
+import { syncPath } from './sync-path.js';
 import { mapLoad } from './io-map.js';
 import { datasetDtype } from './dataset-checks.js';
 
@@ -263,18 +263,8 @@ export function save(x: DNDarray, file: string, name: string, opts: SaveOptions)
   if (opts.durable !== false && parallel) native.h5Flush(fid);
   if (t0 >= 0) t0 = recorder.now();
   native.h5Close(fid);
-  if (opts.durable !== false && !parallel) fsyncFile(file);
+  if (opts.durable !== false && !parallel) syncPath(file);
   if (t0 >= 0) recorder.collective('H5Fclose', t0, { bytes: 0, pattern: 'io' });
-}
-
-/** The file's data and metadata to stable storage (fsync through a descriptor of its own: the inode's every write). */
-function fsyncFile(file: string): void {
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Collective: how many ranks on this rank's host write (`writes` for this one), at least 1. */

@@ -18,13 +18,10 @@
 import {
   chmodSync,
   chownSync,
-  closeSync,
   constants,
   copyFileSync,
-  fsyncSync,
   linkSync,
   lstatSync,
-  openSync,
   readdirSync,
   renameSync,
   statSync,
@@ -37,6 +34,7 @@ import type { Comm } from '../dnd/comm.js';
 import type { DNDarray } from '../dnd/dndarray.js';
 import { DndError, usageError } from '../dnd/errors.js';
 import { save } from '../dnd/io.js';
+import { syncPath } from '../dnd/sync-path.js';
 import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
@@ -244,15 +242,6 @@ function removeQuietly(p: string): void {
     unlinkSync(p);
   } catch {
     // gone already
-  }
-}
-
-function syncPath(p: string): void {
-  const fd = openSync(p, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
