@@ -27,9 +27,10 @@ herr_t WalkError(unsigned n, const H5E_error2_t* e, void* data) {
 
 // The innermost error of HDF5's current error stack (clears it). Must be called right
 // after the failing call: any later HDF5 API call starts a new, empty stack.
-// HDF5's POSIX drivers describe a failed system call over several lines ("file write
+// HDF5's POSIX drivers describe a failed system call with every detail ("file write
 // failed: time = …\n, filename = '…', file descriptor = 7, errno = 14, error message =
-// 'Bad address', buf = …"): what failed and the system's own words are what a user needs.
+// 'Bad address', buf = …"; "unable to lock file, errno = 11, error message = 'Resource
+// temporarily unavailable'"): what failed and the system's own words are what a user needs.
 std::string SystemCause(const std::string& entry) {
   const std::string key = "error message = '";
   size_t at = entry.find(key);
@@ -37,6 +38,7 @@ std::string SystemCause(const std::string& entry) {
   size_t from = at + key.size();
   size_t to = entry.find('\'', from);
   size_t head = entry.find(": time = ");
+  if (head == std::string::npos) head = entry.find(", errno = ");  // the lock's: one line
   if (head == std::string::npos) head = entry.find('\n');
   return entry.substr(0, head) + ": " + entry.substr(from, to == std::string::npos ? std::string::npos : to - from);
 }
@@ -340,12 +342,21 @@ static Napi::Value H5Open(const Napi::CallbackInfo& info) {
     H5Pset_coll_metadata_write(fapl, true);
   }
 #endif
+#if (H5_VERSION_GE(1, 10, 7) && !H5_VERSION_GE(1, 12, 0)) || H5_VERSION_GE(1, 12, 1)
+  // The POSIX driver locks the file (flock), and on a file system without locks (some NFS
+  // and Lustre mounts) that fails the open, where MPI-IO, which locks nothing, would not:
+  // lock where the system can, go on where it cannot (a one-rank job opens files this way,
+  // dnd/io.ts; dnd's own lock guards its outputs, runtime/out-lock.ts). HDF5_USE_FILE_LOCKING,
+  // when the user sets it, still decides.
+  if (!parallel) H5Pset_file_locking(fapl, true, true);
+#endif
   hid_t f;
   if (mode == "create") f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   else f = H5Fopen(path.c_str(), mode == "rw" ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
+  std::string cause = f < 0 ? H5Cause() : "";  // before the next HDF5 call empties the stack
   H5Pclose(fapl);
   if (f < 0) {
-    ThrowH5(env, "cannot open " + path + " as HDF5");
+    ThrowH5With(env, "cannot open " + path + " as HDF5", cause);
     return env.Undefined();
   }
   return Napi::BigInt::New(env, static_cast<int64_t>(f));

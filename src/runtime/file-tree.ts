@@ -9,9 +9,9 @@
  * name) and `utf8: false` on the entry.
  */
 import { statSync } from 'node:fs';
-import { usageError } from '../dnd/errors.js';
 import { loadH5, type H5Attribute, type H5DatasetInfo, type H5TreeEntry } from '../native/index.js';
 import { jsonReal, type JsonReal } from './json-real.js';
+import { unreadableSource } from './h5-open-error.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -161,7 +161,7 @@ export function fileTree(file: string): FileListing {
   try {
     return readFileTree(file);
   } catch (e) {
-    throw usageError(`${file} cannot be read as HDF5: ${(e as Error).message}`);
+    throw unreadableSource(file, e);
   }
 }
 

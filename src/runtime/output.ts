@@ -35,6 +35,7 @@ import type { DNDarray } from '../dnd/dndarray.js';
 import { DndError, usageError } from '../dnd/errors.js';
 import { save } from '../dnd/io.js';
 import { syncPath } from '../dnd/sync-path.js';
+import { isLocked, lockedByWriter } from './h5-open-error.js';
 import { loadH5 } from '../native/index.js';
 import { acquireLock, lockPathFor, releaseLock, type LockHandle } from './out-lock.js';
 import { disarmInterruptCleanup } from './interrupt.js';
@@ -190,7 +191,7 @@ export function planOutput(spec: string, opts: PlanOptions): OutputPlan {
     has = datasetAt(file, dataset);
     conflict = pathConflict(file, dataset);
   } catch (e) {
-    throw usageError(`--out ${spec}: ${file} cannot be opened as HDF5 (truncated, or locked by a program writing it?): ${(e as Error).message}`);
+    throw usageError(`--out ${spec}: ${isLocked(e) ? lockedByWriter(file) : `${file} cannot be opened as HDF5 (truncated?): ${(e as Error).message}`}`);
   }
   if (conflict) throw usageError(`--out ${spec}: ${conflict}; name another dataset`);
   const input = (opts.inputs ?? []).find((i) => sameFile(i.file, st) && i.dataset === dataset);

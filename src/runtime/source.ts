@@ -10,6 +10,7 @@ import { usageError } from '../dnd/errors.js';
 import { datasetPath } from '../dnd/h5-path.js';
 import { loadH5 } from '../native/index.js';
 import { fileKind } from './output.js';
+import { unreadableSource } from './h5-open-error.js';
 import { FACTORY_KINDS, type FactoryKind } from '../dnd/spec.js';
 
 export type Source =
@@ -57,7 +58,7 @@ export function fileDatasets(file: string): DatasetInfo[] {
   try {
     return listDatasets(file);
   } catch (e) {
-    throw usageError(`${file} cannot be read as HDF5: ${(e as Error).message}`);
+    throw unreadableSource(file, e);
   }
 }
 
@@ -79,7 +80,12 @@ export function inspectFileSource(file: string, dataset: string | null): FileFac
  */
 function describeAt(file: string, path: string): DatasetInfo[] {
   const native = loadH5();
-  const fid = native.h5Open(file, 'r', false);
+  let fid: bigint;
+  try {
+    fid = native.h5Open(file, 'r', false);
+  } catch (e) {
+    throw unreadableSource(file, e);
+  }
   try {
     const d = native.h5Describe(fid, path);
     return d ? [d] : [];

@@ -237,7 +237,7 @@ describe('what --out may replace', () => {
     truncateSync(`${dir}/cut.h5`, 1200);
     const cut = dnd(['create', 'ones', '3', '-n', '2', '--out', `${dir}/cut.h5:/x`]);
     assert.equal(cut.code, 2, cut.stderr);
-    assert.match(cut.stderr, /cut\.h5 cannot be opened as HDF5 \(truncated, or locked by a program writing it\?\)/);
+    assert.match(cut.stderr, /cut\.h5 cannot be opened as HDF5 \(truncated\?\)/);
     oneLine(cut.stderr);
     // h5py holds the file open for writing (HDF5's own file lock)
     const holder = spawn(PYTHON, ['-c', 'import sys, h5py, time; f = h5py.File(sys.argv[1], "a"); print("open", flush=True); time.sleep(30)', file], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -245,8 +245,15 @@ describe('what --out may replace', () => {
     try {
       const locked = dnd(['create', 'ones', '3', '-n', '2', '--out', `${file}:/y`]);
       assert.equal(locked.code, 2, locked.stderr);
-      assert.match(locked.stderr, /paths\.h5 cannot be opened as HDF5 \(truncated, or locked by a program writing it\?\)/);
+      assert.match(locked.stderr, /paths\.h5 is open for writing in another program \(HDF5's file lock: .*\): close it there and run again, or set HDF5_USE_FILE_LOCKING=FALSE/);
       oneLine(locked.stderr);
+      // read as a source, with or without MPI: the same words, before any job
+      for (const args of [['info', file, '-n', '1'], ['info', `${file}:/g/d`, '--stats', '-n', '2'], ['resplit', `${file}:/g/d`, '--axis', '0', '-n', '1']]) {
+        const r = dnd(args);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, /^dnd: \S*paths\.h5 is open for writing in another program \(HDF5's file lock/);
+        oneLine(r.stderr);
+      }
     } finally {
       holder.kill();
     }
